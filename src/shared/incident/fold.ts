@@ -1,0 +1,325 @@
+/**
+ * The fold: a ticket's events → the ticket. Deterministic: events are deduplicated by id and
+ * applied in `(hlc, id)` order, so every replica holding the same set of events computes the same
+ * ticket. Plain fields are last-writer-wins; notes are append-only; a transition that is invalid at
+ * its place in history is recorded as a conflict, never silently dropped.
+ */
+import { hlcWallMs } from '../sync/hlc'
+import { compareEvents, type EventOf, type TicketEvent } from './events'
+import { DEFAULT_PRIORITY_POLICY, targetsFor, type PriorityPolicy } from './priority'
+import type { AssignmentRecord, Ticket } from './ticket'
+import { CSC_TEAM_ID, type TicketState } from './vocabulary'
+
+export function eventKey(event: Pick<TicketEvent, 'hlc' | 'id'>): string {
+  return `${event.hlc}|${event.id}`
+}
+
+/** Sources where a person took the contact live: the ticket has its owner from the first second. */
+const LIVE_SOURCES = new Set(['phone', 'walk_in'])
+
+function withTargets(ticket: Ticket, policy: PriorityPolicy): Ticket {
+  const targets = targetsFor(ticket.receivedAt, ticket.impact, ticket.urgency, policy)
+  return { ...ticket, ...targets }
+}
+
+function open(event: EventOf<'opened'>, at: number, policy: PriorityPolicy): Ticket {
+  const p = event.payload
+  const receivedAt = Date.parse(p.receivedAt)
+  return withTargets(
+    {
+      id: event.ticketId,
+      number: p.number,
+      kind: p.kind,
+      kindHistory: [{ kind: p.kind, at, by: event.actor }],
+      state: 'open',
+      source: p.source,
+      caller: p.caller,
+      title: p.title,
+      description: p.description,
+      service: p.service,
+      category: p.category,
+      subcategory: p.subcategory ?? '',
+      impact: p.impact,
+      urgency: p.urgency,
+      priority: 'P4',
+      priorityIncrease: p.priorityIncrease,
+      identityVerified: p.identityCheck?.verified ?? [],
+      owner: event.actor,
+      ownerStation: event.station,
+      receivedAt,
+      createdAt: at,
+      updatedAt: at,
+      teamId: CSC_TEAM_ID,
+      assignee: event.actor,
+      assignments: [],
+      reassignmentCount: 0,
+      returnedToCsc: false,
+      returnedToCscCount: 0,
+      firstAssignedAt: LIVE_SOURCES.has(p.source) ? receivedAt : null,
+      firstAssignmentDueAt: 0,
+      resolutionDueAt: 0,
+      holdReason: null,
+      notes: [],
+      contacts: [],
+      resolution: null,
+      closure: null,
+      reopenCount: 0,
+      parentTicketId: p.parentTicketId ?? null,
+      alertKey: p.alertKey ?? null,
+      conflicts: [],
+      history: [],
+      lastEventKey: '',
+    },
+    policy,
+  )
+}
+
+/** Rule 5: a reassignment is a move to a different second-level team after the first one. */
+function countReassignments(assignments: AssignmentRecord[]): number {
+  const teams = assignments.filter((a) => a.via !== 'return_to_owner' && a.teamId !== CSC_TEAM_ID).map((a) => a.teamId)
+  return teams.reduce((count, team, i) => (i > 0 && team !== teams[i - 1] ? count + 1 : count), 0)
+}
+
+function assign(ticket: Ticket, record: AssignmentRecord): Ticket {
+  const assignments = [...ticket.assignments, record]
+  const toCsc = record.teamId === CSC_TEAM_ID
+  return {
+    ...ticket,
+    teamId: record.teamId,
+    assignee: record.assignee,
+    assignments,
+    reassignmentCount: countReassignments(assignments),
+    returnedToCsc: record.via === 'return_to_owner' || (ticket.returnedToCsc && toCsc),
+    firstAssignedAt: ticket.firstAssignedAt ?? record.at,
+  }
+}
+
+const STATES_ACCEPTING_WORK: readonly TicketState[] = ['open', 'on_hold']
+
+type Step = Ticket | { conflict: string }
+
+function requireState(ticket: Ticket, allowed: readonly TicketState[], action: string, next: () => Ticket): Step {
+  return allowed.includes(ticket.state)
+    ? next()
+    : { conflict: `Cannot ${action}: the ticket is ${ticket.state.replace('_', ' ')} at this point in its history.` }
+}
+
+function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPolicy): Step {
+  switch (event.type) {
+    case 'opened':
+      return { conflict: `Ticket ${ticket.number} was already opened; a second opening is not applied.` }
+    case 'fields_changed':
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'change fields', () => {
+        const { caller, identityCheck, ...plain } = event.payload.changes
+        const next: Ticket = {
+          ...ticket,
+          ...Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined)),
+          ...(caller ? { caller } : {}),
+          ...(identityCheck ? { identityVerified: identityCheck.verified } : {}),
+        }
+        return withTargets(next, policy)
+      })
+    case 'reclassified':
+      return requireState(ticket, ['open', 'on_hold'], 'reclassify', () => ({
+        ...ticket,
+        kind: event.payload.to,
+        kindHistory: [...ticket.kindHistory, { kind: event.payload.to, at, by: event.actor, reason: event.payload.reason }],
+      }))
+    case 'tech_note_added':
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'add a tech note', () => ({
+        ...ticket,
+        notes: [
+          ...ticket.notes,
+          { id: event.payload.noteId, kind: 'tech', body: event.payload.body, author: event.actor, at, redactions: [] },
+        ],
+      }))
+    case 'customer_note_added':
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'add a customer note', () => ({
+        ...ticket,
+        notes: [
+          ...ticket.notes,
+          {
+            id: event.payload.noteId,
+            kind: 'customer',
+            body: event.payload.body,
+            author: event.actor,
+            at,
+            sendEmailTo: event.payload.sendEmailTo,
+            redactions: [],
+          },
+        ],
+      }))
+    case 'escalated':
+      return requireState(ticket, STATES_ACCEPTING_WORK, 'escalate', () =>
+        assign(ticket, {
+          eventId: event.id,
+          teamId: event.payload.teamId,
+          assignee: null,
+          by: event.actor,
+          at,
+          via: 'escalation',
+          warmTransfer: event.payload.warmTransfer,
+          routingGuidanceId: event.payload.routingGuidanceId,
+          ...(event.payload.offGuidanceReason ? { offGuidanceReason: event.payload.offGuidanceReason } : {}),
+        }),
+      )
+    case 'assigned':
+      return requireState(ticket, STATES_ACCEPTING_WORK, 'assign', () =>
+        assign(ticket, {
+          eventId: event.id,
+          teamId: event.payload.teamId,
+          assignee: event.payload.assignee,
+          by: event.actor,
+          at,
+          via: 'assignment',
+        }),
+      )
+    case 'returned_to_owner':
+      return requireState(ticket, STATES_ACCEPTING_WORK, 'return to owner', () => {
+        const returned = assign(ticket, {
+          eventId: event.id,
+          teamId: CSC_TEAM_ID,
+          assignee: ticket.owner,
+          by: event.actor,
+          at,
+          via: 'return_to_owner',
+        })
+        return {
+          ...returned,
+          returnedToCscCount: ticket.returnedToCscCount + 1,
+          notes: [
+            ...ticket.notes,
+            {
+              id: event.payload.noteId,
+              kind: 'tech',
+              body: event.payload.note,
+              author: event.actor,
+              at,
+              standard: 'return_to_owner',
+              redactions: [],
+            },
+          ],
+        }
+      })
+    case 'held':
+      return requireState(ticket, ['open'], 'put on hold', () => ({
+        ...ticket,
+        state: 'on_hold',
+        holdReason: event.payload.reason,
+      }))
+    case 'resumed':
+      return requireState(ticket, ['on_hold'], 'resume', () => ({ ...ticket, state: 'open', holdReason: null }))
+    case 'resolved':
+      return requireState(ticket, STATES_ACCEPTING_WORK, 'resolve', () => ({
+        ...ticket,
+        state: 'resolved',
+        holdReason: null,
+        returnedToCsc: false,
+        resolution: { ...event.payload, by: event.actor, at },
+      }))
+    case 'reopened':
+      return requireState(ticket, ['resolved'], 'reopen', () => ({
+        ...ticket,
+        state: 'open',
+        resolution: null,
+        reopenCount: ticket.reopenCount + 1,
+      }))
+    case 'closed':
+      return requireState(ticket, ['resolved'], 'close', () => ({
+        ...ticket,
+        state: 'closed',
+        closure: { ...event.payload, by: event.actor, at },
+      }))
+    case 'customer_contacted':
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'record a customer contact', () => ({
+        ...ticket,
+        contacts: [...ticket.contacts, { channel: event.payload.channel, outcome: event.payload.outcome, at, by: event.actor }],
+      }))
+    case 'parent_linked':
+      if (event.payload.parentTicketId === ticket.id) return { conflict: 'A ticket cannot be its own parent.' }
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'link to a parent incident', () => ({
+        ...ticket,
+        parentTicketId: event.payload.parentTicketId,
+      }))
+    case 'note_redacted': {
+      // Redaction stays possible on closed tickets: sensitive data must be removable whenever found.
+      const note = ticket.notes.find((n) => n.id === event.payload.noteId)
+      if (!note) return { conflict: 'Cannot redact: no such note on this ticket.' }
+      if (note.kind !== 'customer') return { conflict: 'Only customer-visible notes are redacted (rule 11).' }
+      return {
+        ...ticket,
+        notes: ticket.notes.map((n) =>
+          n.id === note.id
+            ? { ...n, body: event.payload.redactedBody, redactions: [...n.redactions, { by: event.actor, at, reason: event.payload.reason }] }
+            : n,
+        ),
+      }
+    }
+  }
+}
+
+/**
+ * Applies one event that sorts after every event already folded into `ticket` (or opens it).
+ * Callers holding an event that sorts earlier must re-fold (see `canApplyInOrder`).
+ */
+export function applyEvent(
+  ticket: Ticket | null,
+  event: TicketEvent,
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): Ticket | null {
+  const at = hlcWallMs(event.hlc)
+  const entry = { eventId: event.id, type: event.type, actor: event.actor, station: event.station, hlc: event.hlc, at }
+  if (!ticket) {
+    // Events ordered before the opening (a skewed clock) cannot be placed; the re-fold after the
+    // opening arrives keeps them as conflicts.
+    return event.type === 'opened'
+      ? { ...open(event, at, policy), history: [entry], lastEventKey: eventKey(event) }
+      : null
+  }
+  const result = step(ticket, event, at, policy)
+  if ('conflict' in result) {
+    return {
+      ...ticket,
+      conflicts: [...ticket.conflicts, { eventId: event.id, type: event.type, actor: event.actor, at, reason: result.conflict }],
+      history: [...ticket.history, { ...entry, conflict: result.conflict }],
+      lastEventKey: eventKey(event),
+    }
+  }
+  return { ...result, updatedAt: Math.max(ticket.updatedAt, at), history: [...ticket.history, entry], lastEventKey: eventKey(event) }
+}
+
+export function canApplyInOrder(ticket: Ticket | null, event: TicketEvent): boolean {
+  return ticket === null ? event.type === 'opened' : eventKey(event) > ticket.lastEventKey
+}
+
+/**
+ * Folds a set of events of one ticket. Duplicates (same id) count once. Returns null when the set
+ * has no opening event yet (the rest arrives later and is kept by the caller meanwhile).
+ */
+export function foldTicket(events: readonly TicketEvent[], policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY): Ticket | null {
+  const unique = new Map<string, TicketEvent>()
+  for (const event of events) if (!unique.has(event.id)) unique.set(event.id, event)
+  const sorted = [...unique.values()].sort(compareEvents)
+  const openingIndex = sorted.findIndex((e) => e.type === 'opened')
+  if (openingIndex < 0) return null
+  const opening = sorted[openingIndex]!
+  let ticket = applyEvent(null, opening, policy)!
+  for (const [i, event] of sorted.entries()) {
+    if (i === openingIndex) continue
+    if (i < openingIndex) {
+      const at = hlcWallMs(event.hlc)
+      const reason = 'This change is dated before the ticket was opened (a station clock is off); it was not applied.'
+      ticket = {
+        ...ticket,
+        conflicts: [...ticket.conflicts, { eventId: event.id, type: event.type, actor: event.actor, at, reason }],
+        history: [
+          ...ticket.history,
+          { eventId: event.id, type: event.type, actor: event.actor, station: event.station, hlc: event.hlc, at, conflict: reason },
+        ],
+      }
+      continue
+    }
+    ticket = applyEvent(ticket, event, policy)!
+  }
+  return ticket
+}

@@ -1,0 +1,31 @@
+/**
+ * Search tokens of a ticket: what an agent types to find it (number, caller name, username, phone,
+ * title words). Kept lean on purpose: every token is an index entry on every station.
+ */
+import type { Ticket } from './ticket'
+
+const MAX_TOKENS = 24
+
+export function normalizeSearchText(value: string): string {
+  return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+}
+
+/** Digits only, so "+1 (555) 010-2233" and "5550102233" meet. */
+export function phoneDigits(value: string): string {
+  return value.replace(/\D/g, '')
+}
+
+export function wordsOf(value: string): string[] {
+  return normalizeSearchText(value)
+    .split(/[^a-z0-9@._-]+/)
+    .flatMap((word) => [word, ...word.split(/[@._-]+/)])
+    .filter((word) => word.length >= 2)
+}
+
+export function searchTokens(ticket: Pick<Ticket, 'number' | 'caller' | 'title'>): string[] {
+  const tokens = new Set<string>([ticket.number.toLowerCase()])
+  for (const word of wordsOf(ticket.caller.name)) tokens.add(word)
+  if (ticket.caller.username) tokens.add(normalizeSearchText(ticket.caller.username))
+  for (const word of wordsOf(ticket.title)) tokens.add(word)
+  return [...tokens].slice(0, MAX_TOKENS)
+}
