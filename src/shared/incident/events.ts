@@ -88,7 +88,10 @@ export const editableFields = z
 export type EditableFields = z.infer<typeof editableFields>
 
 export const fieldsChangedPayload = z.object({
-  changes: editableFields.refine((c) => Object.keys(c).length > 0, 'at least one field must change'),
+  changes: editableFields.refine(
+    (c) => Object.keys(c).length > 0,
+    'at least one field must change',
+  ),
 })
 
 export const reclassifiedPayload = z.object({
@@ -123,7 +126,11 @@ export const warmTransferSchema = z.discriminatedUnion('status', [
     acceptedBy: text(120),
     acceptedAt: isoTime,
   }),
-  z.object({ status: z.literal('not_possible'), contactUsed: optionalText(200).optional(), reason: text(2000) }),
+  z.object({
+    status: z.literal('not_possible'),
+    contactUsed: optionalText(200).optional(),
+    reason: text(2000),
+  }),
   z.object({ status: z.literal('not_applicable') }),
 ])
 export type WarmTransfer = z.infer<typeof warmTransferSchema>
@@ -169,7 +176,11 @@ export const resolvedPayload = z.object({
     detail: optionalText(500),
   }),
   firstContactResolution: z.boolean(),
-  timeSpentMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  timeSpentMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30),
 })
 
 export const reopenedPayload = z.object({ reason: text(2000) })
@@ -266,7 +277,9 @@ export function describeIssues(error: z.ZodError): string {
  */
 export function parseTicketEvent(
   input: unknown,
-): { ok: true; event: TicketEvent } | { ok: false; code: 'unsupported_schema_version' | 'invalid_event'; message: string } {
+):
+  | { ok: true; event: TicketEvent }
+  | { ok: false; code: 'unsupported_schema_version' | 'invalid_event'; message: string } {
   if (
     typeof input === 'object' &&
     input !== null &&
@@ -286,7 +299,10 @@ export function parseTicketEvent(
 }
 
 /** Total order of the log: by hybrid logical clock, ties broken by event id. */
-export function compareEvents(a: Pick<TicketEvent, 'hlc' | 'id'>, b: Pick<TicketEvent, 'hlc' | 'id'>): number {
+export function compareEvents(
+  a: Pick<TicketEvent, 'hlc' | 'id'>,
+  b: Pick<TicketEvent, 'hlc' | 'id'>,
+): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }

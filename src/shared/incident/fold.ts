@@ -76,7 +76,9 @@ function open(event: EventOf<'opened'>, at: number, policy: PriorityPolicy): Tic
 
 /** Rule 5: a reassignment is a move to a different second-level team after the first one. */
 function countReassignments(assignments: AssignmentRecord[]): number {
-  const teams = assignments.filter((a) => a.via !== 'return_to_owner' && a.teamId !== CSC_TEAM_ID).map((a) => a.teamId)
+  const teams = assignments
+    .filter((a) => a.via !== 'return_to_owner' && a.teamId !== CSC_TEAM_ID)
+    .map((a) => a.teamId)
   return teams.reduce((count, team, i) => (i > 0 && team !== teams[i - 1] ? count + 1 : count), 0)
 }
 
@@ -98,16 +100,25 @@ const STATES_ACCEPTING_WORK: readonly TicketState[] = ['open', 'on_hold']
 
 type Step = Ticket | { conflict: string }
 
-function requireState(ticket: Ticket, allowed: readonly TicketState[], action: string, next: () => Ticket): Step {
+function requireState(
+  ticket: Ticket,
+  allowed: readonly TicketState[],
+  action: string,
+  next: () => Ticket,
+): Step {
   return allowed.includes(ticket.state)
     ? next()
-    : { conflict: `Cannot ${action}: the ticket is ${ticket.state.replace('_', ' ')} at this point in its history.` }
+    : {
+        conflict: `Cannot ${action}: the ticket is ${ticket.state.replace('_', ' ')} at this point in its history.`,
+      }
 }
 
 function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPolicy): Step {
   switch (event.type) {
     case 'opened':
-      return { conflict: `Ticket ${ticket.number} was already opened; a second opening is not applied.` }
+      return {
+        conflict: `Ticket ${ticket.number} was already opened; a second opening is not applied.`,
+      }
     case 'fields_changed':
       return requireState(ticket, ['open', 'on_hold', 'resolved'], 'change fields', () => {
         const { caller, identityCheck, ...plain } = event.payload.changes
@@ -123,14 +134,24 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
       return requireState(ticket, ['open', 'on_hold'], 'reclassify', () => ({
         ...ticket,
         kind: event.payload.to,
-        kindHistory: [...ticket.kindHistory, { kind: event.payload.to, at, by: event.actor, reason: event.payload.reason }],
+        kindHistory: [
+          ...ticket.kindHistory,
+          { kind: event.payload.to, at, by: event.actor, reason: event.payload.reason },
+        ],
       }))
     case 'tech_note_added':
       return requireState(ticket, ['open', 'on_hold', 'resolved'], 'add a tech note', () => ({
         ...ticket,
         notes: [
           ...ticket.notes,
-          { id: event.payload.noteId, kind: 'tech', body: event.payload.body, author: event.actor, at, redactions: [] },
+          {
+            id: event.payload.noteId,
+            kind: 'tech',
+            body: event.payload.body,
+            author: event.actor,
+            at,
+            redactions: [],
+          },
         ],
       }))
     case 'customer_note_added':
@@ -160,7 +181,9 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
           via: 'escalation',
           warmTransfer: event.payload.warmTransfer,
           routingGuidanceId: event.payload.routingGuidanceId,
-          ...(event.payload.offGuidanceReason ? { offGuidanceReason: event.payload.offGuidanceReason } : {}),
+          ...(event.payload.offGuidanceReason
+            ? { offGuidanceReason: event.payload.offGuidanceReason }
+            : {}),
         }),
       )
     case 'assigned':
@@ -208,7 +231,11 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         holdReason: event.payload.reason,
       }))
     case 'resumed':
-      return requireState(ticket, ['on_hold'], 'resume', () => ({ ...ticket, state: 'open', holdReason: null }))
+      return requireState(ticket, ['on_hold'], 'resume', () => ({
+        ...ticket,
+        state: 'open',
+        holdReason: null,
+      }))
     case 'resolved':
       return requireState(ticket, STATES_ACCEPTING_WORK, 'resolve', () => ({
         ...ticket,
@@ -231,26 +258,48 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         closure: { ...event.payload, by: event.actor, at },
       }))
     case 'customer_contacted':
-      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'record a customer contact', () => ({
-        ...ticket,
-        contacts: [...ticket.contacts, { channel: event.payload.channel, outcome: event.payload.outcome, at, by: event.actor }],
-      }))
+      return requireState(
+        ticket,
+        ['open', 'on_hold', 'resolved'],
+        'record a customer contact',
+        () => ({
+          ...ticket,
+          contacts: [
+            ...ticket.contacts,
+            { channel: event.payload.channel, outcome: event.payload.outcome, at, by: event.actor },
+          ],
+        }),
+      )
     case 'parent_linked':
-      if (event.payload.parentTicketId === ticket.id) return { conflict: 'A ticket cannot be its own parent.' }
-      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'link to a parent incident', () => ({
-        ...ticket,
-        parentTicketId: event.payload.parentTicketId,
-      }))
+      if (event.payload.parentTicketId === ticket.id)
+        return { conflict: 'A ticket cannot be its own parent.' }
+      return requireState(
+        ticket,
+        ['open', 'on_hold', 'resolved'],
+        'link to a parent incident',
+        () => ({
+          ...ticket,
+          parentTicketId: event.payload.parentTicketId,
+        }),
+      )
     case 'note_redacted': {
       // Redaction stays possible on closed tickets: sensitive data must be removable whenever found.
       const note = ticket.notes.find((n) => n.id === event.payload.noteId)
       if (!note) return { conflict: 'Cannot redact: no such note on this ticket.' }
-      if (note.kind !== 'customer') return { conflict: 'Only customer-visible notes are redacted (rule 11).' }
+      if (note.kind !== 'customer')
+        return { conflict: 'Only customer-visible notes are redacted (rule 11).' }
       return {
         ...ticket,
         notes: ticket.notes.map((n) =>
           n.id === note.id
-            ? { ...n, body: event.payload.redactedBody, redactions: [...n.redactions, { by: event.actor, at, reason: event.payload.reason }] }
+            ? {
+                ...n,
+                body: event.payload.redactedBody,
+                redactions: [
+                  ...n.redactions,
+                  { by: event.actor, at, reason: event.payload.reason },
+                ],
+              }
             : n,
         ),
       }
@@ -268,7 +317,14 @@ export function applyEvent(
   policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ): Ticket | null {
   const at = hlcWallMs(event.hlc)
-  const entry = { eventId: event.id, type: event.type, actor: event.actor, station: event.station, hlc: event.hlc, at }
+  const entry = {
+    eventId: event.id,
+    type: event.type,
+    actor: event.actor,
+    station: event.station,
+    hlc: event.hlc,
+    at,
+  }
   if (!ticket) {
     // Events ordered before the opening (a skewed clock) cannot be placed; the re-fold after the
     // opening arrives keeps them as conflicts.
@@ -280,12 +336,20 @@ export function applyEvent(
   if ('conflict' in result) {
     return {
       ...ticket,
-      conflicts: [...ticket.conflicts, { eventId: event.id, type: event.type, actor: event.actor, at, reason: result.conflict }],
+      conflicts: [
+        ...ticket.conflicts,
+        { eventId: event.id, type: event.type, actor: event.actor, at, reason: result.conflict },
+      ],
       history: [...ticket.history, { ...entry, conflict: result.conflict }],
       lastEventKey: eventKey(event),
     }
   }
-  return { ...result, updatedAt: Math.max(ticket.updatedAt, at), history: [...ticket.history, entry], lastEventKey: eventKey(event) }
+  return {
+    ...result,
+    updatedAt: Math.max(ticket.updatedAt, at),
+    history: [...ticket.history, entry],
+    lastEventKey: eventKey(event),
+  }
 }
 
 export function canApplyInOrder(ticket: Ticket | null, event: TicketEvent): boolean {
@@ -296,7 +360,10 @@ export function canApplyInOrder(ticket: Ticket | null, event: TicketEvent): bool
  * Folds a set of events of one ticket. Duplicates (same id) count once. Returns null when the set
  * has no opening event yet (the rest arrives later and is kept by the caller meanwhile).
  */
-export function foldTicket(events: readonly TicketEvent[], policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY): Ticket | null {
+export function foldTicket(
+  events: readonly TicketEvent[],
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): Ticket | null {
   const unique = new Map<string, TicketEvent>()
   for (const event of events) if (!unique.has(event.id)) unique.set(event.id, event)
   const sorted = [...unique.values()].sort(compareEvents)
@@ -308,13 +375,25 @@ export function foldTicket(events: readonly TicketEvent[], policy: PriorityPolic
     if (i === openingIndex) continue
     if (i < openingIndex) {
       const at = hlcWallMs(event.hlc)
-      const reason = 'This change is dated before the ticket was opened (a station clock is off); it was not applied.'
+      const reason =
+        'This change is dated before the ticket was opened (a station clock is off); it was not applied.'
       ticket = {
         ...ticket,
-        conflicts: [...ticket.conflicts, { eventId: event.id, type: event.type, actor: event.actor, at, reason }],
+        conflicts: [
+          ...ticket.conflicts,
+          { eventId: event.id, type: event.type, actor: event.actor, at, reason },
+        ],
         history: [
           ...ticket.history,
-          { eventId: event.id, type: event.type, actor: event.actor, station: event.station, hlc: event.hlc, at, conflict: reason },
+          {
+            eventId: event.id,
+            type: event.type,
+            actor: event.actor,
+            station: event.station,
+            hlc: event.hlc,
+            at,
+            conflict: reason,
+          },
         ],
       }
       continue

@@ -24,7 +24,11 @@ export const priorityPolicySchema = z.object({
   }),
   /** Business days skip these weekdays (0 = Sunday), counted in the desk's UTC offset. */
   weekendDays: z.array(z.number().int().min(0).max(6)).max(6),
-  utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60),
+  utcOffsetMinutes: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60),
 })
 export type PriorityPolicy = z.infer<typeof priorityPolicySchema>
 export type TargetDuration = z.infer<typeof duration>
@@ -50,14 +54,22 @@ export const DEFAULT_PRIORITY_POLICY: PriorityPolicy = {
   utcOffsetMinutes: 0,
 }
 
-export function priorityOf(impact: Level, urgency: Level, policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY): Priority {
+export function priorityOf(
+  impact: Level,
+  urgency: Level,
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): Priority {
   return policy.matrix[impact - 1]![urgency - 1]!
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /** When a target falls due, counting business days in the desk's calendar. */
-export function dueAt(startMs: number, target: TargetDuration, policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY): number {
+export function dueAt(
+  startMs: number,
+  target: TargetDuration,
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): number {
   if (target.unit === 'minutes') return startMs + target.amount * 60_000
   const offsetMs = policy.utcOffsetMinutes * 60_000
   const isWeekend = (ms: number) => policy.weekendDays.includes(new Date(ms + offsetMs).getUTCDay())
@@ -94,6 +106,7 @@ export function targetsFor(
 }
 
 export function describeDuration(target: TargetDuration): string {
-  if (target.unit === 'business_days') return `${target.amount} business day${target.amount === 1 ? '' : 's'}`
+  if (target.unit === 'business_days')
+    return `${target.amount} business day${target.amount === 1 ? '' : 's'}`
   return target.amount % 60 === 0 ? `${target.amount / 60} h` : `${target.amount} min`
 }

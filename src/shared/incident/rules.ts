@@ -69,10 +69,17 @@ function emit<T extends EventType>(
     schemaVersion: EVENT_SCHEMA_VERSION,
     payload,
   })
-  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, errors: zodErrors(parsed.error) }
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, errors: zodErrors(parsed.error) }
 }
 
-function single<T extends EventType>(ctx: CommandContext, ticket: Ticket, type: T, payload: PayloadOf<T>): CommandResult {
+function single<T extends EventType>(
+  ctx: CommandContext,
+  ticket: Ticket,
+  type: T,
+  payload: PayloadOf<T>,
+): CommandResult {
   const made = emit(ctx, ticket.id, type, payload)
   return made.ok ? { ok: true, events: [made.event] } : refuse(...made.errors)
 }
@@ -82,7 +89,10 @@ const WORKING: Ticket['state'][] = ['open', 'on_hold']
 function requireWorking(ticket: Ticket, action: string): RuleError | null {
   return WORKING.includes(ticket.state)
     ? null
-    : { field: '', message: `Cannot ${action}: ticket ${ticket.number} is ${ticket.state.replace('_', ' ')}.` }
+    : {
+        field: '',
+        message: `Cannot ${action}: ticket ${ticket.number} is ${ticket.state.replace('_', ' ')}.`,
+      }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +123,8 @@ export function openTicket(input: OpenInput, number: string, ctx: CommandContext
     errors.push({
       field: 'kind',
       rule: 'rule 1',
-      message: 'A phone call starts as an Incident; reclassify it once it is clear there is no technical issue.',
+      message:
+        'A phone call starts as an Incident; reclassify it once it is clear there is no technical issue.',
     })
   }
   if (accountMatter && !identityVerified(fields.identityCheck?.verified ?? [])) {
@@ -129,13 +140,20 @@ export function openTicket(input: OpenInput, number: string, ctx: CommandContext
 }
 
 /** Rule 2: impact and urgency reflect current understanding and may change later. */
-export function changeFields(ticket: Ticket, changes: EditableFields, ctx: CommandContext): CommandResult {
-  if (ticket.state === 'closed') return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
+export function changeFields(
+  ticket: Ticket,
+  changes: EditableFields,
+  ctx: CommandContext,
+): CommandResult {
+  if (ticket.state === 'closed')
+    return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
   const parsed = editableFields.safeParse(changes)
   if (!parsed.success) return refuse(...zodErrors(parsed.error))
   const effective = Object.fromEntries(
     Object.entries(parsed.data).filter(
-      ([key, value]) => JSON.stringify(value) !== JSON.stringify((ticket as unknown as Record<string, unknown>)[key]),
+      ([key, value]) =>
+        JSON.stringify(value) !==
+        JSON.stringify((ticket as unknown as Record<string, unknown>)[key]),
     ),
   ) as EditableFields
   if (Object.keys(effective).length === 0) return { ok: true, events: [] }
@@ -143,10 +161,16 @@ export function changeFields(ticket: Ticket, changes: EditableFields, ctx: Comma
 }
 
 /** Rule 1: reclassified once there is no technical issue; the history keeps the beginning. */
-export function reclassify(ticket: Ticket, to: TicketKind, reason: string, ctx: CommandContext): CommandResult {
+export function reclassify(
+  ticket: Ticket,
+  to: TicketKind,
+  reason: string,
+  ctx: CommandContext,
+): CommandResult {
   const blocked = requireWorking(ticket, 'reclassify')
   if (blocked) return refuse(blocked)
-  if (ticket.kind === to) return refuse({ field: 'to', message: `The ticket is already a ${to.replace('_', ' ')}.` })
+  if (ticket.kind === to)
+    return refuse({ field: 'to', message: `The ticket is already a ${to.replace('_', ' ')}.` })
   return single(ctx, ticket, 'reclassified', { to, reason })
 }
 
@@ -154,11 +178,13 @@ export function reclassify(ticket: Ticket, to: TicketKind, reason: string, ctx: 
 // Notes (rules 3, 6, 11)
 
 export function addTechNote(ticket: Ticket, body: string, ctx: CommandContext): CommandResult {
-  if (ticket.state === 'closed') return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
+  if (ticket.state === 'closed')
+    return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
   return single(ctx, ticket, 'tech_note_added', { noteId: ctx.newId(), body })
 }
 
-const PASSWORD_IN_TEXT = /\b(?:temporary\s+|new\s+|temp\s+)?(?:password|passcode|passwd)\b\s*(?:is|:|=)\s*\S+/i
+const PASSWORD_IN_TEXT =
+  /\b(?:temporary\s+|new\s+|temp\s+)?(?:password|passcode|passwd)\b\s*(?:is|:|=)\s*\S+/i
 
 /**
  * Rule 6: a customer note reaches the customer only with Send Email To → customer.
@@ -170,7 +196,8 @@ export function addCustomerNote(
   sendEmailTo: PayloadOf<'customer_note_added'>['sendEmailTo'],
   ctx: CommandContext,
 ): CommandResult {
-  if (ticket.state === 'closed') return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
+  if (ticket.state === 'closed')
+    return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
   const emailing = sendEmailTo.customer || sendEmailTo.cc.length > 0
   if (sendEmailTo.customer && !ticket.caller.email) {
     return refuse({
@@ -195,13 +222,24 @@ export function addCustomerNote(
 }
 
 /** Rule 11: sensitive data in a customer-visible note can be redacted; the redaction is recorded. */
-export function redactNote(ticket: Ticket, noteId: string, redactedBody: string, reason: string, ctx: CommandContext): CommandResult {
+export function redactNote(
+  ticket: Ticket,
+  noteId: string,
+  redactedBody: string,
+  reason: string,
+  ctx: CommandContext,
+): CommandResult {
   const note = ticket.notes.find((n) => n.id === noteId)
   if (!note) return refuse({ field: 'noteId', message: 'No such note on this ticket.' })
   if (note.kind !== 'customer') {
-    return refuse({ field: 'noteId', rule: 'rule 11', message: 'Only customer-visible notes are redacted.' })
+    return refuse({
+      field: 'noteId',
+      rule: 'rule 11',
+      message: 'Only customer-visible notes are redacted.',
+    })
   }
-  if (redactedBody === note.body) return refuse({ field: 'redactedBody', message: 'Nothing was removed from the note.' })
+  if (redactedBody === note.body)
+    return refuse({ field: 'redactedBody', message: 'Nothing was removed from the note.' })
   return single(ctx, ticket, 'note_redacted', { noteId, redactedBody, reason })
 }
 
@@ -222,12 +260,22 @@ export interface EscalationInput {
  * Rule 4: escalate to a team (never a person) and, for a phone incident, record the warm transfer
  * or why it could not happen. Rule 5: follow the routing guidance, or say why not.
  */
-export function escalate(ticket: Ticket, input: EscalationInput, ctx: CommandContext): CommandResult {
+export function escalate(
+  ticket: Ticket,
+  input: EscalationInput,
+  ctx: CommandContext,
+): CommandResult {
   const blocked = requireWorking(ticket, 'escalate')
   if (blocked) return refuse(blocked)
   const errors: RuleError[] = []
-  if (!input.teamId) errors.push({ field: 'teamId', rule: 'rule 4', message: 'Choose the team to escalate to.' })
-  if (input.teamId === CSC_TEAM_ID) errors.push({ field: 'teamId', rule: 'rule 4', message: 'Escalation goes to a second-level team, not the CSC.' })
+  if (!input.teamId)
+    errors.push({ field: 'teamId', rule: 'rule 4', message: 'Choose the team to escalate to.' })
+  if (input.teamId === CSC_TEAM_ID)
+    errors.push({
+      field: 'teamId',
+      rule: 'rule 4',
+      message: 'Escalation goes to a second-level team, not the CSC.',
+    })
   if (input.teamId && input.teamId === ticket.teamId) {
     errors.push({ field: 'teamId', message: 'The ticket is already assigned to this team.' })
   }
@@ -246,7 +294,8 @@ export function escalate(ticket: Ticket, input: EscalationInput, ctx: CommandCon
     errors.push({
       field: 'warmTransfer',
       rule: 'rule 4',
-      message: 'A phone incident is warm-transferred: record who accepted the call, or why the transfer could not happen.',
+      message:
+        'A phone incident is warm-transferred: record who accepted the call, or why the transfer could not happen.',
     })
   }
   if (errors.length) return refuse(...errors)
@@ -267,7 +316,12 @@ export function assign(
 ): CommandResult {
   const blocked = requireWorking(ticket, 'assign')
   if (blocked) return refuse(blocked)
-  if (!input.teamId) return refuse({ field: 'teamId', rule: 'rule 4', message: 'Tickets are assigned to a team: choose one.' })
+  if (!input.teamId)
+    return refuse({
+      field: 'teamId',
+      rule: 'rule 4',
+      message: 'Tickets are assigned to a team: choose one.',
+    })
   const assignee = input.assignee ?? null
   if (input.teamId === ticket.teamId && assignee === ticket.assignee) {
     return refuse({ field: 'teamId', message: 'The ticket is already assigned there.' })
@@ -287,7 +341,12 @@ export function returnToOwner(ticket: Ticket, ctx: CommandContext): CommandResul
   const blocked = requireWorking(ticket, 'return to owner')
   if (blocked) return refuse(blocked)
   if (ticket.teamId === CSC_TEAM_ID) {
-    return refuse({ field: '', rule: 'rule 7', message: 'The ticket is with the CSC already; only a ticket held by a second-level team is returned to its owner.' })
+    return refuse({
+      field: '',
+      rule: 'rule 7',
+      message:
+        'The ticket is with the CSC already; only a ticket held by a second-level team is returned to its owner.',
+    })
   }
   return single(ctx, ticket, 'returned_to_owner', {
     noteId: ctx.newId(),
@@ -297,12 +356,17 @@ export function returnToOwner(ticket: Ticket, ctx: CommandContext): CommandResul
 }
 
 export function hold(ticket: Ticket, reason: string, ctx: CommandContext): CommandResult {
-  if (ticket.state !== 'open') return refuse({ field: '', message: `Only an open ticket can go on hold; this one is ${ticket.state.replace('_', ' ')}.` })
+  if (ticket.state !== 'open')
+    return refuse({
+      field: '',
+      message: `Only an open ticket can go on hold; this one is ${ticket.state.replace('_', ' ')}.`,
+    })
   return single(ctx, ticket, 'held', { reason })
 }
 
 export function resume(ticket: Ticket, ctx: CommandContext): CommandResult {
-  if (ticket.state !== 'on_hold') return refuse({ field: '', message: 'The ticket is not on hold.' })
+  if (ticket.state !== 'on_hold')
+    return refuse({ field: '', message: 'The ticket is not on hold.' })
   return single(ctx, ticket, 'resumed', {})
 }
 
@@ -315,11 +379,21 @@ const DAY_MS = 24 * 60 * 60 * 1000
 export type ResolveInput = PayloadOf<'resolved'>
 
 /** Whether a customer who did not answer for a business day may get an "inactive ticket" resolution. */
-export function inactiveResolutionAllowed(ticket: Ticket, nowMs: number, policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY): boolean {
+export function inactiveResolutionAllowed(
+  ticket: Ticket,
+  nowMs: number,
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): boolean {
   const unanswered = ticket.contacts.filter((c) => c.outcome !== 'reached')
-  const lastReached = Math.max(0, ...ticket.contacts.filter((c) => c.outcome === 'reached').map((c) => c.at))
+  const lastReached = Math.max(
+    0,
+    ...ticket.contacts.filter((c) => c.outcome === 'reached').map((c) => c.at),
+  )
   const firstUnanswered = unanswered.filter((c) => c.at > lastReached)[0]
-  return firstUnanswered !== undefined && dueAt(firstUnanswered.at, { amount: 1, unit: 'business_days' }, policy) <= nowMs
+  return (
+    firstUnanswered !== undefined &&
+    dueAt(firstUnanswered.at, { amount: 1, unit: 'business_days' }, policy) <= nowMs
+  )
 }
 
 /**
@@ -327,15 +401,36 @@ export function inactiveResolutionAllowed(ticket: Ticket, nowMs: number, policy:
  * and the resolution is agreed with the customer. Rule 9: a customer who does not answer within a
  * business day gets an "inactive ticket" resolution instead.
  */
-export function resolve(ticket: Ticket, input: ResolveInput, ctx: CommandContext, policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY): CommandResult {
+export function resolve(
+  ticket: Ticket,
+  input: ResolveInput,
+  ctx: CommandContext,
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): CommandResult {
   const blocked = requireWorking(ticket, 'resolve')
   if (blocked) return refuse(blocked)
   const errors: RuleError[] = []
   const required: [string, string, string][] = [
-    ['resolutionNotes', input.resolutionNotes, 'Write down the actions taken, concisely and readably.'],
-    ['classification.service', input.classification.service, 'Classify the service according to root cause.'],
-    ['classification.category', input.classification.category, 'Classify the category according to root cause.'],
-    ['classification.subcategory', input.classification.subcategory, 'Classify the subcategory according to root cause.'],
+    [
+      'resolutionNotes',
+      input.resolutionNotes,
+      'Write down the actions taken, concisely and readably.',
+    ],
+    [
+      'classification.service',
+      input.classification.service,
+      'Classify the service according to root cause.',
+    ],
+    [
+      'classification.category',
+      input.classification.category,
+      'Classify the category according to root cause.',
+    ],
+    [
+      'classification.subcategory',
+      input.classification.subcategory,
+      'Classify the subcategory according to root cause.',
+    ],
     ['classification.rootCause', input.classification.rootCause, 'State the root cause.'],
   ]
   for (const [field, value, message] of required) {
@@ -343,22 +438,36 @@ export function resolve(ticket: Ticket, input: ResolveInput, ctx: CommandContext
   }
   if (input.customerAgreement.method === 'no_response') {
     if (input.resolutionCode !== 'inactive_ticket') {
-      errors.push({ field: 'customerAgreement.method', rule: 'rule 8', message: 'The resolution must be agreed with the customer (verbally, or better in writing).' })
+      errors.push({
+        field: 'customerAgreement.method',
+        rule: 'rule 8',
+        message:
+          'The resolution must be agreed with the customer (verbally, or better in writing).',
+      })
     } else if (!inactiveResolutionAllowed(ticket, ctx.now(), policy)) {
       errors.push({
         field: 'resolutionCode',
         rule: 'rule 9',
-        message: 'An inactive-ticket resolution needs a contact attempt the customer has not answered for one business day.',
+        message:
+          'An inactive-ticket resolution needs a contact attempt the customer has not answered for one business day.',
       })
     }
   } else if (input.resolutionCode === 'inactive_ticket') {
-    errors.push({ field: 'resolutionCode', rule: 'rule 9', message: 'The customer agreed: choose the resolution code that describes the fix.' })
+    errors.push({
+      field: 'resolutionCode',
+      rule: 'rule 9',
+      message: 'The customer agreed: choose the resolution code that describes the fix.',
+    })
   }
-  if (input.firstContactResolution && ticket.assignments.some((a) => a.via === 'escalation' && a.warmTransfer?.status !== 'completed')) {
+  if (
+    input.firstContactResolution &&
+    ticket.assignments.some((a) => a.via === 'escalation' && a.warmTransfer?.status !== 'completed')
+  ) {
     errors.push({
       field: 'firstContactResolution',
       rule: 'rule 8',
-      message: 'First-contact resolution means resolved on the call; this ticket was escalated without a warm transfer.',
+      message:
+        'First-contact resolution means resolved on the call; this ticket was escalated without a warm transfer.',
     })
   }
   if (errors.length) return refuse(...errors)
@@ -367,20 +476,34 @@ export function resolve(ticket: Ticket, input: ResolveInput, ctx: CommandContext
 
 /** Rule 9: a resolved ticket can be reopened by the customer for 7 days. */
 export function reopen(ticket: Ticket, reason: string, ctx: CommandContext): CommandResult {
-  if (ticket.state !== 'resolved' || !ticket.resolution) return refuse({ field: '', message: 'Only a resolved ticket can be reopened.' })
+  if (ticket.state !== 'resolved' || !ticket.resolution)
+    return refuse({ field: '', message: 'Only a resolved ticket can be reopened.' })
   if (ctx.now() - ticket.resolution.at > REOPEN_WINDOW_DAYS * DAY_MS) {
-    return refuse({ field: '', rule: 'rule 9', message: `The ${REOPEN_WINDOW_DAYS}-day reopen window has passed; open a new incident and link it.` })
+    return refuse({
+      field: '',
+      rule: 'rule 9',
+      message: `The ${REOPEN_WINDOW_DAYS}-day reopen window has passed; open a new incident and link it.`,
+    })
   }
   return single(ctx, ticket, 'reopened', { reason })
 }
 
 export function reopenWindowElapsed(ticket: Ticket, nowMs: number): boolean {
-  return ticket.state === 'resolved' && !!ticket.resolution && nowMs - ticket.resolution.at > REOPEN_WINDOW_DAYS * DAY_MS
+  return (
+    ticket.state === 'resolved' &&
+    !!ticket.resolution &&
+    nowMs - ticket.resolution.at > REOPEN_WINDOW_DAYS * DAY_MS
+  )
 }
 
 /** Rule 8: closure records whether the customer is satisfied, who closed it and when. */
-export function close(ticket: Ticket, customerSatisfied: boolean | null, ctx: CommandContext): CommandResult {
-  if (ticket.state !== 'resolved') return refuse({ field: '', message: 'Resolve the ticket before closing it.' })
+export function close(
+  ticket: Ticket,
+  customerSatisfied: boolean | null,
+  ctx: CommandContext,
+): CommandResult {
+  if (ticket.state !== 'resolved')
+    return refuse({ field: '', message: 'Resolve the ticket before closing it.' })
   return single(ctx, ticket, 'closed', {
     customerSatisfied,
     via: reopenWindowElapsed(ticket, ctx.now()) ? 'reopen_window_elapsed' : 'staff',
@@ -401,7 +524,8 @@ export function recordContact(
   contact: PayloadOf<'customer_contacted'>,
   ctx: CommandContext,
 ): CommandResult {
-  if (ticket.state === 'closed') return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
+  if (ticket.state === 'closed')
+    return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
   return single(ctx, ticket, 'customer_contacted', contact)
 }
 
@@ -409,15 +533,33 @@ export function recordContact(
 // Major incidents (rule 10)
 
 /** Rule 10: during a major outage each call keeps its own ticket, linked to one parent incident. */
-export function linkToParent(ticket: Ticket, parent: Ticket | null, ctx: CommandContext): CommandResult {
-  if (ticket.state === 'closed') return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
+export function linkToParent(
+  ticket: Ticket,
+  parent: Ticket | null,
+  ctx: CommandContext,
+): CommandResult {
+  if (ticket.state === 'closed')
+    return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
   if (parent) {
-    if (parent.id === ticket.id) return refuse({ field: 'parentTicketId', rule: 'rule 10', message: 'A ticket cannot be its own parent.' })
-    if (parent.kind !== 'incident') return refuse({ field: 'parentTicketId', rule: 'rule 10', message: 'The parent must be an incident.' })
+    if (parent.id === ticket.id)
+      return refuse({
+        field: 'parentTicketId',
+        rule: 'rule 10',
+        message: 'A ticket cannot be its own parent.',
+      })
+    if (parent.kind !== 'incident')
+      return refuse({
+        field: 'parentTicketId',
+        rule: 'rule 10',
+        message: 'The parent must be an incident.',
+      })
     if (parent.parentTicketId) {
-      return refuse({ field: 'parentTicketId', rule: 'rule 10', message: `${parent.number} is itself linked to a parent; link to that major incident instead.` })
+      return refuse({
+        field: 'parentTicketId',
+        rule: 'rule 10',
+        message: `${parent.number} is itself linked to a parent; link to that major incident instead.`,
+      })
     }
   }
   return single(ctx, ticket, 'parent_linked', { parentTicketId: parent?.id ?? null })
 }
-

@@ -7,7 +7,10 @@ import type { Ticket } from './ticket'
 const MAX_TOKENS = 24
 
 export function normalizeSearchText(value: string): string {
-  return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+  return value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
 }
 
 /** Digits only, so "+1 (555) 010-2233" and "5550102233" meet. */

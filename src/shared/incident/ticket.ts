@@ -84,9 +84,7 @@ export interface Ticket {
   holdReason: string | null
   notes: TicketNote[]
   contacts: { channel: string; outcome: string; at: number; by: string }[]
-  resolution:
-    | (PayloadOf<'resolved'> & { by: string; at: number })
-    | null
+  resolution: (PayloadOf<'resolved'> & { by: string; at: number }) | null
   closure: (PayloadOf<'closed'> & { by: string; at: number }) | null
   reopenCount: number
   parentTicketId: string | null

@@ -55,7 +55,13 @@ export const AGREEMENT_METHODS = ['verbal', 'written', 'no_response'] as const
 export type AgreementMethod = (typeof AGREEMENT_METHODS)[number]
 
 /** Rule 3: account matters need 3 of these 5 items verified. */
-export const IDENTITY_ITEMS = ['fullName', 'username', 'dateOfBirth', 'universityId', 'addressOnFile'] as const
+export const IDENTITY_ITEMS = [
+  'fullName',
+  'username',
+  'dateOfBirth',
+  'universityId',
+  'addressOnFile',
+] as const
 export type IdentityItem = (typeof IDENTITY_ITEMS)[number]
 export const IDENTITY_ITEMS_REQUIRED = 3
 

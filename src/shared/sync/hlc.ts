@@ -91,11 +91,14 @@ export function receive(
       : undefined
   const wallMs = Math.max(state.wallMs, seen.wallMs, nowMs)
   let counter: number
-  if (wallMs === state.wallMs && wallMs === seen.wallMs) counter = Math.max(state.counter, seen.counter) + 1
+  if (wallMs === state.wallMs && wallMs === seen.wallMs)
+    counter = Math.max(state.counter, seen.counter) + 1
   else if (wallMs === state.wallMs) counter = state.counter + 1
   else if (wallMs === seen.wallMs) counter = seen.counter + 1
   else counter = 0
-  return warning ? { clock: advance(state, wallMs, counter), warning } : { clock: advance(state, wallMs, counter) }
+  return warning
+    ? { clock: advance(state, wallMs, counter), warning }
+    : { clock: advance(state, wallMs, counter) }
 }
 
 /** Checks a clock value against our wall clock without merging it (used by the server on push). */

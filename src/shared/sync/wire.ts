@@ -30,7 +30,12 @@ export type RejectionCode = (typeof REJECTION_CODES)[number]
 export const pushResultSchema = z.discriminatedUnion('status', [
   z.object({ id: z.string(), status: z.literal('applied'), seq: z.number().int().positive() }),
   z.object({ id: z.string(), status: z.literal('duplicate'), seq: z.number().int().positive() }),
-  z.object({ id: z.string(), status: z.literal('rejected'), code: z.enum(REJECTION_CODES), reason: z.string() }),
+  z.object({
+    id: z.string(),
+    status: z.literal('rejected'),
+    code: z.enum(REJECTION_CODES),
+    reason: z.string(),
+  }),
 ])
 export type PushResult = z.infer<typeof pushResultSchema>
 
@@ -120,12 +125,19 @@ export const ROUTES = {
 export const loginRequestSchema = z.object({
   username: z.string().min(1).max(40),
   password: z.string().min(1).max(200),
-  stationCode: z.string().regex(/^[A-Z0-9]{1,12}$/).optional(),
+  stationCode: z
+    .string()
+    .regex(/^[A-Z0-9]{1,12}$/)
+    .optional(),
 })
 export const sessionResponseSchema = z.object({
   token: z.string(),
   expiresAt: z.number(),
-  user: z.object({ username: z.string(), displayName: z.string(), role: z.enum(['agent', 'supervisor', 'admin']) }),
+  user: z.object({
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(['agent', 'supervisor', 'admin']),
+  }),
 })
 export type SessionResponse = z.infer<typeof sessionResponseSchema>
 
