@@ -1,0 +1,287 @@
+/**
+ * The one contract between the renderer and the station services of the main process.
+ *
+ * Two maps carry it: `stationApiSchemas` (method → request and response schema) and
+ * `stationEventSchemas` (notification → payload schema, pushed from main). Everything that moves
+ * messages is generic over these maps — the preload, the Electron IPC handler, the browser host's
+ * WebSocket and the renderer's bridge — so adding a method means adding one entry here and one
+ * handler in main, and no transport changes.
+ *
+ * Who holds the data: the renderer's Dexie store is the station's source of truth. Main only
+ * relays: it keeps the events it was handed until the server has answered for them (a durable
+ * outbox), and fetches pages for the renderer, which sends its own cursor with each request.
+ *
+ * Every request is validated in main (the renderer is not trusted), and every response is parsed
+ * on its way out, so nothing beyond the contract (a session token, say) can leave main.
+ */
+import { z } from 'zod'
+import { UUID_PATTERN } from './ids'
+import { callerRecordSchema, callTemplateSchema, routingGuidanceSchema, teamSchema, userSchema } from './directory'
+import { priorityPolicySchema } from './incident/priority'
+import {
+  enrollRequestSchema,
+  enrollResponseSchema,
+  pullResponseSchema,
+  pushResultSchema,
+  setupRequestSchema,
+  stationPresenceSchema,
+  MAX_PULL_LIMIT,
+} from './sync/wire'
+
+/** The most events one hand-over may carry; the renderer splits larger backlogs. */
+export const MAX_HAND_OVER = 1000
+
+const empty = z.object({})
+
+// ---------------------------------------------------------------------------------------------
+// Session
+
+export const sessionStateSchema = z.object({
+  user: userSchema.nullable(),
+  /** `offline`: signed in against this station's verifier; pushing waits for an online sign-in. */
+  mode: z.enum(['online', 'offline']).nullable(),
+  expiresAt: z.number().nullable(),
+})
+export type SessionState = z.infer<typeof sessionStateSchema>
+
+const credentialsSchema = z.object({
+  username: z.string().trim().toLowerCase().min(1).max(40),
+  password: z.string().min(1).max(200),
+})
+
+// ---------------------------------------------------------------------------------------------
+// Sync
+
+/**
+ * An event handed to main for pushing. Main needs only its id (to keep each event once) and its
+ * actor (only the signed-in user's events can be pushed with that user's token); the server judges
+ * the rest, and a malformed event comes back as a per-event rejection instead of blocking the queue.
+ */
+export const handedOverEventSchema = z.looseObject({
+  id: z.string().regex(UUID_PATTERN, 'must be a UUID'),
+  actor: z.string().min(1).max(40),
+})
+
+export const syncStatusSchema = z.object({
+  connection: z.enum(['online', 'offline', 'syncing']),
+  /** Events main holds that the server has not answered for yet. */
+  pending: z.number().int().min(0),
+  /** Of those, events of other users: they go out when that user signs in online again. */
+  waitingForSignIn: z.number().int().min(0),
+  lastSyncAt: z.number().nullable(),
+  /** The last problem, in plain words for the agent; null once things work again. */
+  lastError: z.string().nullable(),
+  /** Set while the server says this station's clock is far off. */
+  clockWarning: z.string().nullable(),
+  nextRetryAt: z.number().nullable(),
+})
+export type SyncStatus = z.infer<typeof syncStatusSchema>
+
+export const syncResultsSchema = z.object({
+  results: z.array(pushResultSchema),
+  clockWarning: z.string().optional(),
+})
+export type SyncResults = z.infer<typeof syncResultsSchema>
+
+// ---------------------------------------------------------------------------------------------
+// Directory
+
+export const directorySnapshotSchema = z.object({
+  teams: z.array(teamSchema),
+  routingGuidance: z.array(routingGuidanceSchema),
+  templates: z.array(callTemplateSchema),
+  policy: priorityPolicySchema,
+  users: z.array(userSchema),
+})
+export type DirectorySnapshot = z.infer<typeof directorySnapshotSchema>
+
+// ---------------------------------------------------------------------------------------------
+// App
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  /** Where this renderer runs: inside Electron, or in a browser through the browser host. */
+  shell: z.enum(['electron', 'browser']),
+  serverUrl: z.string(),
+  /** The central server runs inside this app (no server URL configured). */
+  embeddedServer: z.boolean(),
+})
+export type AppInfo = z.infer<typeof appInfoSchema>
+
+const serverUrlSchema = z.url({ protocol: /^https?$/ }).max(400)
+
+export const stationInfoSchema = z.object({
+  stationCode: z.string().nullable(),
+  name: z.string().nullable(),
+})
+export type StationInfo = z.infer<typeof stationInfoSchema>
+
+// ---------------------------------------------------------------------------------------------
+// The maps
+
+export const stationApiSchemas = {
+  'session.current': { request: empty, response: sessionStateSchema },
+  /** Fails with code `offline` when the server cannot be reached (then try `loginOffline`). */
+  'session.login': { request: credentialsSchema, response: sessionStateSchema },
+  /** Only for users who signed in online on this station before; checked against a local verifier. */
+  'session.loginOffline': { request: credentialsSchema, response: sessionStateSchema },
+  /** `pendingLeft`: this user's events still unsent; they go out at the user's next online sign-in. */
+  'session.logout': { request: empty, response: z.object({ pendingLeft: z.number().int().min(0) }) },
+  'session.setupNeeded': { request: empty, response: z.object({ needsSetup: z.boolean() }) },
+  /** First run: creates the first administrator (refused by the server once any user exists). */
+  'session.setup': { request: setupRequestSchema, response: sessionStateSchema },
+
+  'station.info': { request: empty, response: stationInfoSchema },
+  'station.enroll': { request: enrollRequestSchema, response: enrollResponseSchema },
+
+  /** Resolves once main holds the events durably; results arrive later as `sync.results`. */
+  'sync.handOver': {
+    request: z.object({ events: z.array(handedOverEventSchema).max(MAX_HAND_OVER) }),
+    response: z.object({ accepted: z.number().int().min(0) }),
+  },
+  /** One page of the server's log after the renderer's own cursor. */
+  'sync.nextPage': {
+    request: z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional() }),
+    response: pullResponseSchema,
+  },
+  'sync.status': { request: empty, response: syncStatusSchema },
+  /** Try now instead of waiting out the backoff (the agent's "retry" button). */
+  'sync.retryNow': { request: empty, response: syncStatusSchema },
+
+  'directory.get': { request: empty, response: directorySnapshotSchema },
+  'directory.callers': {
+    request: z.object({ q: z.string().trim().min(1).max(120) }),
+    response: z.object({ callers: z.array(callerRecordSchema) }),
+  },
+  /** Supervisors: ask for `floor.stations` notifications. */
+  'floor.watch': { request: empty, response: empty },
+
+  'notify.show': {
+    request: z.object({ title: z.string().min(1).max(120), body: z.string().max(500), ticketId: z.string().regex(UUID_PATTERN).optional() }),
+    response: z.object({ shown: z.boolean() }),
+  },
+
+  'app.info': { request: empty, response: appInfoSchema },
+  /** A changed server URL takes effect at the next start; null goes back to the embedded server. */
+  'app.setServerUrl': {
+    request: z.object({ serverUrl: serverUrlSchema.nullable() }),
+    response: z.object({ restartRequired: z.boolean() }),
+  },
+} as const
+
+export const stationEventSchemas = {
+  'sync.status': syncStatusSchema,
+  /** Per-event push results; the renderer applies them to its store. */
+  'sync.results': syncResultsSchema,
+  /** The server has events after `seq` (a poke, a reconnect, a start): the renderer pulls. */
+  'sync.remoteChanged': z.object({ seq: z.number().int().min(0).nullable() }),
+  /** The session changed under the renderer (a token expired, say). */
+  'session.changed': sessionStateSchema,
+  /** Screen pop: a call is ringing at this station. */
+  'call.incoming': z.object({ number: z.string().min(1).max(40), at: z.number() }),
+  /** A notification the user clicked. */
+  'notify.clicked': z.object({ ticketId: z.string().nullable() }),
+  'floor.stations': z.object({ stations: z.array(stationPresenceSchema) }),
+} as const
+
+export type StationApiSchemas = typeof stationApiSchemas
+export type StationMethod = keyof StationApiSchemas
+export type StationEvent = keyof typeof stationEventSchemas
+export type RequestOf<M extends StationMethod> = z.input<StationApiSchemas[M]['request']>
+export type ParsedRequestOf<M extends StationMethod> = z.output<StationApiSchemas[M]['request']>
+export type ResponseOf<M extends StationMethod> = z.output<StationApiSchemas[M]['response']>
+export type EventPayloadOf<E extends StationEvent> = z.output<(typeof stationEventSchemas)[E]>
+
+export const STATION_METHODS = Object.keys(stationApiSchemas) as StationMethod[]
+export const STATION_EVENTS = Object.keys(stationEventSchemas) as StationEvent[]
+
+export function isStationMethod(value: unknown): value is StationMethod {
+  return typeof value === 'string' && Object.hasOwn(stationApiSchemas, value)
+}
+
+export function isStationEvent(value: unknown): value is StationEvent {
+  return typeof value === 'string' && Object.hasOwn(stationEventSchemas, value)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wire envelope, the same over IPC and over the browser host's WebSocket
+
+export const STATION_ERROR_CODES = [
+  /** The request did not match the contract. */
+  'bad_request',
+  /** The central server cannot be reached. */
+  'offline',
+  'unauthorized',
+  'forbidden',
+  'invalid_credentials',
+  'not_signed_in',
+  'not_enrolled',
+  'refused',
+  /** The platform refuses (no OS keychain, say). */
+  'unavailable',
+  'internal',
+] as const
+export type StationErrorCode = (typeof STATION_ERROR_CODES)[number]
+
+export const stationReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(STATION_ERROR_CODES), message: z.string() }) }),
+])
+export type StationReply = z.infer<typeof stationReplySchema>
+
+/** An error with a code the UI can branch on and a message the agent can read. */
+export class StationError extends Error {
+  constructor(
+    readonly code: StationErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'StationError'
+  }
+}
+
+/** What a transport moves: one generic call and one generic subscription. */
+export interface StationTransport {
+  invoke(method: StationMethod, request: unknown): Promise<StationReply>
+  subscribe(listener: (event: StationEvent, payload: unknown) => void): () => void
+}
+
+// ---------------------------------------------------------------------------------------------
+// The typed face the UI uses: `station.sync.handOver({ events })`, built from the map
+
+type Namespace<M> = M extends `${infer N}.${string}` ? N : never
+type MethodName<M, N extends string> = M extends `${N}.${infer Name}` ? Name : never
+
+export type StationApi = {
+  [N in Namespace<StationMethod>]: {
+    [Name in MethodName<StationMethod, N>]: (
+      request: RequestOf<`${N}.${Name}` & StationMethod>,
+    ) => Promise<ResponseOf<`${N}.${Name}` & StationMethod>>
+  }
+} & {
+  on<E extends StationEvent>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void
+}
+
+/**
+ * Builds the typed API over a transport. Responses and notifications are parsed again on this
+ * side, so a renderer never acts on a message that does not match the contract.
+ */
+export function createStationApi(transport: StationTransport): StationApi {
+  const api: Record<string, unknown> = {}
+  for (const method of STATION_METHODS) {
+    const [namespace, name] = method.split('.') as [string, string]
+    const group = (api[namespace] ??= {}) as Record<string, unknown>
+    group[name] = async (request: unknown) => {
+      const reply = await transport.invoke(method, request)
+      if (!reply.ok) throw new StationError(reply.error.code, reply.error.message)
+      return stationApiSchemas[method].response.parse(reply.value)
+    }
+  }
+  api.on = (event: StationEvent, listener: (payload: unknown) => void) =>
+    transport.subscribe((name, payload) => {
+      if (name !== event) return
+      const parsed = stationEventSchemas[event].safeParse(payload)
+      if (parsed.success) listener(parsed.data)
+    })
+  return api as StationApi
+}
