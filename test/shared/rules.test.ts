@@ -277,7 +277,7 @@ describe('rule 5: routing guidance, and reassignments counted', () => {
       accepted(assign(ticket, { teamId: 'identity-access' }, ctx)),
     ))
     expect(ticket.reassignmentCount).toBe(1)
-    ;({ events, ticket } = then(
+    ;({ ticket } = then(
       events,
       accepted(assign(ticket, { teamId: 'desktop-support' }, ctx)),
     ))
@@ -341,7 +341,7 @@ describe('rule 7: returned to the CSC', () => {
       ),
     ))
     const supervisor = testContext('super1', 'B2', ctx.now() + 60_000)
-    ;({ events, ticket } = then(events, accepted(returnToOwner(ticket, supervisor))))
+    ;({ ticket } = then(events, accepted(returnToOwner(ticket, supervisor))))
     expect(ticket.teamId).toBe('csc')
     expect(ticket.assignee).toBe('agent1')
     expect(ticket.returnedToCsc).toBe(true)
@@ -409,7 +409,7 @@ describe('rule 8: resolution needs root-cause classification, notes and the cust
       timeSpentMinutes: 12,
       by: 'agent1',
     })
-    ;({ events, ticket } = then(events, accepted(close(ticket, true, ctx))))
+    ;({ ticket } = then(events, accepted(close(ticket, true, ctx))))
     expect(ticket.state).toBe('closed')
     expect(ticket.closure).toMatchObject({ customerSatisfied: true, by: 'agent1', via: 'staff' })
   })
@@ -417,7 +417,7 @@ describe('rule 8: resolution needs root-cause classification, notes and the cust
   it('does not call an escalation without a warm transfer a first-contact resolution', () => {
     const ctx = testContext()
     let { events, ticket } = opened(ctx)
-    ;({ events, ticket } = then(
+    ;({ ticket } = then(
       events,
       accepted(
         escalate(
@@ -444,7 +444,7 @@ describe('rule 9: follow-up discipline', () => {
     const ctx = testContext()
     let { events, ticket } = opened(ctx, { source: 'email' })
     expect(needsCallBack(ticket)).toBe(true)
-    ;({ events, ticket } = then(
+    ;({ ticket } = then(
       events,
       accepted(recordContact(ticket, { channel: 'phone', outcome: 'no_answer' }, ctx)),
     ))
@@ -455,7 +455,7 @@ describe('rule 9: follow-up discipline', () => {
     // 2026-11-27 is a Friday: one business day after Friday 09:00 is Monday 09:00.
     const ctx = testContext()
     let { events, ticket } = opened(ctx, { source: 'email' })
-    ;({ events, ticket } = then(
+    ;({ ticket } = then(
       events,
       accepted(recordContact(ticket, { channel: 'phone', outcome: 'no_answer' }, ctx)),
     ))
@@ -494,7 +494,7 @@ describe('rule 10: major incidents link their calls to one parent', () => {
     const ctx = testContext()
     const parent = opened(ctx, { title: 'Campus Wi-Fi down', impact: 1, urgency: 1 }).ticket
     let { events, ticket } = opened(ctx)
-    ;({ events, ticket } = then(events, accepted(linkToParent(ticket, parent, ctx))))
+    ;({ ticket } = then(events, accepted(linkToParent(ticket, parent, ctx))))
     expect(ticket.parentTicketId).toBe(parent.id)
     const result = linkToParent(parent, ticket, ctx)
     expect(result.ok).toBe(false)
@@ -540,7 +540,7 @@ describe('rule 11: redaction of a customer-visible note is recorded', () => {
   it('refuses to redact a tech note (they never reach the customer)', () => {
     const ctx = testContext()
     let { events, ticket } = opened(ctx)
-    ;({ events, ticket } = then(events, accepted(addTechNote(ticket, 'internal', ctx))))
+    ;({ ticket } = then(events, accepted(addTechNote(ticket, 'internal', ctx))))
     const result = redactNote(ticket, ticket.notes[0]!.id, '[redacted]', 'x', ctx)
     expect(result.ok).toBe(false)
   })

@@ -352,8 +352,12 @@ export function applyEvent(
   }
 }
 
-export function canApplyInOrder(ticket: Ticket | null, event: TicketEvent): boolean {
-  return ticket === null ? event.type === 'opened' : eventKey(event) > ticket.lastEventKey
+/**
+ * Whether `event` can be applied to `ticket` incrementally. Without a ticket the answer is no: events
+ * that arrived before the opening may be waiting, so the caller folds everything it holds.
+ */
+export function canApplyInOrder(ticket: Ticket | null, event: TicketEvent): ticket is Ticket {
+  return ticket !== null && eventKey(event) > ticket.lastEventKey
 }
 
 /**
