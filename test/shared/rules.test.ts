@@ -416,7 +416,9 @@ describe('rule 8: resolution needs root-cause classification, notes and the cust
 
   it('does not call an escalation without a warm transfer a first-contact resolution', () => {
     const ctx = testContext()
-    let { events, ticket } = opened(ctx)
+    const start = opened(ctx)
+    const events = start.events
+    let ticket = start.ticket
     ;({ ticket } = then(
       events,
       accepted(
@@ -442,7 +444,9 @@ describe('rule 8: resolution needs root-cause classification, notes and the cust
 describe('rule 9: follow-up discipline', () => {
   it('an email incident needs a phone call back until one is recorded', () => {
     const ctx = testContext()
-    let { events, ticket } = opened(ctx, { source: 'email' })
+    const start = opened(ctx, { source: 'email' })
+    const events = start.events
+    let ticket = start.ticket
     expect(needsCallBack(ticket)).toBe(true)
     ;({ ticket } = then(
       events,
@@ -454,7 +458,9 @@ describe('rule 9: follow-up discipline', () => {
   it('allows an inactive-ticket resolution only after one business day without an answer', () => {
     // 2026-11-27 is a Friday: one business day after Friday 09:00 is Monday 09:00.
     const ctx = testContext()
-    let { events, ticket } = opened(ctx, { source: 'email' })
+    const start = opened(ctx, { source: 'email' })
+    const events = start.events
+    let ticket = start.ticket
     ;({ ticket } = then(
       events,
       accepted(recordContact(ticket, { channel: 'phone', outcome: 'no_answer' }, ctx)),
@@ -493,7 +499,9 @@ describe('rule 10: major incidents link their calls to one parent', () => {
   it('links a call to a parent incident, and refuses a chain of parents', () => {
     const ctx = testContext()
     const parent = opened(ctx, { title: 'Campus Wi-Fi down', impact: 1, urgency: 1 }).ticket
-    let { events, ticket } = opened(ctx)
+    const start = opened(ctx)
+    const events = start.events
+    let ticket = start.ticket
     ;({ ticket } = then(events, accepted(linkToParent(ticket, parent, ctx))))
     expect(ticket.parentTicketId).toBe(parent.id)
     const result = linkToParent(parent, ticket, ctx)
@@ -539,7 +547,9 @@ describe('rule 11: redaction of a customer-visible note is recorded', () => {
 
   it('refuses to redact a tech note (they never reach the customer)', () => {
     const ctx = testContext()
-    let { events, ticket } = opened(ctx)
+    const start = opened(ctx)
+    const events = start.events
+    let ticket = start.ticket
     ;({ ticket } = then(events, accepted(addTechNote(ticket, 'internal', ctx))))
     const result = redactNote(ticket, ticket.notes[0]!.id, '[redacted]', 'x', ctx)
     expect(result.ok).toBe(false)
