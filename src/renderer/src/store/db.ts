@@ -1,0 +1,151 @@
+/**
+ * The station's IndexedDB database (ARCHITECTURE.md "Stores"): the event log with its sync state,
+ * the tickets projection, the directory copy and a key/value `meta` table. The schema is
+ * versioned; every version that ever shipped stays declared so an old station upgrades in place.
+ *
+ * Index choices follow PERFORMANCE-NOTES.md: indexes are most of the write and bulk-load cost, so
+ * every index here answers a query the UI makes, and prefixes of compound indexes stand in for
+ * single-field ones (`[state+priority+updatedAt]` also answers "all open tickets").
+ */
+import {
+  Dexie,
+  type ChromeTransactionDurability,
+  type DexieOptions,
+  type Table,
+  type Transaction,
+} from 'dexie'
+import type {
+  CallTemplate,
+  CallerRecord,
+  RoutingGuidance,
+  Team,
+  User,
+} from '../../../shared/directory'
+import type { TicketEvent } from '../../../shared/incident/events'
+import { phoneDigits, searchTokens, wordsOf } from '../../../shared/incident/search'
+import type { Ticket } from '../../../shared/incident/ticket'
+import type { RejectionCode } from '../../../shared/sync/wire'
+
+export type SyncState = 'pending' | 'applied' | 'rejected'
+
+/** An event as the station holds it: the immutable event plus where it stands with the server. */
+export type StoredEvent = TicketEvent & {
+  syncState: SyncState
+  /** The server's global sequence, once the server has the event. */
+  seq?: number
+  /** Why the server refused it; the event stays, visible to the agent. */
+  rejection?: { code: RejectionCode; reason: string }
+}
+
+/** The projection row: the fold's ticket plus the derived keys its indexes need. */
+export interface TicketRow extends Ticket {
+  /** Digits only; absent when the caller left no phone, so the index holds no empty keys. */
+  callerPhone?: string
+  tokens: string[]
+}
+
+export interface CallerRow extends CallerRecord {
+  phoneDigits?: string
+  nameWords: string[]
+  usernameKey?: string
+}
+
+export interface MetaRow {
+  key: string
+  value: unknown
+}
+
+export interface StationDbOptions {
+  /** Default: the global `indexedDB` and `IDBKeyRange`; Node tests pass fake-indexeddb's. */
+  indexedDB?: DexieOptions['indexedDB']
+  IDBKeyRange?: DexieOptions['IDBKeyRange']
+  /**
+   * Default 'strict': Chromium then flushes each commit to disk before reporting it, so an event
+   * the agent saw saved survives a power cut ("nothing typed is ever lost", PRODUCT.md). Chromium's
+   * 'default' behaves like 'relaxed' (PERFORMANCE-NOTES.md).
+   */
+  durability?: ChromeTransactionDurability
+}
+
+export const STATION_DB_VERSION = 2
+
+const V1_STORES = {
+  events: 'id, [ticketId+hlc], syncState, seq',
+  tickets: 'id, number, callerPhone, *tokens, [state+priority+updatedAt]',
+  teams: 'id',
+  routingGuidance: 'id',
+  users: 'username',
+  callers: 'id, phoneDigits, *nameWords, usernameKey',
+  templates: 'id',
+  meta: 'key',
+}
+
+/**
+ * Version 2: team and owner queues got their own indexes (version 1 filtered the whole open
+ * queue), and the number of pending events became a counter in `meta`, because `count()` over a
+ * large table costs a frame or more (PERFORMANCE-NOTES.md).
+ */
+const V2_STORES = {
+  tickets:
+    'id, number, callerPhone, *tokens, [state+priority+updatedAt], [teamId+state+updatedAt], [owner+state+updatedAt]',
+}
+
+export const PENDING_COUNT_KEY = 'pendingCount'
+
+async function countPendingIntoMeta(tx: Transaction): Promise<void> {
+  const pending = await tx.table('events').where('syncState').equals('pending').count()
+  await tx.table('meta').put({ key: PENDING_COUNT_KEY, value: pending })
+}
+
+export class StationDb extends Dexie {
+  declare events: Table<StoredEvent, string>
+  declare tickets: Table<TicketRow, string>
+  declare teams: Table<Team, string>
+  declare routingGuidance: Table<RoutingGuidance, string>
+  declare users: Table<User, string>
+  declare callers: Table<CallerRow, string>
+  declare templates: Table<CallTemplate, string>
+  declare meta: Table<MetaRow, string>
+
+  /** `schemaVersion` below the current one exists to open a database as an older release did. */
+  constructor(name: string, options: StationDbOptions = {}, schemaVersion = STATION_DB_VERSION) {
+    super(name, {
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+      chromeTransactionDurability: options.durability ?? 'strict',
+    })
+    this.version(1).stores(V1_STORES)
+    if (schemaVersion >= 2) this.version(2).stores(V2_STORES).upgrade(countPendingIntoMeta)
+  }
+}
+
+export function ticketRow(ticket: Ticket): TicketRow {
+  const phone = phoneDigits(ticket.caller.phone ?? '')
+  return { ...ticket, tokens: searchTokens(ticket), ...(phone ? { callerPhone: phone } : {}) }
+}
+
+export function ticketOfRow(row: TicketRow): Ticket {
+  const { tokens: _tokens, callerPhone: _callerPhone, ...ticket } = row
+  return ticket
+}
+
+export function eventOfRow(row: StoredEvent): TicketEvent {
+  const { syncState: _state, seq: _seq, rejection: _rejection, ...event } = row
+  return event as TicketEvent
+}
+
+export function callerRow(caller: CallerRecord): CallerRow {
+  const phone = phoneDigits(caller.phone)
+  const username = caller.username.trim().toLowerCase()
+  return {
+    ...caller,
+    nameWords: [...new Set(wordsOf(caller.name))],
+    ...(phone ? { phoneDigits: phone } : {}),
+    ...(username ? { usernameKey: username } : {}),
+  }
+}
+
+export function callerOfRow(row: CallerRow): CallerRecord {
+  const { phoneDigits: _phone, nameWords: _words, usernameKey: _username, ...caller } = row
+  return caller
+}

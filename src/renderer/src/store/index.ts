@@ -1,0 +1,16 @@
+export {
+  createStationStore,
+  StoreError,
+  type DirectoryData,
+  type Draft,
+  type PushResultsOutcome,
+  type QueueWindow,
+  type RecordContext,
+  type RecordResult,
+  type RemotePage,
+  type RemotePageResult,
+  type StationStore,
+  type StationStoreOptions,
+  type TicketsChange,
+} from './station-store'
+export { STATION_DB_VERSION, type StoredEvent, type SyncState } from './db'
