@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { foldTicket, type TicketEvent } from '../../src/shared/incident'
+import { createStationStore, STATION_DB_VERSION } from '../../src/renderer/src/store'
+import { StationDb, ticketRow, type StoredEvent } from '../../src/renderer/src/store/db'
+import { pageOf, privateIndexedDb, remoteHistory, remoteStation } from './fixtures'
+
+describe('schema migrations', () => {
+  it('upgrades a version 1 database in place: data kept, pending counter and queue indexes added', async () => {
+    const idb = privateIndexedDb()
+    const a1 = remoteStation('A1', 'agent1')
+    const b2 = remoteStation('B2', 'agent2')
+    const mine = remoteHistory(a1, 1)
+    const theirs = [...b2.open()]
+    theirs.push(...b2.escalate(foldTicket(theirs)!, 'network'))
+    const unopened = remoteHistory(b2, 1).slice(1)
+
+    // Written the way version 1 wrote: no pending counter, no team or owner indexes.
+    const v1 = new StationDb('station', idb, 1)
+    await v1.open()
+    expect(v1.verno).toBe(1)
+    const rows: StoredEvent[] = [
+      ...mine.map((e): StoredEvent => ({ ...e, syncState: 'pending' })),
+      ...theirs.map((e, i): StoredEvent => ({ ...e, syncState: 'applied', seq: i + 1 })),
+      ...unopened.map((e, i): StoredEvent => ({ ...e, syncState: 'applied', seq: i + 10 })),
+    ]
+    await v1.events.bulkAdd(rows)
+    await v1.tickets.bulkAdd([ticketRow(foldTicket(mine)!), ticketRow(foldTicket(theirs)!)])
+    await v1.meta.bulkPut([
+      { key: 'cursor', value: 11 },
+      { key: 'station', value: { code: 'A1', lastSequence: { A1: 1 } } },
+    ])
+    v1.close()
+
+    const store = await createStationStore('station', idb)
+    expect(await store.pendingCount()).toBe(mine.length)
+    expect(await store.getCursor()).toBe(11)
+    expect(await store.getTicket(mine[0]!.ticketId)).toEqual(foldTicket(mine))
+    expect((await store.search('A1-1'))[0]!.id).toBe(mine[0]!.ticketId)
+    expect((await store.ticketsByTeam('network')).map((t) => t.id)).toEqual([theirs[0]!.ticketId])
+    expect((await store.ticketsByOwner('agent1')).map((t) => t.id)).toEqual([mine[0]!.ticketId])
+    expect(await store.ticketEvents(unopened[0]!.ticketId)).toHaveLength(unopened.length)
+
+    // The upgraded store works on: the counter moves, the old pending events stay in the queue.
+    await store.applyRemotePage(pageOf(mine as TicketEvent[], 11))
+    expect(await store.pendingCount()).toBe(0)
+    store.close()
+
+    const reopened = new StationDb('station', idb)
+    await reopened.open()
+    expect(reopened.verno).toBe(STATION_DB_VERSION)
+    reopened.close()
+  })
+})

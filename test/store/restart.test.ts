@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import { addTechNote, compareEvents, openTicket } from '../../src/shared/incident'
+import { createStationStore, type StationStore } from '../../src/renderer/src/store'
+import { agentAt, manualClock, phoneCall, privateIndexedDb, T0 } from './fixtures'
+
+async function openCall(store: StationStore, now: () => number = () => T0) {
+  const result = await store.record((ctx) =>
+    openTicket(phoneCall(), ctx.nextTicketNumber(), agentAt(ctx, 'agent1', 'A1', now)),
+  )
+  if (!result.ok) throw new Error(JSON.stringify(result.errors))
+  return result
+}
+
+/** Opens the same database again, as the app does after a crash or restart. */
+function station(clock = manualClock()) {
+  const idb = privateIndexedDb()
+  return { clock, start: () => createStationStore('station', { ...idb, now: clock.now }) }
+}
+
+describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "What offline-first means")', () => {
+  it('never reuses a ticket number across a restart', async () => {
+    const { start } = station()
+    let store = await start()
+    await store.setStationCode('A1')
+    const first = [await openCall(store), await openCall(store), await openCall(store)]
+    store.close()
+
+    store = await start()
+    const after = await openCall(store)
+    const numbers = [...first, after].map((r) => r.tickets[0]!.number)
+    expect(numbers).toEqual(['A1-1', 'A1-2', 'A1-3', 'A1-4'])
+    expect(await store.pendingCount()).toBe(4)
+    store.close()
+  })
+
+  it('takes a number only with the opening that uses it, in one transaction', async () => {
+    const { start } = station()
+    const store = await start()
+    await store.setStationCode('A1')
+    // A command that takes a number and then fails leaves neither number nor event behind.
+    await expect(
+      store.record((ctx) => {
+        ctx.nextTicketNumber()
+        throw new Error('renderer crashed mid-command')
+      }),
+    ).rejects.toThrow(/crashed/)
+    expect((await openCall(store)).tickets[0]!.number).toBe('A1-1')
+    expect(await store.pendingCount()).toBe(1)
+    store.close()
+  })
+
+  it('keeps each station code its own sequence across a re-enrollment', async () => {
+    const { start } = station()
+    const store = await start()
+    await store.setStationCode('A1')
+    await openCall(store)
+    await openCall(store)
+    await store.setStationCode('B7')
+    expect((await openCall(store)).tickets[0]!.number).toBe('B7-1')
+    await store.setStationCode('A1')
+    expect((await openCall(store)).tickets[0]!.number).toBe('A1-3')
+    await expect(store.setStationCode('not a code')).rejects.toThrow(/station code/)
+    store.close()
+  })
+
+  it('orders events made after a restart after the ones before it, even if the wall clock went back', async () => {
+    const { clock, start } = station()
+    let store = await start()
+    await store.setStationCode('A1')
+    clock.set(T0 + 10 * 60_000)
+    const { tickets, events } = await openCall(store, clock.now)
+    store.close()
+
+    clock.set(T0) // the machine's clock was corrected backwards while the app was down
+    store = await start()
+    const noted = await store.record((ctx) =>
+      addTechNote(tickets[0]!, 'after the restart', agentAt(ctx, 'agent1', 'A1', clock.now)),
+    )
+    if (!noted.ok) throw new Error('refused')
+    expect(compareEvents(events[0]!, noted.events[0]!)).toBe(-1)
+    expect((await store.getTicket(tickets[0]!.id))!.notes.map((n) => n.body)).toEqual([
+      'after the restart',
+    ])
+    const standalone = await store.nextHlc()
+    expect(standalone > noted.events[0]!.hlc).toBe(true)
+    store.close()
+  })
+
+  it('keeps drafts across a restart until they are cleared', async () => {
+    const { clock, start } = station()
+    let store = await start()
+    await store.saveDraft('intake', { title: 'Printer', description: 'half-typ' })
+    clock.advance(5000)
+    await store.saveDraft('intake', { title: 'Printer', description: 'half-typed' })
+    await store.saveDraft('note:123', 'Called back')
+    store.close()
+
+    store = await start()
+    expect(await store.loadDraft('intake')).toEqual({
+      value: { title: 'Printer', description: 'half-typed' },
+      savedAt: T0 + 5000,
+    })
+    expect((await store.listDrafts()).map((d) => d.key).sort()).toEqual(['intake', 'note:123'])
+    await store.clearDraft('intake')
+    expect(await store.loadDraft('intake')).toBeUndefined()
+    expect(await store.listDrafts()).toEqual([{ key: 'note:123', savedAt: T0 + 5000 }])
+    store.close()
+  })
+})
+
+describe('the station clock', () => {
+  it('flags a remote clock far ahead and still merges it', async () => {
+    const { start } = station()
+    const store = await start()
+    await store.setStationCode('A1')
+    expect(await store.observeRemoteHlc('2026-11-27T09:01:00.000Z-0000-B2')).toBeUndefined()
+    const warning = await store.observeRemoteHlc('2026-11-27T11:00:00.000Z-0003-Z9')
+    expect(warning).toMatchObject({ code: 'clock_far_ahead' })
+    expect(await store.nextHlc()).toBe('2026-11-27T11:00:00.000Z-0005-A1')
+    store.close()
+  })
+})
