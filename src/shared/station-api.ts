@@ -240,9 +240,18 @@ export class StationError extends Error {
   }
 }
 
-/** What a transport moves: one generic call and one generic subscription. */
+/** The Electron IPC channels the preload and the main process share. */
+export const STATION_IPC = { invoke: 'station:invoke', event: 'station:event' } as const
+
+/**
+ * The browser host's WebSocket: its path, and the subprotocol prefix the page presents this
+ * launch's token in (`warmline-token.<token>`).
+ */
+export const BROWSER_HOST = { socketPath: '/station', tokenProtocolPrefix: 'warmline-token.' } as const
+
+/** What a transport moves: one generic call (answered with a `StationReply`) and one subscription. */
 export interface StationTransport {
-  invoke(method: StationMethod, request: unknown): Promise<StationReply>
+  invoke(method: StationMethod, request: unknown): Promise<unknown>
   subscribe(listener: (event: StationEvent, payload: unknown) => void): () => void
 }
 
@@ -272,7 +281,7 @@ export function createStationApi(transport: StationTransport): StationApi {
     const [namespace, name] = method.split('.') as [string, string]
     const group = (api[namespace] ??= {}) as Record<string, unknown>
     group[name] = async (request: unknown) => {
-      const reply = await transport.invoke(method, request)
+      const reply = stationReplySchema.parse(await transport.invoke(method, request))
       if (!reply.ok) throw new StationError(reply.error.code, reply.error.message)
       return stationApiSchemas[method].response.parse(reply.value)
     }

@@ -1,0 +1,123 @@
+/**
+ * Main's outbox: the events the renderer handed over that the server has not answered for yet.
+ * A JSON-lines log of `{"add": event}` and `{"done": [ids]}` records, fsync'd before a hand-over
+ * is acknowledged, so a crash or restart mid-push loses nothing even before the renderer hands
+ * its pending events over again. Resending after a restart is safe: the server is idempotent on
+ * event id. The log is rewritten compactly on open and whenever it empties.
+ */
+import { readFile } from 'node:fs/promises'
+import { DurableLog, writeFileDurably } from './durable-file'
+
+export interface OutboxEvent {
+  readonly id: string
+  readonly actor: string
+  readonly [field: string]: unknown
+}
+
+type Record_ = { add: OutboxEvent } | { done: string[] }
+
+function parseRecords(text: string): Record_[] {
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
+  const records: Record_[] = []
+  for (const [i, line] of lines.entries()) {
+    try {
+      records.push(JSON.parse(line) as Record_)
+    } catch (error) {
+      // Only the last line can be torn (a crash in the middle of an append that was never
+      // acknowledged); anything else is corruption we must not paper over.
+      if (i === lines.length - 1) break
+      throw new Error(`Outbox file is corrupt at line ${i + 1}: ${(error as Error).message}`, { cause: error })
+    }
+  }
+  return records
+}
+
+export class Outbox {
+  private readonly events = new Map<string, OutboxEvent>()
+  private log: DurableLog | null = null
+  /** File operations run one at a time, in call order. */
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(private readonly file: string) {}
+
+  static async open(file: string): Promise<Outbox> {
+    const outbox = new Outbox(file)
+    let text = ''
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    for (const record of parseRecords(text)) {
+      if ('add' in record) outbox.events.set(record.add.id, record.add)
+      else for (const id of record.done) outbox.events.delete(id)
+    }
+    await outbox.rewrite()
+    return outbox
+  }
+
+  get size(): number {
+    return this.events.size
+  }
+
+  countFor(actor: string): number {
+    let count = 0
+    for (const event of this.events.values()) if (event.actor === actor) count++
+    return count
+  }
+
+  /** The oldest events of one actor, in hand-over order. */
+  batchFor(actor: string, max: number): OutboxEvent[] {
+    const batch: OutboxEvent[] = []
+    for (const event of this.events.values()) {
+      if (batch.length >= max) break
+      if (event.actor === actor) batch.push(event)
+    }
+    return batch
+  }
+
+  /** Keeps the events not held yet; resolves once they are on disk. Returns how many were new. */
+  add(events: readonly OutboxEvent[]): Promise<number> {
+    return this.serially(async () => {
+      const seen = new Set(this.events.keys())
+      const fresh = events.filter((event) => !seen.has(event.id) && seen.add(event.id))
+      await this.log!.append(fresh.map((event) => JSON.stringify({ add: event })))
+      for (const event of fresh) this.events.set(event.id, event)
+      return fresh.length
+    })
+  }
+
+  /** Forgets events the server has answered for. */
+  settle(ids: readonly string[]): Promise<void> {
+    return this.serially(async () => {
+      const held = ids.filter((id) => this.events.has(id))
+      if (held.length === 0) return
+      for (const id of held) this.events.delete(id)
+      if (this.events.size === 0) await this.rewrite()
+      else await this.log!.append([JSON.stringify({ done: held })])
+    })
+  }
+
+  close(): Promise<void> {
+    return this.serially(async () => {
+      await this.log?.close()
+      this.log = null
+    })
+  }
+
+  private serially<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => {
+      if (!this.log) throw new Error('The outbox is closed')
+      return operation()
+    })
+    this.queue = result.catch(() => undefined)
+    return result
+  }
+
+  private async rewrite(): Promise<void> {
+    await this.log?.close()
+    const lines = [...this.events.values()].map((event) => `${JSON.stringify({ add: event })}\n`)
+    await writeFileDurably(this.file, lines.join(''))
+    this.log = await DurableLog.open(this.file)
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The station's HTTP client for the central server, over an injected `fetch`. It turns every
+ * failure into a `StationError` whose code says what the agent should do: `offline` (retry later),
+ * `unauthorized` (sign in again), `refused` (the request itself is wrong; retrying will not help).
+ */
+import { z } from 'zod'
+import {
+  ROUTES,
+  enrollResponseSchema,
+  errorBodySchema,
+  pullResponseSchema,
+  pushResponseSchema,
+  sessionResponseSchema,
+  type PullResponse,
+  type PushResponse,
+  type SessionResponse,
+} from '../../shared/sync/wire'
+import { StationError, type StationErrorCode } from '../../shared/station-api'
+
+export type Fetch = typeof globalThis.fetch
+
+export interface ServerClientOptions {
+  baseUrl: string
+  fetch: Fetch
+  /** A server that accepts the connection but never answers counts as unreachable after this. */
+  timeoutMs?: number
+}
+
+function codeFor(status: number): StationErrorCode {
+  if (status === 401) return 'unauthorized'
+  if (status === 403) return 'forbidden'
+  // The server or a proxy in front of it is in trouble: the request may succeed later.
+  if (status >= 500 || status === 429 || status === 408) return 'offline'
+  return 'refused'
+}
+
+export class ServerClient {
+  readonly baseUrl: string
+  private readonly fetch: Fetch
+  private readonly timeoutMs: number
+
+  constructor(options: ServerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.fetch = options.fetch
+    this.timeoutMs = options.timeoutMs ?? 15_000
+  }
+
+  /** The live socket's URL: same host, ws(s) scheme. */
+  liveUrl(): string {
+    const url = new URL(ROUTES.live, `${this.baseUrl}/`)
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+    return url.toString()
+  }
+
+  login(username: string, password: string, stationCode: string | null): Promise<SessionResponse> {
+    return this.request('POST', ROUTES.session, sessionResponseSchema, {
+      body: { username, password, ...(stationCode ? { stationCode } : {}) },
+    })
+  }
+
+  logout(token: string): Promise<unknown> {
+    return this.request('DELETE', ROUTES.session, z.unknown(), { token })
+  }
+
+  setupNeeded(): Promise<{ needsSetup: boolean }> {
+    return this.request('GET', ROUTES.setup, z.object({ needsSetup: z.boolean() }))
+  }
+
+  setup(body: unknown): Promise<unknown> {
+    return this.request('POST', ROUTES.setup, z.unknown(), { body })
+  }
+
+  enroll(body: { code: string; name: string }, token: string | null): Promise<z.infer<typeof enrollResponseSchema>> {
+    return this.request('POST', ROUTES.enroll, enrollResponseSchema, { body, token })
+  }
+
+  push(token: string, events: readonly unknown[]): Promise<PushResponse> {
+    return this.request('POST', ROUTES.events, pushResponseSchema, { token, body: { events } })
+  }
+
+  pull(token: string, after: number, limit?: number): Promise<PullResponse> {
+    const query = new URLSearchParams({ after: String(after), ...(limit ? { limit: String(limit) } : {}) })
+    return this.request('GET', `${ROUTES.events}?${query}`, pullResponseSchema, { token })
+  }
+
+  directory(token: string): Promise<unknown> {
+    return this.request('GET', ROUTES.directory, z.unknown(), { token })
+  }
+
+  callers(token: string, q: string): Promise<unknown> {
+    return this.request('GET', `${ROUTES.callers}?${new URLSearchParams({ q })}`, z.unknown(), { token })
+  }
+
+  private async request<T extends z.ZodType>(
+    method: string,
+    route: string,
+    schema: T,
+    options: { body?: unknown; token?: string | null } = {},
+  ): Promise<z.output<T>> {
+    let response: Response
+    try {
+      response = await this.fetch(`${this.baseUrl}${route}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+    } catch (error) {
+      throw new StationError('offline', `The central server at ${this.baseUrl} cannot be reached (${describeNetworkError(error)}).`)
+    }
+    const text = await response.text().catch(() => '')
+    let body: unknown = undefined
+    try {
+      body = text ? JSON.parse(text) : undefined
+    } catch {
+      // Not JSON (a proxy's error page, say): the status code speaks for itself below.
+    }
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(body)
+      const message = parsed.success ? parsed.data.error.message : `The central server answered ${response.status} ${response.statusText}.`
+      throw new StationError(codeFor(response.status), message)
+    }
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) {
+      throw new StationError('refused', `The central server sent an answer this station does not understand (${route}); is it a different version?`)
+    }
+    return parsed.data
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return 'no answer in time'
+    const cause = (error as Error & { cause?: { code?: string } }).cause
+    return cause?.code ?? error.message
+  }
+  return String(error)
+}

@@ -1,0 +1,178 @@
+/**
+ * The station services: everything main does for the renderer, assembled from injected parts and
+ * exposed as one handler per method of the station API. The Electron adapter and the browser host
+ * both wrap these same services; neither adds behaviour of its own.
+ */
+import path from 'node:path'
+import { z } from 'zod'
+import { callerRecordSchema } from '../../shared/directory'
+import {
+  StationError,
+  directorySnapshotSchema,
+  type EventPayloadOf,
+  type SessionState,
+  type StationEvent,
+} from '../../shared/station-api'
+import { SyncAgent, type Emit } from './agent'
+import { loadIdentity, saveIdentity, loadSettings, saveSettings, type StationIdentity } from './config'
+import type { CredentialStore } from './credentials'
+import { createDispatcher, type Dispatch, type StationHandlers } from './dispatch'
+import type { LiveSocketFactory } from './live'
+import { Outbox } from './outbox'
+import { systemScheduler, type BackoffPolicy, type Scheduler } from './scheduler'
+import { ServerClient, type Fetch } from './server-client'
+import { StationSession } from './session'
+import { VerifierStore, DEFAULT_SCRYPT } from './verifiers'
+
+export interface StationServicesOptions {
+  dataDir: string
+  serverUrl: string
+  /** The central server runs in this process. */
+  embeddedServer: boolean
+  shell: 'electron' | 'browser'
+  version: string
+  fetch: Fetch
+  openSocket: LiveSocketFactory
+  credentials: CredentialStore
+  scheduler?: Scheduler
+  random?: () => number
+  /** Shows a desktop notification; false where the shell has none (the browser host). */
+  notify?: (notification: { title: string; body: string; ticketId?: string | undefined }) => boolean
+  scrypt?: { N: number; r: number; p: number }
+  backoff?: BackoffPolicy
+  batchSize?: number
+  requestTimeoutMs?: number
+  logError?: (error: unknown) => void
+}
+
+export type StationListener = (event: StationEvent, payload: unknown) => void
+
+export interface StationServices {
+  readonly handlers: StationHandlers
+  readonly dispatch: Dispatch
+  subscribe(listener: StationListener): () => void
+  /** A call rings at this station (from the telephony integration): the renderer pops the caller. */
+  announceCall(number: string): void
+  notificationClicked(ticketId: string | null): void
+  close(): Promise<void>
+}
+
+export async function createStationServices(options: StationServicesOptions): Promise<StationServices> {
+  const scheduler = options.scheduler ?? systemScheduler
+  const listeners = new Set<StationListener>()
+  const emit: Emit = <E extends StationEvent>(event: E, payload: EventPayloadOf<E>) => {
+    for (const listener of listeners) listener(event, payload)
+  }
+  const client = new ServerClient({ baseUrl: options.serverUrl, fetch: options.fetch, timeoutMs: options.requestTimeoutMs })
+  let identity: StationIdentity | null = await loadIdentity(options.dataDir)
+  const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
+  const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
+  // The agent is created right after the session; a session change before then has nobody to tell.
+  let agent: SyncAgent | null = null
+  const session = await StationSession.open({
+    dataDir: options.dataDir,
+    client,
+    credentials: options.credentials,
+    verifiers,
+    scheduler,
+    stationCode: () => identity?.stationCode ?? null,
+    onChange: (state: SessionState) => {
+      emit('session.changed', state)
+      agent?.sessionChanged()
+    },
+  })
+  agent = new SyncAgent({
+    outbox,
+    client,
+    credentials: () => session.credentials(),
+    tokenRejected: () => session.tokenRejected(),
+    openSocket: options.openSocket,
+    scheduler,
+    random: options.random ?? Math.random,
+    emit,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  })
+  const sync = agent
+
+  const token = (): string => {
+    const credentials = session.credentials()
+    if (!credentials) throw new StationError('not_signed_in', 'Sign in online to reach the central server.')
+    return credentials.token
+  }
+
+  const handlers: StationHandlers = {
+    'session.current': () => session.current(),
+    'session.login': ({ username, password }) => session.login(username, password),
+    'session.loginOffline': ({ username, password }) => session.loginOffline(username, password),
+    'session.logout': async () => {
+      const user = await session.logout()
+      return { pendingLeft: user ? outbox.countFor(user.username) : 0 }
+    },
+    'session.setupNeeded': () => client.setupNeeded(),
+    'session.setup': async (request) => {
+      await client.setup(request)
+      return session.login(request.username, request.password)
+    },
+
+    'station.info': () => ({ stationCode: identity?.stationCode ?? null, name: identity?.name ?? null }),
+    'station.enroll': async (request) => {
+      const enrolled = await client.enroll(request, session.credentials()?.token ?? null)
+      identity = { stationCode: enrolled.stationCode, name: enrolled.name }
+      await saveIdentity(options.dataDir, identity)
+      return enrolled
+    },
+
+    'sync.handOver': async ({ events }) => ({ accepted: await sync.handOver(events) }),
+    'sync.nextPage': ({ after, limit }) => sync.nextPage(after, limit),
+    'sync.status': () => sync.status(),
+    'sync.retryNow': () => sync.retryNow(),
+
+    'directory.get': async () => {
+      const parsed = directorySnapshotSchema.safeParse(await client.directory(token()))
+      if (!parsed.success) throw new StationError('refused', 'The central server sent a directory this station does not understand.')
+      return parsed.data
+    },
+    'directory.callers': async ({ q }) => {
+      const parsed = z.object({ callers: z.array(callerRecordSchema) }).safeParse(await client.callers(token(), q))
+      if (!parsed.success) throw new StationError('refused', 'The central server sent a caller list this station does not understand.')
+      return parsed.data
+    },
+    'floor.watch': () => {
+      sync.watchFloor()
+      return {}
+    },
+
+    'notify.show': (request) => ({ shown: options.notify?.(request) ?? false }),
+
+    'app.info': () => ({
+      version: options.version,
+      shell: options.shell,
+      serverUrl: options.serverUrl,
+      embeddedServer: options.embeddedServer,
+    }),
+    'app.setServerUrl': async ({ serverUrl }) => {
+      const settings = await loadSettings(options.dataDir)
+      await saveSettings(options.dataDir, { ...settings, serverUrl })
+      return { restartRequired: serverUrl !== (options.embeddedServer ? null : options.serverUrl) }
+    },
+  }
+
+  sync.start()
+
+  return {
+    handlers,
+    dispatch: createDispatcher(handlers, options.logError),
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    announceCall: (number) => emit('call.incoming', { number, at: scheduler.now() }),
+    notificationClicked: (ticketId) => emit('notify.clicked', { ticketId }),
+    async close() {
+      await sync.stop()
+      await outbox.close()
+      listeners.clear()
+    },
+  }
+}
