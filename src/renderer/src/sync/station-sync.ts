@@ -1,0 +1,104 @@
+/**
+ * The renderer's side of sync (the flow is described in src/main/station/agent.ts). The store
+ * holds the data; main relays. This module hands pending events to main after every write and on
+ * start, applies push results through the store, and pulls pages through main from the store's
+ * own cursor — each page and its cursor land in one Dexie transaction, inside the store.
+ */
+import type { TicketEvent } from '../../../shared/incident/events'
+import { MAX_HAND_OVER, StationError, type StationApi } from '../../../shared/station-api'
+import type { StationStore } from '../store'
+
+export type SyncStore = Pick<StationStore, 'pendingEvents' | 'applyPushResults' | 'applyRemotePage' | 'getCursor'>
+
+export interface StationSyncOptions {
+  station: Pick<StationApi, 'sync' | 'on'>
+  store: SyncStore
+  /** Problems worth showing; offline and signed-out states are the status bar's business. */
+  onError?: (error: unknown) => void
+}
+
+export interface StationSync {
+  start(): Promise<void>
+  /** Hands events to main: the given ones (just recorded), or every pending event of the store. */
+  handOver(events?: readonly TicketEvent[]): Promise<void>
+  /** Pulls until up to date; concurrent calls share one run, and a call during a run adds a round. */
+  pull(): Promise<void>
+  stop(): void
+}
+
+/** How many pending events one hand-over of "everything pending" reads from the store. */
+const PENDING_SCAN = 50 * MAX_HAND_OVER
+const PAGES_PER_ROUND = 10_000
+const ROUNDS_PER_RUN = 100
+
+/** Being offline or signed out is a state, not an error: the next poke or reconnect retries. */
+function isExpected(error: unknown): boolean {
+  return error instanceof StationError && ['offline', 'not_signed_in', 'unauthorized', 'unavailable'].includes(error.code)
+}
+
+export function createStationSync({ station, store, onError = console.error }: StationSyncOptions): StationSync {
+  const unsubscribers: (() => void)[] = []
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = false
+
+  const report = (error: unknown) => {
+    if (!isExpected(error)) onError(error)
+  }
+
+  async function handOver(events?: readonly TicketEvent[]): Promise<void> {
+    const batch = events ?? (await store.pendingEvents(PENDING_SCAN))
+    for (let i = 0; i < batch.length && !stopped; i += MAX_HAND_OVER) {
+      await station.sync.handOver({ events: batch.slice(i, i + MAX_HAND_OVER) })
+    }
+  }
+
+  async function pullRounds(): Promise<void> {
+    for (let round = 0; round < ROUNDS_PER_RUN && !stopped; round++) {
+      again = false
+      for (let page = 0; page < PAGES_PER_ROUND && !stopped; page++) {
+        const next = await station.sync.nextPage({ after: await store.getCursor() })
+        await store.applyRemotePage(next)
+        if (next.upToDate || next.events.length === 0) break
+      }
+      if (!again) break
+    }
+    // Heals lost `sync.results`: what is still pending here goes to main again (deduplicated there).
+    await handOver()
+  }
+
+  function pull(): Promise<void> {
+    if (running) {
+      again = true
+      return running
+    }
+    running = pullRounds()
+      .catch(report)
+      .finally(() => {
+        running = null
+      })
+    return running
+  }
+
+  return {
+    async start() {
+      stopped = false
+      unsubscribers.push(
+        station.on('sync.results', ({ results }) => {
+          store.applyPushResults(results).catch(report)
+        }),
+        station.on('sync.remoteChanged', () => {
+          void pull()
+        }),
+      )
+      await handOver().catch(report)
+      await pull()
+    },
+    handOver: (events) => handOver(events).catch(report),
+    pull,
+    stop() {
+      stopped = true
+      for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+    },
+  }
+}
