@@ -5,6 +5,7 @@
  * the global log by `seq`. The live socket only pokes: the station then pulls.
  */
 import { z } from 'zod'
+import { userSchema } from '../directory'
 
 export const API_PREFIX = '/api/v1'
 export const MAX_PUSH_BATCH = 500
@@ -114,12 +115,16 @@ export const ROUTES = {
   events: `${API_PREFIX}/events`,
   /** WebSocket: pokes and presence. Token in the `Sec-WebSocket-Protocol` header as `bearer.<token>`. */
   live: `${API_PREFIX}/live`,
-  /** GET: teams, routing guidance, templates, priority policy, users (no secrets). */
+  /** GET: teams, routing guidance, templates, priority policy, users (no secrets). PUT (admin): import, upserting by id. */
   directory: `${API_PREFIX}/directory`,
   /** GET ?q= : callers by phone, name or username. */
   callers: `${API_PREFIX}/callers`,
   /** POST: Event Management opens an incident, de-duplicated by alert key. */
   monitoringAlerts: `${API_PREFIX}/monitoring/alerts`,
+  /** POST (admin): create a user account. */
+  users: `${API_PREFIX}/users`,
+  /** POST (admin): issue a one-time station enrollment code. */
+  enrollmentCodes: `${API_PREFIX}/stations/enrollment-codes`,
 } as const
 
 export const loginRequestSchema = z.object({
@@ -164,3 +169,17 @@ export const monitoringAlertSchema = z.object({
   impact: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
   urgency: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
 })
+
+/** 201 from ROUTES.monitoringAlerts: a new incident, or a Tech Note on the open one with that key. */
+export const monitoringAlertResponseSchema = z.object({
+  outcome: z.enum(['opened', 'repeated']),
+  ticketId: z.string(),
+  number: z.string(),
+  seq: z.number().int().positive(),
+})
+
+export const createUserRequestSchema = userSchema.extend({
+  password: z.string().min(10, 'use at least 10 characters').max(200),
+})
+
+export const enrollmentCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.number() })

@@ -1,0 +1,8 @@
+/** Transaction-level advisory lock keys, one per critical section that spans processes. */
+export const ADVISORY_LOCKS = {
+  migrate: 7_301_001,
+  /** Held while events get their `seq` and the projection moves: commit order = `seq` order. */
+  eventLog: 7_301_002,
+  /** First-run setup: two concurrent setup calls cannot both create a first administrator. */
+  setup: 7_301_003,
+} as const

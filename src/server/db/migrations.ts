@@ -1,0 +1,146 @@
+/**
+ * Forward-only, versioned schema migrations, the same on PGlite and PostgreSQL. A migration once
+ * released is never edited: a change is a new entry at the end. Times are epoch milliseconds in
+ * int8 columns, so both engines and every time zone read them alike.
+ */
+import type { Database } from './database'
+import { ADVISORY_LOCKS } from './locks'
+
+interface Migration {
+  version: number
+  name: string
+  statements: readonly string[]
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE users (
+        username text PRIMARY KEY,
+        display_name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+        password_hash text NOT NULL,
+        created_at int8 NOT NULL,
+        disabled boolean NOT NULL DEFAULT false
+      )`,
+      `CREATE TABLE stations (
+        code text PRIMARY KEY,
+        name text NOT NULL,
+        enrolled_at int8 NOT NULL
+      )`,
+      `CREATE SEQUENCE station_code_seq`,
+      `CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        username text NOT NULL REFERENCES users (username),
+        station_code text REFERENCES stations (code),
+        created_at int8 NOT NULL,
+        expires_at int8 NOT NULL,
+        revoked_at int8
+      )`,
+      `CREATE INDEX sessions_username ON sessions (username)`,
+      `CREATE TABLE enrollment_codes (
+        code_hash text PRIMARY KEY,
+        station_code text,
+        issued_by text NOT NULL,
+        created_at int8 NOT NULL,
+        expires_at int8 NOT NULL,
+        used_at int8
+      )`,
+      `CREATE TABLE integration_tokens (
+        token_hash text PRIMARY KEY,
+        name text NOT NULL,
+        created_at int8 NOT NULL,
+        revoked_at int8
+      )`,
+      `CREATE UNIQUE INDEX integration_tokens_active_name ON integration_tokens (name) WHERE revoked_at IS NULL`,
+      `CREATE TABLE teams (id text PRIMARY KEY, body jsonb NOT NULL)`,
+      `CREATE TABLE routing_guidance (id text PRIMARY KEY, body jsonb NOT NULL)`,
+      `CREATE TABLE call_templates (id text PRIMARY KEY, body jsonb NOT NULL)`,
+      `CREATE TABLE callers (
+        id text PRIMARY KEY,
+        name_lc text NOT NULL,
+        phone_digits text NOT NULL,
+        username_lc text NOT NULL,
+        body jsonb NOT NULL
+      )`,
+      `CREATE INDEX callers_phone ON callers (phone_digits text_pattern_ops)`,
+      `CREATE INDEX callers_username ON callers (username_lc text_pattern_ops)`,
+      `CREATE TABLE settings (key text PRIMARY KEY, value jsonb NOT NULL)`,
+      `CREATE TABLE events (
+        seq int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
+        ticket_id uuid NOT NULL,
+        body jsonb NOT NULL,
+        received_at int8 NOT NULL
+      )`,
+      `CREATE INDEX events_ticket ON events (ticket_id)`,
+      // body is NULL while a ticket's events arrived without its opening (a late "opened").
+      `CREATE TABLE tickets (
+        id uuid PRIMARY KEY,
+        body jsonb,
+        number text,
+        state text,
+        alert_key text,
+        updated_at int8,
+        last_seq int8 NOT NULL
+      )`,
+      `CREATE INDEX tickets_alert_key ON tickets (alert_key) WHERE alert_key IS NOT NULL`,
+      `CREATE SEQUENCE server_ticket_seq`,
+      `CREATE TABLE mail_outbox (
+        note_id uuid PRIMARY KEY,
+        event_id uuid NOT NULL,
+        ticket_id uuid NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'unconfirmed', 'failed', 'cancelled')),
+        attempts int4 NOT NULL DEFAULT 0,
+        next_attempt_at int8 NOT NULL,
+        claimed_by text,
+        claimed_at int8,
+        last_error text,
+        sent_at int8,
+        created_at int8 NOT NULL
+      )`,
+      `CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at)`,
+      `CREATE TABLE station_presence (
+        station_code text PRIMARY KEY REFERENCES stations (code),
+        username text,
+        server_id text NOT NULL,
+        connection_id text NOT NULL,
+        connected boolean NOT NULL,
+        connected_at int8 NOT NULL,
+        pending int4 NOT NULL DEFAULT 0,
+        last_sync_at int8,
+        seen_at int8 NOT NULL
+      )`,
+    ],
+  },
+]
+
+export async function migrate(db: Database, now: () => number): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Two server processes starting at once on one PostgreSQL: the second waits, then finds
+    // nothing left to do.
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.migrate])
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version int4 PRIMARY KEY, name text NOT NULL, applied_at int8 NOT NULL)',
+    )
+    const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations')
+    const applied = new Set(rows.map((r) => r.version))
+    const newest = Math.max(0, ...applied)
+    const known = MIGRATIONS[MIGRATIONS.length - 1]!.version
+    if (newest > known) {
+      throw new Error(
+        `The database was migrated by a newer Warmline server (schema ${newest}, this one knows ${known}): update this server.`,
+      )
+    }
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue
+      for (const statement of migration.statements) await tx.query(statement)
+      await tx.query(
+        'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+        [migration.version, migration.name, now()],
+      )
+    }
+  })
+}

@@ -1,0 +1,195 @@
+/**
+ * The directory on the server: teams, routing guidance, call templates, callers and the priority
+ * policy. Imports upsert by id, so a partial file (only callers, say) never deletes the rest.
+ */
+import { extname } from 'node:path'
+import { z } from 'zod'
+import {
+  callerRecordSchema,
+  callTemplateSchema,
+  routingGuidanceSchema,
+  teamSchema,
+  type CallerRecord,
+} from '../shared/directory'
+import { describeIssues } from '../shared/incident/events'
+import {
+  DEFAULT_PRIORITY_POLICY,
+  priorityPolicySchema,
+  type PriorityPolicy,
+} from '../shared/incident/priority'
+import { normalizeSearchText, phoneDigits } from '../shared/incident/search'
+import type { DirectorySnapshot } from '../shared/station-api'
+import { listUsers } from './accounts'
+import { csvRecords } from './csv'
+import type { Queryable } from './db/database'
+import { ApiError } from './http/http'
+
+export const directoryImportSchema = z.object({
+  teams: z.array(teamSchema).default([]),
+  routingGuidance: z.array(routingGuidanceSchema).default([]),
+  templates: z.array(callTemplateSchema).default([]),
+  callers: z.array(callerRecordSchema).default([]),
+  policy: priorityPolicySchema.optional(),
+})
+export type DirectoryImport = z.output<typeof directoryImportSchema>
+
+export interface ImportSummary {
+  teams: number
+  routingGuidance: number
+  templates: number
+  callers: number
+  policy: boolean
+}
+
+/** Which section a CSV file fills, told by a column only that section has. */
+const CSV_SECTIONS = [
+  { section: 'routingGuidance', marker: 'kbReference' },
+  { section: 'teams', marker: 'tier' },
+  { section: 'templates', marker: 'label' },
+  { section: 'callers', marker: 'name' },
+] as const
+
+const NUMERIC_COLUMNS = new Set(['tier', 'impact', 'urgency'])
+const BOOLEAN_COLUMNS = new Set(['accountMatter'])
+
+function fromCsv(text: string): unknown {
+  const { columns, records } = csvRecords(text)
+  const match = CSV_SECTIONS.find((s) => columns.includes(s.marker))
+  if (!match) {
+    throw new Error(
+      `Cannot tell what this CSV holds from its header (${columns.join(', ')}): teams have "tier", routing guidance "kbReference", templates "label", callers "name".`,
+    )
+  }
+  const typed = records.map((record) =>
+    Object.fromEntries(
+      Object.entries(record).map(([key, value]) => [
+        key,
+        NUMERIC_COLUMNS.has(key)
+          ? Number(value)
+          : BOOLEAN_COLUMNS.has(key)
+            ? /^(true|yes|1)$/i.test(value)
+            : value,
+      ]),
+    ),
+  )
+  return { [match.section]: typed }
+}
+
+/** A directory file as an administrator hands it over: JSON (any sections) or CSV (one section). */
+export function parseDirectoryFile(fileName: string, text: string): DirectoryImport {
+  const raw = extname(fileName).toLowerCase() === '.csv' ? fromCsv(text) : JSON.parse(text)
+  const parsed = directoryImportSchema.safeParse(raw)
+  if (!parsed.success) throw new Error(`${fileName}: ${describeIssues(parsed.error)}`)
+  return parsed.data
+}
+
+async function upsertBodies(
+  tx: Queryable,
+  table: 'teams' | 'routing_guidance' | 'call_templates',
+  items: readonly { id: string }[],
+): Promise<void> {
+  if (!items.length) return
+  await tx.query(
+    `INSERT INTO ${table} (id, body) SELECT * FROM unnest($1::text[], $2::jsonb[])
+     ON CONFLICT (id) DO UPDATE SET body = excluded.body`,
+    [items.map((i) => i.id), items.map((i) => JSON.stringify(i))],
+  )
+}
+
+export async function importDirectory(
+  tx: Queryable,
+  data: DirectoryImport,
+): Promise<ImportSummary> {
+  await upsertBodies(tx, 'teams', data.teams)
+  await upsertBodies(tx, 'routing_guidance', data.routingGuidance)
+  await upsertBodies(tx, 'call_templates', data.templates)
+  if (data.callers.length) {
+    await tx.query(
+      `INSERT INTO callers (id, name_lc, phone_digits, username_lc, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (id) DO UPDATE SET name_lc = excluded.name_lc, phone_digits = excluded.phone_digits,
+         username_lc = excluded.username_lc, body = excluded.body`,
+      [
+        data.callers.map((c) => c.id),
+        data.callers.map((c) => normalizeSearchText(c.name)),
+        data.callers.map((c) => phoneDigits(c.phone)),
+        data.callers.map((c) => c.username.toLowerCase()),
+        data.callers.map((c) => JSON.stringify(c)),
+      ],
+    )
+  }
+  if (data.policy) {
+    await tx.query(
+      `INSERT INTO settings (key, value) VALUES ('priority_policy', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [JSON.stringify(data.policy)],
+    )
+  }
+  // Guidance that points at no team would send an agent's warm transfer nowhere.
+  const dangling = await tx.query<{ id: string; team: string }>(
+    `SELECT g.id, g.body->>'teamId' AS team FROM routing_guidance g
+      WHERE NOT EXISTS (SELECT 1 FROM teams t WHERE t.id = g.body->>'teamId') ORDER BY g.id`,
+  )
+  if (dangling.length) {
+    throw new ApiError(
+      400,
+      'unknown_team',
+      `Routing guidance refers to teams that do not exist: ${dangling.map((d) => `${d.id} → ${d.team}`).join(', ')}.`,
+    )
+  }
+  return {
+    teams: data.teams.length,
+    routingGuidance: data.routingGuidance.length,
+    templates: data.templates.length,
+    callers: data.callers.length,
+    policy: data.policy !== undefined,
+  }
+}
+
+export async function priorityPolicy(db: Queryable): Promise<PriorityPolicy> {
+  const [row] = await db.query<{ value: unknown }>(
+    `SELECT value FROM settings WHERE key = 'priority_policy'`,
+  )
+  return row ? priorityPolicySchema.parse(row.value) : DEFAULT_PRIORITY_POLICY
+}
+
+export async function getDirectory(db: Queryable): Promise<DirectorySnapshot> {
+  const bodies = async <T>(
+    table: 'teams' | 'routing_guidance' | 'call_templates',
+    schema: z.ZodType<T>,
+  ) =>
+    (await db.query<{ body: unknown }>(`SELECT body FROM ${table} ORDER BY id`)).map((r) =>
+      schema.parse(r.body),
+    )
+  return {
+    teams: await bodies('teams', teamSchema),
+    routingGuidance: await bodies('routing_guidance', routingGuidanceSchema),
+    templates: await bodies('call_templates', callTemplateSchema),
+    policy: await priorityPolicy(db),
+    users: await listUsers(db),
+  }
+}
+
+const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`)
+const MAX_CALLERS = 20
+
+/** Callers by phone digits (any part of the number), name (any part) or user name (its start). */
+export async function searchCallers(db: Queryable, q: string): Promise<CallerRecord[]> {
+  const digits = phoneDigits(q)
+  const rows =
+    digits.length >= 3 && digits.length >= q.replace(/[\s()+.-]/g, '').length
+      ? await db.query<{ body: unknown }>(
+          `SELECT body FROM callers WHERE phone_digits LIKE '%' || $1 || '%' ORDER BY name_lc LIMIT $2`,
+          [likeEscape(digits), MAX_CALLERS],
+        )
+      : await db.query<{ body: unknown }>(
+          `SELECT body FROM callers WHERE name_lc LIKE '%' || $1 || '%' OR username_lc LIKE $2 || '%'
+            ORDER BY name_lc LIMIT $3`,
+          [
+            likeEscape(normalizeSearchText(q.trim())),
+            likeEscape(q.trim().toLowerCase()),
+            MAX_CALLERS,
+          ],
+        )
+  return rows.map((r) => callerRecordSchema.parse(r.body))
+}

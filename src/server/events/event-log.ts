@@ -1,0 +1,324 @@
+/**
+ * The global event log and the tickets projection.
+ *
+ * Ordering: every write to the log happens inside `withEventLog`, which takes one transaction-level
+ * advisory lock before anything else. Identity values (`seq`) are therefore handed out in commit
+ * order, and the lock is released only after the commit is visible: a reader at cursor N can never
+ * miss an event that commits later with a smaller seq. The same lock serialises projection updates,
+ * so two batches touching one ticket cannot overwrite each other's fold. Validation happens before
+ * the lock, keeping the critical section to a handful of set-based statements.
+ */
+import { isDeepStrictEqual } from 'node:util'
+import {
+  applyEvent,
+  canApplyInOrder,
+  compareEvents,
+  foldTicket,
+  parseTicketEvent,
+  type PriorityPolicy,
+  type Ticket,
+  type TicketEvent,
+} from '../../shared/incident'
+import { mayEmit } from '../../shared/directory'
+import { driftWarning } from '../../shared/sync/hlc'
+import type { PullResponse, PushResponse, PushResult } from '../../shared/sync/wire'
+import { SERVER_STATION, type Principal } from '../accounts'
+import type { Database, Queryable } from '../db/database'
+import { ADVISORY_LOCKS } from '../db/locks'
+import { priorityPolicy } from '../directory-store'
+
+export const EVENTS_CHANNEL = 'warmline_events'
+
+export interface CommitOutcome {
+  results: Map<string, PushResult>
+  /** Highest seq this transaction wrote, 0 when it wrote none. */
+  maxSeq: number
+  /** Customer emails queued: the mailer should look now. */
+  mailQueued: boolean
+}
+
+/** Runs `fn` in a transaction holding the event-log lock (see the file comment). */
+export function withEventLog<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.eventLog])
+    return fn(tx)
+  })
+}
+
+const sameEvent = (a: unknown, b: unknown) => isDeepStrictEqual(a, b)
+
+/** JSON round trip: the form the event takes in jsonb (no `undefined` members), for comparing. */
+const stored = (event: TicketEvent): unknown => JSON.parse(JSON.stringify(event))
+
+type Verdict = { ok: true; event: TicketEvent } | { ok: false; result: PushResult }
+type RejectionCode = Extract<PushResult, { status: 'rejected' }>['code']
+
+const rejection = (id: string, code: RejectionCode, reason: string): PushResult => ({
+  id,
+  status: 'rejected',
+  code,
+  reason,
+})
+const reject = (id: string, code: RejectionCode, reason: string): Verdict => ({
+  ok: false,
+  result: rejection(id, code, reason),
+})
+
+/** What the fold gives for one ticket now that `added` joined its stored events. */
+async function nextProjections(
+  tx: Queryable,
+  added: readonly TicketEvent[],
+  policy: PriorityPolicy,
+): Promise<Map<string, Ticket | null>> {
+  const byTicket = new Map<string, TicketEvent[]>()
+  for (const event of added) {
+    const list = byTicket.get(event.ticketId)
+    if (list) list.push(event)
+    else byTicket.set(event.ticketId, [event])
+  }
+  const ids = [...byTicket.keys()]
+  const current = new Map(
+    (
+      await tx.query<{ id: string; body: Ticket | null }>(
+        'SELECT id, body FROM tickets WHERE id = ANY($1::uuid[])',
+        [ids],
+      )
+    ).map((r) => [r.id, r]),
+  )
+  const next = new Map<string, Ticket | null>()
+  const refold: string[] = []
+  for (const [ticketId, events] of byTicket) {
+    const row = current.get(ticketId)
+    // No row: nothing of this ticket was stored before, so the new events are all there is.
+    if (!row) {
+      next.set(ticketId, foldTicket(events, policy))
+      continue
+    }
+    let ticket = row.body
+    for (const event of [...events].sort(compareEvents)) {
+      if (ticket === null || !canApplyInOrder(ticket, event)) {
+        refold.push(ticketId)
+        break
+      }
+      ticket = applyEvent(ticket, event, policy)
+    }
+    if (!refold.includes(ticketId)) next.set(ticketId, ticket)
+  }
+  if (refold.length) {
+    const rows = await tx.query<{ ticket_id: string; body: TicketEvent }>(
+      'SELECT ticket_id, body FROM events WHERE ticket_id = ANY($1::uuid[])',
+      [refold],
+    )
+    for (const ticketId of refold) {
+      next.set(
+        ticketId,
+        foldTicket(
+          rows.filter((r) => r.ticket_id === ticketId).map((r) => r.body),
+          policy,
+        ),
+      )
+    }
+  }
+  return next
+}
+
+const wantsEmail = (event: TicketEvent) =>
+  event.type === 'customer_note_added' &&
+  (event.payload.sendEmailTo.customer || event.payload.sendEmailTo.cc.length > 0)
+
+/**
+ * Stores validated events (unique ids) in a transaction that holds the event-log lock. Events
+ * already stored come back as duplicates, or as conflicting duplicates when their content differs.
+ */
+export async function commitEvents(
+  tx: Queryable,
+  events: readonly TicketEvent[],
+  receivedAt: number,
+): Promise<CommitOutcome> {
+  const results = new Map<string, PushResult>()
+  const existing = await tx.query<{ id: string; seq: number; body: unknown }>(
+    'SELECT id, seq, body FROM events WHERE id = ANY($1::uuid[])',
+    [events.map((e) => e.id)],
+  )
+  const existingById = new Map(existing.map((r) => [r.id, r]))
+  const fresh: TicketEvent[] = []
+  for (const event of events) {
+    const found = existingById.get(event.id)
+    if (!found) fresh.push(event)
+    else if (sameEvent(found.body, stored(event)))
+      results.set(event.id, { id: event.id, status: 'duplicate', seq: found.seq })
+    else {
+      const reason = `An event with id ${event.id} and different content is already stored (seq ${found.seq}).`
+      results.set(event.id, rejection(event.id, 'conflicting_duplicate', reason))
+    }
+  }
+  if (!fresh.length) return { results, maxSeq: 0, mailQueued: false }
+
+  // The lock makes a concurrent insert of the same id impossible; ON CONFLICT is the belt to it.
+  const inserted = await tx.query<{ id: string; seq: number }>(
+    `INSERT INTO events (id, ticket_id, body, received_at)
+     SELECT u.id, u.ticket_id, u.body, $4 FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS u(id, ticket_id, body, ord)
+     ORDER BY u.ord
+     ON CONFLICT (id) DO NOTHING RETURNING id, seq`,
+    [
+      fresh.map((e) => e.id),
+      fresh.map((e) => e.ticketId),
+      fresh.map((e) => JSON.stringify(e)),
+      receivedAt,
+    ],
+  )
+  const seqById = new Map(inserted.map((r) => [r.id, r.seq]))
+  const applied = fresh.filter((e) => seqById.has(e.id))
+  for (const event of applied)
+    results.set(event.id, { id: event.id, status: 'applied', seq: seqById.get(event.id)! })
+  const maxSeq = Math.max(0, ...seqById.values())
+
+  const projections = await nextProjections(tx, applied, await priorityPolicy(tx))
+  const lastSeq = new Map<string, number>()
+  for (const event of applied)
+    lastSeq.set(event.ticketId, Math.max(lastSeq.get(event.ticketId) ?? 0, seqById.get(event.id)!))
+  const tickets = [...projections.entries()]
+  await tx.query(
+    `INSERT INTO tickets (id, body, number, state, alert_key, updated_at, last_seq)
+     SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[])
+     ON CONFLICT (id) DO UPDATE SET body = excluded.body, number = excluded.number, state = excluded.state,
+       alert_key = excluded.alert_key, updated_at = excluded.updated_at, last_seq = excluded.last_seq`,
+    [
+      tickets.map(([id]) => id),
+      tickets.map(([, t]) => (t ? JSON.stringify(t) : null)),
+      tickets.map(([, t]) => t?.number ?? null),
+      tickets.map(([, t]) => t?.state ?? null),
+      tickets.map(([, t]) => t?.alertKey ?? null),
+      tickets.map(([, t]) => t?.updatedAt ?? null),
+      tickets.map(([id]) => lastSeq.get(id)!),
+    ],
+  )
+
+  // Queued in the same transaction as the note itself, keyed by note id: exactly one email per
+  // note, however often the note is pushed again.
+  const mails = applied.filter(wantsEmail)
+  if (mails.length) {
+    await tx.query(
+      `INSERT INTO mail_outbox (note_id, event_id, ticket_id, status, next_attempt_at, created_at)
+       SELECT u.note_id, u.event_id, u.ticket_id, 'pending', $4, $4 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS u(note_id, event_id, ticket_id)
+       ON CONFLICT (note_id) DO NOTHING`,
+      [
+        mails.map((e) => (e.type === 'customer_note_added' ? e.payload.noteId : '')),
+        mails.map((e) => e.id),
+        mails.map((e) => e.ticketId),
+        receivedAt,
+      ],
+    )
+  }
+  // Delivered to every listening process when (and only if) this transaction commits.
+  await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(maxSeq)])
+  return { results, maxSeq, mailQueued: mails.length > 0 }
+}
+
+/** Per-event checks that need no database: shape, schema version, actor, station, permission. */
+export function judgeEvent(
+  input: unknown,
+  principal: Extract<Principal, { kind: 'user' }>,
+): Verdict {
+  const rawId =
+    typeof input === 'object' &&
+    input !== null &&
+    typeof (input as { id?: unknown }).id === 'string'
+      ? (input as { id: string }).id
+      : ''
+  const parsed = parseTicketEvent(input)
+  if (!parsed.ok) return reject(rawId, parsed.code, parsed.message)
+  const event = parsed.event
+  // jsonb cannot hold U+0000; refusing the one event keeps the rest of the batch storable.
+  if (JSON.stringify(event).includes('\\u0000'))
+    return reject(event.id, 'invalid_event', 'The event contains a NUL character.')
+  if (event.actor !== principal.user.username) {
+    return reject(
+      event.id,
+      'actor_mismatch',
+      `The event's actor is ${event.actor}, but ${principal.user.username} is signed in.`,
+    )
+  }
+  if (event.station === SERVER_STATION) {
+    return reject(
+      event.id,
+      'station_mismatch',
+      `Station code ${SERVER_STATION} is reserved for the server.`,
+    )
+  }
+  if (principal.stationCode && event.station !== principal.stationCode) {
+    return reject(
+      event.id,
+      'station_mismatch',
+      `The event comes from station ${event.station}, but this session is on ${principal.stationCode}.`,
+    )
+  }
+  if (!mayEmit(principal.user.role, event.type)) {
+    return reject(event.id, 'forbidden', `A ${principal.user.role} may not record "${event.type}".`)
+  }
+  return { ok: true, event }
+}
+
+/**
+ * A station's push: each event judged on its own, the valid ones stored in one transaction, one
+ * result per input event in input order. An id repeated within the batch is answered like a
+ * repeat delivery: the same content is a duplicate, different content a conflicting duplicate.
+ */
+export async function pushEvents(
+  db: Database,
+  inputs: readonly unknown[],
+  principal: Extract<Principal, { kind: 'user' }>,
+  now: number,
+): Promise<{ response: PushResponse; commit: CommitOutcome }> {
+  const verdicts = inputs.map((input) => judgeEvent(input, principal))
+  const unique = new Map<string, TicketEvent>()
+  for (const v of verdicts) if (v.ok && !unique.has(v.event.id)) unique.set(v.event.id, v.event)
+  const commit = unique.size
+    ? await withEventLog(db, (tx) => commitEvents(tx, [...unique.values()], now))
+    : { results: new Map<string, PushResult>(), maxSeq: 0, mailQueued: false }
+
+  const answered = new Set<string>()
+  const results = verdicts.map((v): PushResult => {
+    if (!v.ok) return v.result
+    const first = unique.get(v.event.id)!
+    const result = commit.results.get(v.event.id)!
+    if (!answered.has(v.event.id)) {
+      answered.add(v.event.id)
+      return result
+    }
+    if (first !== v.event && !sameEvent(stored(first), stored(v.event))) {
+      return rejection(
+        v.event.id,
+        'conflicting_duplicate',
+        'The batch holds this event id twice with different content.',
+      )
+    }
+    return result.status === 'applied' ? { ...result, status: 'duplicate' } : result
+  })
+  const warning = verdicts
+    .map((v) => (v.ok ? driftWarning(v.event.hlc, now) : undefined))
+    .find(Boolean)
+  return { response: { results, ...(warning ? { clockWarning: warning.message } : {}) }, commit }
+}
+
+export async function pullEvents(
+  db: Queryable,
+  after: number,
+  limit: number,
+): Promise<PullResponse> {
+  const rows = await db.query<{ seq: number; body: unknown }>(
+    'SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
+    [after, limit + 1],
+  )
+  const page = rows.slice(0, limit)
+  return {
+    events: page.map((r) => ({ seq: r.seq, event: r.body })),
+    next: page.length ? page[page.length - 1]!.seq : after,
+    upToDate: rows.length <= limit,
+  }
+}
+
+export async function latestSeq(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM events')
+  return row?.seq ?? 0
+}

@@ -1,0 +1,275 @@
+/**
+ * The central server, embeddable: `startServer(options)` is what the CLI runs, what the station's
+ * main process runs in-process when no server URL is configured, and what the tests run on port 0.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROUTES } from '../shared/sync/wire'
+import { authenticate, DEFAULT_SESSION_TTL_MS, type Principal } from './accounts'
+import { apiRoutes } from './api'
+import { createLoginLimiter } from './auth/rate-limit'
+import type { Database } from './db/database'
+import { migrate } from './db/migrations'
+import { openDatabase } from './db/open'
+import { ApiError, errorBody, parseJson, readBody, sendJson, validate } from './http/http'
+import { ACCESS_ROLES, route, type Access, type Route } from './http/router'
+import { startLive } from './live'
+import { errorFields, jsonLogger, type Logger } from './log'
+import { startMailer, type MailerOptions } from './mail/mailer'
+import { fileTransport, smtpTransport } from './mail/transports'
+import { createServerClock } from './monitoring'
+import { openApiDocument } from './openapi'
+import { SAMPLE_DIRECTORY_PATH } from './setup'
+
+export type { Database } from './db/database'
+export type { Logger } from './log'
+export { jsonLogger, silentLogger } from './log'
+
+export interface ServerOptions {
+  /** 0 (the default) picks a free port; see `RunningServer.port`. */
+  port?: number
+  /** Defaults to 127.0.0.1: listening beyond this machine is a deliberate choice. */
+  host?: string
+  /** Embedded database and `.eml` folder. Without it (and without `databaseUrl`/`db`): in memory. */
+  dataDir?: string
+  /** A PostgreSQL connection string; takes precedence over `dataDir` for the database. */
+  databaseUrl?: string
+  /** An already opened database (tests, embedding); `close()` leaves it open. */
+  db?: Database
+  /** Customer email over SMTP, e.g. `smtp://user:pass@mail.example.edu:587`. Without it: `.eml` files. */
+  smtp?: { url: string; timeoutMs?: number }
+  /** Where `.eml` files go without SMTP; default `<dataDir>/outbox-mail` (or a temp folder). */
+  mailDir?: string
+  mailFrom?: string
+  /** Mail outbox tuning and the crash-test hook; see mail/mailer.ts. */
+  mail?: Pick<MailerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'backoffMs' | 'afterSend'>
+  logger?: Logger
+  now?: () => number
+  sessionTtlMs?: number
+  /** Request bodies beyond this get 413. Default 4 MiB (a full push batch of long notes). */
+  maxBodyBytes?: number
+  /** The directory first-run setup loads; default resources/directory/sample-directory.json. */
+  sampleDirectoryPath?: string
+  /** WebSocket ping and presence refresh interval. */
+  heartbeatMs?: number
+}
+
+export interface RunningServer {
+  /** `http://host:port`, for clients. */
+  url: string
+  port: number
+  db: Database
+  /** Stops accepting, closes sockets, lets requests in flight finish, stops the mailer, closes the database. */
+  close(): Promise<void>
+}
+
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+const DRAIN_TIMEOUT_MS = 10_000
+const API_VERSION = '1.0.0'
+
+function bearerToken(req: IncomingMessage): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')
+  return match?.[1] ?? null
+}
+
+async function authorize(
+  db: Database,
+  access: Exclude<Access, 'none'>,
+  token: string | null,
+  now: number,
+): Promise<Principal> {
+  if (!token)
+    throw new ApiError(
+      401,
+      'unauthenticated',
+      'Sign in first: send "Authorization: Bearer <token>".',
+    )
+  const principal = await authenticate(db, token, now)
+  if (!principal)
+    throw new ApiError(401, 'unauthenticated', 'The token is not known here: sign in again.')
+  if ('expired' in principal)
+    throw new ApiError(
+      401,
+      'session_expired',
+      'The session has expired or was signed out: sign in again.',
+    )
+  const allowed =
+    access === 'monitoring'
+      ? principal.kind === 'integration' || principal.user.role === 'admin'
+      : principal.kind === 'user' && ACCESS_ROLES[access].includes(principal.user.role)
+  if (!allowed) {
+    const who =
+      principal.kind === 'user' ? `a ${principal.user.role}` : `the integration "${principal.name}"`
+    throw new ApiError(403, 'forbidden', `This is not open to ${who}.`)
+  }
+  return principal
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const now = options.now ?? Date.now
+  const logger = options.logger ?? jsonLogger()
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const db = options.db ?? (await openDatabase(options))
+  const ownsDb = !options.db
+  const serverId = randomUUID()
+  try {
+    await migrate(db, now)
+  } catch (error) {
+    if (ownsDb) await db.close()
+    throw error
+  }
+
+  const mailDir =
+    options.mailDir ?? join(options.dataDir ?? join(tmpdir(), 'warmline'), 'outbox-mail')
+  const transport = options.smtp
+    ? smtpTransport(options.smtp.url, options.smtp.timeoutMs)
+    : fileTransport(mailDir)
+  const mailer = startMailer({
+    db,
+    transport,
+    from: options.mailFrom ?? 'Service Desk <service-desk@warmline.invalid>',
+    logger,
+    now,
+    instanceId: serverId,
+    ...options.mail,
+  })
+
+  const routes: Route[] = []
+  const server = createServer((req, res) => void handle(req, res))
+  const live = await startLive(server, {
+    db,
+    logger,
+    now,
+    serverId,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  })
+  routes.push(
+    ...apiRoutes({
+      db,
+      now,
+      limiter: createLoginLimiter(now),
+      sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+      sampleDirectoryPath: options.sampleDirectoryPath ?? SAMPLE_DIRECTORY_PATH,
+      live,
+      committed: (commit) => {
+        if (commit.mailQueued) mailer.wake()
+      },
+      nextHlc: createServerClock(),
+      startedAt: now(),
+    }),
+  )
+  routes.push(
+    route({
+      method: 'GET',
+      path: ROUTES.openapi,
+      summary: 'This OpenAPI 3.1 document',
+      access: 'none',
+      responses: { 200: { description: 'The document' } },
+      handle: async () => ({ status: 200, body: openApiDocument(routes, API_VERSION) }),
+    }),
+  )
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    let user: string | undefined
+    res.on('finish', () =>
+      logger.log('info', 'request', {
+        method: req.method,
+        path: url.pathname,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(user ? { user } : {}),
+      }),
+    )
+    try {
+      const candidates = routes.filter((r) => r.path === url.pathname)
+      if (!candidates.length) throw new ApiError(404, 'not_found', `No route ${url.pathname}.`)
+      const target = candidates.find((r) => r.method === req.method)
+      if (!target) {
+        const allow = candidates.map((r) => r.method).join(', ')
+        throw new ApiError(405, 'method_not_allowed', `${url.pathname} takes ${allow}.`, { allow })
+      }
+      const token = bearerToken(req)
+      const principal =
+        target.access === 'none' ? null : await authorize(db, target.access, token, now())
+      if (principal)
+        user = principal.kind === 'user' ? principal.user.username : `integration:${principal.name}`
+      const body = target.body
+        ? validate(target.body, parseJson(await readBody(req, maxBodyBytes)))
+        : undefined
+      const query = target.query
+        ? validate(target.query, Object.fromEntries(url.searchParams))
+        : undefined
+      const reply = await target.handle({
+        req,
+        ip: req.socket.remoteAddress ?? '',
+        body,
+        query,
+        principal,
+        token,
+      })
+      sendJson(res, reply.status, reply.body, reply.headers)
+    } catch (error) {
+      if (error instanceof ApiError) {
+        sendJson(res, error.status, errorBody(error.code, error.message), error.headers)
+      } else {
+        logger.log('error', 'request failed', {
+          method: req.method,
+          path: url.pathname,
+          ...errorFields(error),
+        })
+        if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'Internal server error.'))
+      }
+    }
+  }
+
+  server.requestTimeout = 60_000
+  server.headersTimeout = 20_000
+  const host = options.host ?? '127.0.0.1'
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    await live.close()
+    await mailer.stop()
+    if (ownsDb) await db.close()
+    throw error
+  }
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  logger.log('info', 'server started', {
+    url,
+    database: db.kind,
+    mail: options.smtp ? 'smtp' : mailDir,
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    port,
+    db,
+    close() {
+      closing ??= (async () => {
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        await live.close()
+        const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref()
+        await drained
+        clearTimeout(force)
+        await mailer.stop()
+        if (ownsDb) await db.close()
+        logger.log('info', 'server stopped', { url })
+      })()
+      return closing
+    },
+  }
+}
