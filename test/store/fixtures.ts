@@ -2,7 +2,6 @@
  * Builders for the store tests: events are made by the real process rules (src/shared/incident),
  * so every event a test stores is one the product could have produced.
  */
-import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
 import {
   addTechNote,
   changeFields,
@@ -135,12 +134,4 @@ export function pageOf(events: readonly unknown[], after: number) {
     events: events.map((event, i) => ({ seq: after + i + 1, event })),
     next: after + events.length,
   }
-}
-
-/**
- * A private IndexedDB (fake-indexeddb) per test: databases of one test never meet another's, and
- * closing and reopening a store on the same factory is a station restart.
- */
-export function privateIndexedDb(): { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange } {
-  return { indexedDB: new FakeIDBFactory(), IDBKeyRange: FakeIDBKeyRange }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { foldTicket, type TicketEvent } from '../../src/shared/incident'
 import { createStationStore, STATION_DB_VERSION } from '../../src/renderer/src/store'
 import { StationDb, ticketRow, type StoredEvent } from '../../src/renderer/src/store/db'
-import { pageOf, privateIndexedDb, remoteHistory, remoteStation } from './fixtures'
+import { pageOf, remoteHistory, remoteStation } from './fixtures'
+import { privateIndexedDb } from './private-indexeddb'
 
 describe('schema migrations', () => {
   it('upgrades a version 1 database in place: data kept, pending counter and queue indexes added', async () => {

@@ -11,14 +11,8 @@ import {
 import type { CallerRecord } from '../../src/shared/directory'
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
 import { runSeed, seededRandom, type Random } from '../support/random'
-import {
-  agentAt,
-  manualClock,
-  pageOf,
-  phoneCall,
-  privateIndexedDb,
-  remoteStation,
-} from './fixtures'
+import { agentAt, manualClock, pageOf, phoneCall, remoteStation } from './fixtures'
+import { privateIndexedDb } from './private-indexeddb'
 
 const FIRST = ['Jane', 'John', 'Joan', 'Maria', 'Mario', 'Aisha', 'Chen', 'Olga', 'Pierre', 'Zoë']
 const LAST = ['Doe', 'Dorsey', 'Smith', 'Smythe', 'Okafor', 'Li', 'Ivanova', 'Martin', 'Müller']

@@ -5,7 +5,8 @@ import {
   type StationStore,
   type TicketsChange,
 } from '../../src/renderer/src/store'
-import { agentAt, manualClock, phoneCall, privateIndexedDb, remoteStation } from './fixtures'
+import { agentAt, manualClock, phoneCall, remoteStation } from './fixtures'
+import { privateIndexedDb } from './private-indexeddb'
 
 const open: StationStore[] = []
 afterEach(() => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { addTechNote, compareEvents, openTicket } from '../../src/shared/incident'
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
-import { agentAt, manualClock, phoneCall, privateIndexedDb, T0 } from './fixtures'
+import { agentAt, manualClock, phoneCall, T0 } from './fixtures'
+import { privateIndexedDb } from './private-indexeddb'
 
 async function openCall(store: StationStore, now: () => number = () => T0) {
   const result = await store.record((ctx) =>

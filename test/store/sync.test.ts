@@ -11,11 +11,11 @@ import {
   manualClock,
   pageOf,
   phoneCall,
-  privateIndexedDb,
   remoteHistory,
   remoteStation,
   T0,
 } from './fixtures'
+import { privateIndexedDb } from './private-indexeddb'
 
 const open: StationStore[] = []
 afterEach(() => {
