@@ -1,0 +1,185 @@
+/**
+ * `npm run admin -- <command>` with the server's storage flags (`--data-dir`, `--database-url`,
+ * or WARMLINE_DATA_DIR / DATABASE_URL). With the embedded database, stop the server first (or use
+ * the admin routes over HTTP): its files can be open in one process only.
+ */
+import { createInterface } from 'node:readline'
+import { readFile } from 'node:fs/promises'
+import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { ROLES } from '../shared/directory'
+import { createUserRequestSchema } from '../shared/sync/wire'
+import {
+  createIntegrationToken,
+  createUser,
+  issueEnrollmentCode,
+  revokeIntegrationToken,
+} from './accounts'
+import type { Database } from './db/database'
+import { migrate } from './db/migrations'
+import { openDatabase } from './db/open'
+import { importDirectory, parseDirectoryFile } from './directory-store'
+import { ApiError, validate } from './http/http'
+import { STORAGE_FLAGS, storageOptions } from './options'
+
+export const USAGE = `Usage: npm run admin -- <command> [--data-dir DIR | --database-url URL]
+  create-user --username NAME --role ${ROLES.join('|')} [--display-name "Full Name"]
+                                   the password is read from standard input
+  enroll-station                   prints a one-time enrollment code (valid 24 h)
+  import-directory FILE            JSON (any sections) or CSV (one section, told by its header)
+  create-monitoring-token --name NAME
+                                   prints a token for Event Management's alert intake
+  revoke-monitoring-token --name NAME
+  mail-status                      emails not sent yet, and those needing a person
+  resend-mail NOTE_ID              queues an unconfirmed or failed email again`
+
+export interface AdminIo {
+  env: NodeJS.ProcessEnv
+  out(line: string): void
+  /** The password for create-user. */
+  readSecret(prompt: string): Promise<string>
+}
+
+const ADMIN_ACTOR = 'admin-cli'
+
+async function commandOf(
+  db: Database,
+  command: string | undefined,
+  args: string[],
+  values: Record<string, string | undefined>,
+  io: AdminIo,
+) {
+  const now = Date.now()
+  switch (command) {
+    case 'create-user': {
+      const input = validate(createUserRequestSchema, {
+        username: values.username,
+        role: values.role,
+        displayName: values['display-name'] ?? values.username,
+        password: await io.readSecret(`Password for ${values.username}: `),
+      })
+      const user = await createUser(db, input, now)
+      return io.out(`Created ${user.role} ${user.username} (${user.displayName}).`)
+    }
+    case 'enroll-station': {
+      const { code, expiresAt } = await issueEnrollmentCode(db, ADMIN_ACTOR, now)
+      return io.out(
+        `Enrollment code: ${code}\nValid until ${new Date(expiresAt).toISOString()}, for one station.`,
+      )
+    }
+    case 'import-directory': {
+      const file = args[0]
+      if (!file) throw new Error('import-directory needs a FILE.')
+      const data = parseDirectoryFile(file, await readFile(file, 'utf8'))
+      const summary = await db.transaction((tx) => importDirectory(tx, data))
+      return io.out(
+        `Imported ${summary.teams} teams, ${summary.routingGuidance} routing guidance entries, ${summary.templates} templates, ${summary.callers} callers${summary.policy ? ' and the priority policy' : ''}.`,
+      )
+    }
+    case 'create-monitoring-token': {
+      if (!values.name) throw new Error('create-monitoring-token needs --name.')
+      const token = await createIntegrationToken(db, values.name, now)
+      return io.out(
+        `Token for "${values.name}" (shown once; send it as "Authorization: Bearer <token>"):\n${token}`,
+      )
+    }
+    case 'revoke-monitoring-token': {
+      if (!values.name) throw new Error('revoke-monitoring-token needs --name.')
+      const revoked = await revokeIntegrationToken(db, values.name, now)
+      return io.out(
+        revoked ? `Revoked "${values.name}".` : `No active token named "${values.name}".`,
+      )
+    }
+    case 'mail-status': {
+      const rows = await db.query<{
+        note_id: string
+        status: string
+        attempts: number
+        last_error: string | null
+      }>(
+        `SELECT note_id, status, attempts, last_error FROM mail_outbox WHERE status <> 'sent' ORDER BY created_at`,
+      )
+      if (!rows.length) return io.out('Every queued email has been sent.')
+      for (const r of rows)
+        io.out(
+          `${r.note_id}  ${r.status}  attempts ${r.attempts}${r.last_error ? `  ${r.last_error}` : ''}`,
+        )
+      return
+    }
+    case 'resend-mail': {
+      const noteId = args[0]
+      if (!noteId) throw new Error('resend-mail needs a NOTE_ID.')
+      const rows = await db.query(
+        `UPDATE mail_outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL
+          WHERE note_id = $1::uuid AND status IN ('unconfirmed', 'failed') RETURNING note_id`,
+        [noteId, now],
+      )
+      return io.out(
+        rows.length
+          ? `Queued ${noteId} again.`
+          : `No unconfirmed or failed email for note ${noteId}.`,
+      )
+    }
+    default:
+      throw new Error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE)
+  }
+}
+
+/** Runs one admin command; resolves to the process exit code. */
+export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...STORAGE_FLAGS,
+        username: { type: 'string' },
+        role: { type: 'string' },
+        'display-name': { type: 'string' },
+        name: { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    })
+  } catch (error) {
+    io.out(`${(error as Error).message}\n${USAGE}`)
+    return 2
+  }
+  const [command, ...args] = parsed.positionals
+  const db = await openDatabase(storageOptions(parsed.values, io.env))
+  try {
+    await migrate(db, Date.now)
+    await commandOf(db, command, args, parsed.values, io)
+    return 0
+  } catch (error) {
+    io.out(error instanceof ApiError || error instanceof Error ? error.message : String(error))
+    return 1
+  } finally {
+    await db.close()
+  }
+}
+
+/** From a pipe, the first line; at a terminal, typed without echo. */
+async function readSecret(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = ''
+    for await (const chunk of process.stdin) text += String(chunk)
+    return text.split(/\r?\n/)[0] ?? ''
+  }
+  process.stderr.write(prompt)
+  const muted = new Writable({ write: (_chunk, _enc, done) => done() })
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true })
+  const line = await new Promise<string>((resolve) => rl.once('line', resolve))
+  rl.close()
+  process.stderr.write('\n')
+  return line
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await runAdmin(process.argv.slice(2), {
+    env: process.env,
+    out: (line) => console.log(line),
+    readSecret,
+  })
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm run server -- --port 8080 --data-dir ./data` (env: PORT, HOST, WARMLINE_DATA_DIR,
+ * DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM). Stops gracefully on SIGINT / SIGTERM.
+ */
+import { parseArgs } from 'node:util'
+import { startServer } from './index'
+import { jsonLogger } from './log'
+import { STORAGE_FLAGS, storageOptions } from './options'
+
+const { values } = parseArgs({
+  options: { ...STORAGE_FLAGS, port: { type: 'string' }, host: { type: 'string' } },
+  strict: true,
+})
+const env = process.env
+const port = Number(values.port ?? env.PORT ?? 8080)
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Not a port: ${values.port ?? env.PORT}`)
+  process.exit(2)
+}
+const logger = jsonLogger()
+const server = await startServer({
+  ...storageOptions(values, env),
+  port,
+  host: values.host ?? env.HOST ?? '127.0.0.1',
+  ...(env.WARMLINE_SMTP_URL ? { smtp: { url: env.WARMLINE_SMTP_URL } } : {}),
+  ...(env.WARMLINE_MAIL_FROM ? { mailFrom: env.WARMLINE_MAIL_FROM } : {}),
+  logger,
+})
+
+let stopping = false
+const stop = (signal: string) => {
+  if (stopping) return
+  stopping = true
+  logger.log('info', 'shutting down', { signal })
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    },
+  )
+}
+process.on('SIGINT', () => stop('SIGINT'))
+process.on('SIGTERM', () => stop('SIGTERM'))
