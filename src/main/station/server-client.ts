@@ -7,6 +7,7 @@ import { z } from 'zod'
 import {
   ROUTES,
   enrollResponseSchema,
+  enrollmentCodeResponseSchema,
   errorBodySchema,
   pullResponseSchema,
   pushResponseSchema,
@@ -66,8 +67,12 @@ export class ServerClient {
     return this.request('GET', ROUTES.setup, z.object({ needsSetup: z.boolean() }))
   }
 
-  setup(body: unknown): Promise<unknown> {
-    return this.request('POST', ROUTES.setup, z.unknown(), { body })
+  setup(body: unknown): Promise<SessionResponse> {
+    return this.request('POST', ROUTES.setup, sessionResponseSchema, { body })
+  }
+
+  issueEnrollmentCode(token: string): Promise<z.infer<typeof enrollmentCodeResponseSchema>> {
+    return this.request('POST', ROUTES.enrollmentCodes, enrollmentCodeResponseSchema, { token })
   }
 
   enroll(body: { code: string; name: string }, token: string | null): Promise<z.infer<typeof enrollResponseSchema>> {

@@ -101,6 +101,13 @@ export async function createStationServices(options: StationServicesOptions): Pr
     return credentials.token
   }
 
+  async function enroll(request: { code: string; name: string }, bearer: string | null) {
+    const enrolled = await client.enroll(request, bearer)
+    identity = { stationCode: enrolled.stationCode, name: enrolled.name }
+    await saveIdentity(options.dataDir, identity)
+    return enrolled
+  }
+
   const handlers: StationHandlers = {
     'session.current': () => session.current(),
     'session.login': ({ username, password }) => session.login(username, password),
@@ -111,17 +118,19 @@ export async function createStationServices(options: StationServicesOptions): Pr
     },
     'session.setupNeeded': () => client.setupNeeded(),
     'session.setup': async (request) => {
-      await client.setup(request)
+      const admin = await client.setup(request)
+      // The station that sets the server up is its first station: enroll it with the new
+      // administrator's rights, so a fresh install is a working one-station system.
+      if (!identity) {
+        const { code } = await client.issueEnrollmentCode(admin.token)
+        await enroll({ code, name: 'First station' }, null)
+      }
+      await client.logout(admin.token).catch(() => undefined)
       return session.login(request.username, request.password)
     },
 
     'station.info': () => ({ stationCode: identity?.stationCode ?? null, name: identity?.name ?? null }),
-    'station.enroll': async (request) => {
-      const enrolled = await client.enroll(request, session.credentials()?.token ?? null)
-      identity = { stationCode: enrolled.stationCode, name: enrolled.name }
-      await saveIdentity(options.dataDir, identity)
-      return enrolled
-    },
+    'station.enroll': (request) => enroll(request, session.credentials()?.token ?? null),
 
     'sync.handOver': async ({ events }) => ({ accepted: await sync.handOver(events) }),
     'sync.nextPage': ({ after, limit }) => sync.nextPage(after, limit),
