@@ -200,16 +200,29 @@ export class QueueModel {
     return batch.changes()
   }
 
+  /** Tickets that left the store's projection (the server refused their opening). */
+  remove(ids: Iterable<string>): RowChange[] {
+    const batch = new Batch(this.byId)
+    for (const id of ids) {
+      const row = this.byId.get(id)
+      if (!row) continue
+      this.relink(id, row.ticket.parentTicketId, null, batch)
+      batch.set(id, null)
+    }
+    return batch.changes()
+  }
+
+  get retainedSince(): number {
+    return this.retainSince
+  }
+
   /** A new day: drops tickets that have left the queue and were last touched before `since`. */
   retain(since: number): RowChange[] {
     this.retainSince = since
-    const batch = new Batch(this.byId)
-    for (const row of [...this.byId.values()]) {
-      if (isOpen(row.ticket) || row.ticket.updatedAt >= since) continue
-      this.relink(row.id, row.ticket.parentTicketId, null, batch)
-      batch.set(row.id, null)
-    }
-    return batch.changes()
+    const stale = [...this.byId.values()].filter(
+      (row) => !isOpen(row.ticket) && row.ticket.updatedAt < since,
+    )
+    return this.remove(stale.map((row) => row.id))
   }
 
   private relink(id: string, from: string | null, to: string | null, batch: Batch): void {

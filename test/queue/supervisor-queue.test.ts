@@ -1,0 +1,279 @@
+/**
+ * The supervisor's queue over the real station store (fake-indexeddb): windowed loading, the
+ * change feed, unsynced work, alerts and the day boundary.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  foldTicket,
+  hold,
+  openTicket,
+  resolve,
+  type Level,
+  type Ticket,
+  type TicketEvent,
+} from '../../src/shared/incident'
+import { uuidv7 } from '../../src/shared/ids'
+import { createStationStore, type StationStore } from '../../src/renderer/src/store'
+import {
+  createSupervisorQueue,
+  deskDayStart,
+  QUEUE_WINDOW,
+  type QueueStore,
+  type SupervisorQueue,
+} from '../../src/renderer/src/queue/supervisor-queue'
+import { completeResolution } from '../support/incident-fixtures'
+import { accepted, manualClock, pageOf, phoneCall, remoteStation, T0 } from '../store/fixtures'
+import { privateIndexedDb } from '../store/private-indexeddb'
+import { loopbackStation, manualTicker } from './harness'
+
+const MINUTE = 60_000
+let running: SupervisorQueue[] = []
+afterEach(() => {
+  for (const queue of running) queue.stop()
+  running = []
+})
+
+async function floor(name: string) {
+  const clock = manualClock(T0)
+  const store = await createStationStore(name, { ...privateIndexedDb(), now: clock.now })
+  await store.setStationCode('SV1')
+  const agent = remoteStation('B2', 'agent2', T0 - 60 * MINUTE)
+  let seq = 0
+  const tickets = new Map<string, TicketEvent[]>()
+  const deliver = async (events: TicketEvent[]) => {
+    for (const event of events)
+      tickets.set(event.ticketId, [...(tickets.get(event.ticketId) ?? []), event])
+    for (let i = 0; i < events.length; i += 200) {
+      const page = pageOf(events.slice(i, i + 200), seq)
+      seq = page.next
+      await store.applyRemotePage(page)
+    }
+  }
+  const call = (impact: Level, urgency: Level) =>
+    agent.open(
+      phoneCall({ impact, urgency, receivedAt: new Date(agent.ctx.now() + 1000).toISOString() }),
+    )
+  const current = (id: string) => foldTicket(tickets.get(id)!)!
+  return { clock, store, agent, deliver, call, current, tickets }
+}
+
+function start(store: QueueStore, station = loopbackStation(), ticker = manualTicker(T0)) {
+  const queue = createSupervisorQueue({ store, station: station.api, ticker })
+  running.push(queue)
+  return { queue, station, ticker }
+}
+
+const openIds = (queue: SupervisorQueue) =>
+  [...queue.model.rows()]
+    .filter((r) => r.ticket.state === 'open' || r.ticket.state === 'on_hold')
+    .map((r) => r.id)
+    .sort()
+
+async function storeOpenIds(store: StationStore): Promise<string[]> {
+  const ids: string[] = []
+  for (const state of ['open', 'on_hold'] as const) {
+    for (let offset = 0; ; offset += 1000) {
+      const rows = await store.queueWindow(state, { offset, limit: 1000 })
+      ids.push(...rows.map((t) => t.id))
+      if (rows.length < 1000) break
+    }
+  }
+  return ids.sort()
+}
+
+describe('loading the queue in windows', () => {
+  it('holds every open and held ticket, every P1 in the first window, and nothing resolved', async () => {
+    const f = await floor('load')
+    const events = Array.from({ length: 2 * QUEUE_WINDOW + 30 }, (_, i) =>
+      f.call(((i % 4) + 1) as Level, ((i % 3) + 1) as Level),
+    ).flat()
+    await f.deliver(events)
+    const [first, second] = [...f.tickets.keys()].map(f.current)
+    await f.deliver([
+      ...accepted(hold(first!, 'waiting for the caller', f.agent.ctx)),
+      ...accepted(resolve(second!, completeResolution(), f.agent.ctx)),
+    ])
+    const { queue } = start(f.store)
+    const batches: string[][] = []
+    queue.subscribe((changes) => batches.push(changes.map((c) => c.after!.ticket.priority)))
+    await queue.start()
+    expect(openIds(queue)).toEqual(await storeOpenIds(f.store))
+    expect(openIds(queue)).toHaveLength(2 * QUEUE_WINDOW + 29)
+    const p1s = [...queue.model.rows()].filter(
+      (r) => r.ticket.priority === 'P1' && r.ticket.state === 'open',
+    ).length
+    expect(batches[0]!.filter((p) => p === 'P1')).toHaveLength(p1s)
+    expect(batches[0]).toEqual([...batches[0]!].sort())
+    expect(queue.loadState()).toEqual({ loading: false, loaded: queue.model.size })
+  })
+
+  for (const resolvedBetweenWindows of [10, 120]) {
+    it(`loses no ticket when ${resolvedBetweenWindows} tickets ahead of the next window are resolved mid-load`, async () => {
+      const f = await floor(`race-${resolvedBetweenWindows}`)
+      await f.deliver(Array.from({ length: 2 * QUEUE_WINDOW + 100 }, () => f.call(4, 4)).flat())
+      let windows = 0
+      const racing: QueueStore = {
+        onTicketsChanged: (listener) => f.store.onTicketsChanged(listener),
+        pendingEvents: (limit) => f.store.pendingEvents(limit),
+        priorityPolicy: () => f.store.priorityPolicy(),
+        async queueWindow(state, window) {
+          const rows = await f.store.queueWindow(state, window)
+          if (state === 'open' && ++windows === 1) {
+            // The floor moves on between two windows: tickets already read are resolved, so
+            // every later ticket's offset shifts back.
+            const resolutions = rows
+              .slice(0, resolvedBetweenWindows)
+              .flatMap((t) => accepted(resolve(f.current(t.id), completeResolution(), f.agent.ctx)))
+            await f.deliver(resolutions)
+          }
+          return rows
+        },
+      }
+      const { queue } = start(racing)
+      await queue.start()
+      expect(openIds(queue)).toEqual(await storeOpenIds(f.store))
+      expect(openIds(queue)).toHaveLength(2 * QUEUE_WINDOW + 100 - resolvedBetweenWindows)
+    })
+  }
+})
+
+describe('following the store', () => {
+  it('shows a ticket from another station without reload, keeping filters, sort and selection', async () => {
+    const f = await floor('follow')
+    await f.deliver([...f.call(1, 1), ...f.call(4, 4), ...f.call(2, 2)])
+    const { queue } = start(f.store)
+    await queue.start()
+    const view = queue.view.getState()
+    view.toggleFilter('priorities', 'P1')
+    view.setSorting([{ id: 'age', desc: true }])
+    view.select(queue.view.getState().view.rows[0]!.id, { open: true })
+    const selected = queue.view.getState().selectedId
+
+    const late = f.call(1, 2)
+    await f.deliver(late)
+    await expect.poll(() => queue.view.getState().view.rows.length).toBe(2)
+    const after = queue.view.getState()
+    expect(after.filters.priorities).toEqual(['P1'])
+    expect(after.sorting).toEqual([{ id: 'age', desc: true }])
+    expect(after.selectedId).toBe(selected)
+    expect(after.panelOpen).toBe(true)
+    expect(after.view.rows.map((r) => r.ticket.priority)).toEqual(['P1', 'P1'])
+    expect(after.view.rows[1]!.id).toBe(late[0]!.ticketId)
+  })
+
+  it('marks tickets with unsent events until the server answers for them', async () => {
+    const f = await floor('unsynced')
+    const { queue, station } = start(f.store)
+    await queue.start()
+    const recorded = await f.store.record((rc) =>
+      openTicket(phoneCall(), rc.nextTicketNumber(), {
+        actor: 'super1',
+        station: 'SV1',
+        now: f.clock.now,
+        newId: () => uuidv7(f.clock.now()),
+        nextHlc: rc.nextHlc,
+      }),
+    )
+    if (!recorded.ok) throw new Error('recording refused')
+    const id = recorded.tickets[0]!.id
+    await expect.poll(() => queue.model.get(id)?.unsynced).toBe(true)
+    const results = recorded.events.map((e, i) => ({
+      id: e.id,
+      status: 'applied' as const,
+      seq: 900 + i,
+    }))
+    await f.store.applyPushResults(results)
+    station.emit('sync.results', { results })
+    await expect.poll(() => queue.model.get(id)?.unsynced).toBe(false)
+  })
+
+  it('drops a ticket the server refused the opening of', async () => {
+    const f = await floor('removed')
+    const { queue } = start(f.store)
+    await queue.start()
+    const recorded = await f.store.record((rc) =>
+      openTicket(phoneCall(), rc.nextTicketNumber(), {
+        actor: 'super1',
+        station: 'SV1',
+        now: f.clock.now,
+        newId: () => uuidv7(f.clock.now()),
+        nextHlc: rc.nextHlc,
+      }),
+    )
+    if (!recorded.ok) throw new Error('recording refused')
+    const id = recorded.tickets[0]!.id
+    await expect.poll(() => queue.model.get(id)).toBeDefined()
+    await f.store.applyPushResults([
+      { id: recorded.events[0]!.id, status: 'rejected', code: 'forbidden', reason: 'not allowed' },
+    ])
+    await expect.poll(() => queue.model.get(id)).toBeUndefined()
+  })
+})
+
+describe('desktop notifications', () => {
+  it('tells of a new P1 and of a breach once each, and of nothing that was so at load', async () => {
+    const f = await floor('alerts')
+    const loadTimeP1 = f.call(1, 1)
+    await f.deliver(loadTimeP1)
+    const { queue, station, ticker } = start(f.store, loopbackStation(), manualTicker(T0))
+    await queue.start()
+    expect(station.shown).toEqual([])
+
+    const emailed = f.agent.open(
+      phoneCall({ source: 'email', impact: 1, urgency: 2, receivedAt: new Date(T0).toISOString() }),
+    )
+    await f.deliver(emailed)
+    await expect.poll(() => station.shown.length).toBe(1)
+    expect(station.shown[0]).toMatchObject({
+      title: expect.stringMatching(/^New P1: B2-/),
+      ticketId: emailed[0]!.ticketId,
+    })
+
+    // Its first-assignment target (15 min) runs out; the load-time P1 was taken on the call.
+    ticker.advance(14 * MINUTE)
+    expect(station.shown).toHaveLength(1)
+    ticker.advance(2 * MINUTE)
+    ticker.advance(1 * MINUTE)
+    await expect.poll(() => station.shown.length).toBe(2)
+    expect(station.shown[1]!.title).toMatch(/^First-assignment target breached: B2-/)
+    await f.deliver(
+      accepted(resolve(f.current(loadTimeP1[0]!.ticketId), completeResolution(), f.agent.ctx)),
+    )
+    ticker.advance(MINUTE)
+    expect(station.shown).toHaveLength(2)
+  })
+
+  it('selects and opens the ticket of a clicked notification', async () => {
+    const f = await floor('clicked')
+    const p1 = f.call(1, 1)
+    await f.deliver(p1)
+    const { queue, station } = start(f.store)
+    await queue.start()
+    station.emit('notify.clicked', { ticketId: p1[0]!.ticketId })
+    expect(queue.view.getState()).toMatchObject({ selectedId: p1[0]!.ticketId, panelOpen: true })
+  })
+})
+
+describe("the desk's day", () => {
+  it('starts at midnight in the desk calendar', () => {
+    expect(deskDayStart(Date.parse('2026-11-27T09:00:00Z'), { utcOffsetMinutes: 0 })).toBe(
+      Date.parse('2026-11-27T00:00:00Z'),
+    )
+    expect(deskDayStart(Date.parse('2026-11-27T03:00:00Z'), { utcOffsetMinutes: -300 })).toBe(
+      Date.parse('2026-11-26T05:00:00Z'),
+    )
+  })
+
+  it('lets go of tickets resolved the day before when the day turns', async () => {
+    const f = await floor('day')
+    const events = f.call(3, 3)
+    await f.deliver(events)
+    const { queue, ticker } = start(f.store)
+    await queue.start()
+    const ticket: Ticket = f.current(events[0]!.ticketId)
+    await f.deliver(accepted(resolve(ticket, completeResolution(), f.agent.ctx)))
+    await expect.poll(() => queue.model.get(ticket.id)?.ticket.state).toBe('resolved')
+    ticker.advance(24 * 60 * MINUTE)
+    expect(queue.model.get(ticket.id)).toBeUndefined()
+  })
+})
