@@ -6,7 +6,7 @@ import {
   redactNote,
 } from '../../src/shared/incident/rules'
 import { applyEvent, type Ticket } from '../../src/shared/incident'
-import type { TicketEvent } from '../../src/shared/incident/events'
+import type { EventOf, TicketEvent } from '../../src/shared/incident/events'
 import { accepted, phoneCall, testContext, type TestContext } from '../support/incident-fixtures'
 
 let sequence = 0
@@ -29,12 +29,18 @@ export function customerNote(
   ticket: Ticket,
   body: string,
   sendEmailTo = { customer: true, cc: [] as string[] },
-): TicketEvent {
-  return accepted(addCustomerNote(ticket, body, sendEmailTo, ctx))[0]!
+): EventOf<'customer_note_added'> {
+  return accepted(
+    addCustomerNote(ticket, body, sendEmailTo, ctx),
+  )[0] as EventOf<'customer_note_added'>
 }
 
-export function techNote(ctx: TestContext, ticket: Ticket, body: string): TicketEvent {
-  return accepted(addTechNote(ticket, body, ctx))[0]!
+export function techNote(
+  ctx: TestContext,
+  ticket: Ticket,
+  body: string,
+): EventOf<'tech_note_added'> {
+  return accepted(addTechNote(ticket, body, ctx))[0] as EventOf<'tech_note_added'>
 }
 
 export function redaction(ctx: TestContext, ticket: Ticket, noteId: string): TicketEvent {
