@@ -1,0 +1,121 @@
+/**
+ * What the station knows around this call: the caller's recent tickets, and possible duplicates
+ * (open tickets of the same caller, or of the same service in the last hours) that the call can
+ * be linked to as its parent incident (rule 10).
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useId } from 'react'
+import type { Ticket } from '../../../shared/incident/ticket'
+import { useDesk } from '../app/desk'
+import { STATE_LABELS } from '../ui/labels'
+import { formatAgo } from '../ui/time'
+import { callerTicketQuery, isCallersTicket } from './caller-lookup'
+import type { IntakeDraft } from './draft'
+
+/** How far back "the same service in the last hours" looks. */
+export const SAME_SERVICE_WINDOW_MS = 4 * 60 * 60 * 1000
+const RECENT_SHOWN = 5
+/** Open tickets read when looking for the same service (see the report: an index would do better). */
+const SAME_SERVICE_SCAN = 500
+
+const WORKING = new Set(['open', 'on_hold'])
+
+interface CallerContextProps {
+  draft: IntakeDraft
+  nowMs: number
+  onLink: (parentTicketId: string | null) => void
+}
+
+export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
+  const desk = useDesk()
+  const linkName = useId()
+  const { caller, service, startedAt } = draft
+  const query = callerTicketQuery(caller)
+
+  const callerTickets = useLiveQuery(
+    async () => {
+      if (!query) return []
+      const found = await desk.store.search(query, 50)
+      return found.filter((t) => isCallersTicket(t, caller)).sort((a, b) => b.receivedAt - a.receivedAt)
+    },
+    [query, caller.callerId, caller.username, caller.phone],
+    [] as Ticket[],
+  )
+
+  const sameService = useLiveQuery(
+    async () => {
+      if (!service.trim()) return []
+      const open = await desk.store.queueWindow('open', { offset: 0, limit: SAME_SERVICE_SCAN })
+      return open.filter(
+        (t) => t.service === service && t.receivedAt >= startedAt - SAME_SERVICE_WINDOW_MS,
+      )
+    },
+    [service, startedAt],
+    [] as Ticket[],
+  )
+
+  const candidates = new Map<string, { ticket: Ticket; why: string }>()
+  for (const ticket of callerTickets) {
+    if (WORKING.has(ticket.state)) candidates.set(ticket.id, { ticket, why: 'same caller, still open' })
+  }
+  for (const ticket of sameService) {
+    if (!candidates.has(ticket.id))
+      candidates.set(ticket.id, { ticket, why: `same service, ${formatAgo(ticket.receivedAt, nowMs)}` })
+  }
+  const duplicates = [...candidates.values()].slice(0, RECENT_SHOWN)
+  const recent = callerTickets.slice(0, RECENT_SHOWN)
+
+  return (
+    <>
+      {recent.length > 0 && (
+        <section aria-label="Caller's recent tickets" className="panel panel--inset">
+          <h3>Recent tickets of {caller.name || 'this caller'}</h3>
+          <ul className="ticket-mini-list">
+            {recent.map((ticket) => (
+              <li key={ticket.id}>
+                <button type="button" className="link" onClick={() => desk.nav.getState().openTicket(ticket.id)}>
+                  {ticket.number}
+                </button>{' '}
+                {ticket.title} <span className="muted">· {STATE_LABELS[ticket.state]} · {formatAgo(ticket.receivedAt, nowMs)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {duplicates.length > 0 && (
+        <fieldset className="panel panel--warn duplicates">
+          <legend>Possible duplicates — link this call to a parent incident?</legend>
+          <div className="check">
+            <input
+              id={`${linkName}-none`}
+              type="radio"
+              name={linkName}
+              checked={draft.parentTicketId === null}
+              onChange={() => onLink(null)}
+            />
+            <label htmlFor={`${linkName}-none`}>Not linked</label>
+          </div>
+          {duplicates.map(({ ticket, why }) => {
+            // Rule 10: calls link to the major incident itself, never to another linked call.
+            const parentId = ticket.parentTicketId ?? ticket.id
+            return (
+              <div className="check" key={ticket.id}>
+                <input
+                  id={`${linkName}-${ticket.id}`}
+                  type="radio"
+                  name={linkName}
+                  checked={draft.parentTicketId === parentId}
+                  onChange={() => onLink(parentId)}
+                />
+                <label htmlFor={`${linkName}-${ticket.id}`}>
+                  {ticket.number} {ticket.title}
+                  {ticket.parentTicketId ? ' (its parent incident)' : ''} <span className="muted">— {why}</span>
+                </label>
+              </div>
+            )
+          })}
+        </fieldset>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,72 @@
+/**
+ * Always on screen: is this station online, how much work waits to reach the server, when it last
+ * synced, and any problem in plain words (a clock far off, an event the server refused and why).
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useEffect } from 'react'
+import { useDesk, useSession, useSyncStatus } from '../app/desk'
+import { EVENT_LABELS } from '../ui/labels'
+import { formatAgo, useNow } from '../ui/time'
+
+/** Keeps the sync status store current: asked once, then pushed by main on every change. */
+export function useSyncStatusFeed(): void {
+  const desk = useDesk()
+  useEffect(() => {
+    const set = desk.syncStatus.getState().set
+    const unsubscribe = desk.station.on('sync.status', set)
+    desk.station.sync.status({}).then(set, () => undefined)
+    return unsubscribe
+  }, [desk])
+}
+
+const CONNECTION_LABELS = { online: 'Online', offline: 'Offline', syncing: 'Syncing' } as const
+
+export function StatusBar() {
+  const desk = useDesk()
+  const status = useSyncStatus((s) => s.status)
+  const user = useSession((s) => s.user)
+  const mode = useSession((s) => s.mode)
+  const stationCode = useSession((s) => s.stationCode)
+  const now = useNow(5000)
+  const waiting = useLiveQuery(() => desk.store.pendingCount(), [desk.store], 0)
+  const refused = useLiveQuery(() => desk.store.rejectedEvents(3), [desk.store], [])
+
+  const connection = status?.connection ?? 'offline'
+  const problems = [
+    status?.clockWarning,
+    status?.lastError,
+    mode === 'offline' ? 'Signed in offline: your work is kept here and goes out when you sign in online again.' : null,
+    ...refused.map(
+      (event) =>
+        `The server refused a ${EVENT_LABELS[event.type].toLowerCase()} event: ${event.rejection?.reason ?? 'no reason given'}.`,
+    ),
+  ].filter((p): p is string => !!p)
+
+  return (
+    <footer className="status-bar" aria-label="Station status">
+      <span className={`status-bar__connection status-bar__connection--${connection}`} role="status">
+        <span className="dot" aria-hidden="true" />
+        {CONNECTION_LABELS[connection]}
+      </span>
+      <span aria-label="Events waiting to sync">
+        {waiting === 0 ? 'Everything synced' : `${waiting} event${waiting === 1 ? '' : 's'} waiting to sync`}
+        {status && status.waitingForSignIn > 0 ? ` (${status.waitingForSignIn} wait for their author to sign in)` : ''}
+      </span>
+      <span className="muted">
+        Last sync {status?.lastSyncAt ? formatAgo(status.lastSyncAt, now) : 'not yet'}
+      </span>
+      {connection === 'offline' && (
+        <button type="button" className="button--small" onClick={() => void desk.station.sync.retryNow({}).then(desk.syncStatus.getState().set, () => undefined)}>
+          Retry now
+        </button>
+      )}
+      <span className="status-bar__problems" role="alert">
+        {problems.join(' · ')}
+      </span>
+      <span className="status-bar__who">
+        {user ? `${user.displayName} (${user.role})` : ''}
+        {stationCode ? ` · station ${stationCode}` : ''}
+      </span>
+    </footer>
+  )
+}

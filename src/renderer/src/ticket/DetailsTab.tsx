@@ -1,0 +1,174 @@
+/**
+ * Details: what the call was about, editable as understanding changes (rule 2: impact and urgency
+ * reflect current understanding). Only the fields the agent touched are sent, so an edit never
+ * overwrites what another station changed meanwhile in a field the agent left alone.
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useState } from 'react'
+import type { Caller, EditableFields } from '../../../shared/incident/events'
+import { changeFields } from '../../../shared/incident/rules'
+import type { Ticket } from '../../../shared/incident/ticket'
+import type { Level } from '../../../shared/incident/vocabulary'
+import { useDesk, useRecord } from '../app/desk'
+import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
+import { AGREEMENT_LABELS, IDENTITY_LABELS, IMPACT_OPTIONS, KIND_LABELS, RESOLUTION_CODE_LABELS, URGENCY_OPTIONS } from '../ui/labels'
+import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { formatWhen, useNow } from '../ui/time'
+
+type Edits = Omit<EditableFields, 'caller' | 'identityCheck'> & { caller?: Caller }
+
+const DETAIL_FIELDS = ['title', 'description', 'service', 'category', 'subcategory', 'impact', 'urgency', 'caller']
+
+export function DetailsTab({ ticket }: { ticket: Ticket }) {
+  const desk = useDesk()
+  const record = useRecord()
+  const now = useNow(30_000)
+  const [edits, setEdits] = useState<Edits>({})
+  const [refusals, setRefusals] = useState(NO_REFUSALS)
+  const parent = useLiveQuery(
+    async () => (ticket.parentTicketId ? ((await desk.store.getTicket(ticket.parentTicketId)) ?? null) : null),
+    [desk.store, ticket.parentTicketId],
+    null,
+  )
+
+  const value = <K extends keyof Edits>(key: K) => (edits[key] ?? ticket[key as keyof Ticket]) as NonNullable<Edits[K]>
+  const edit = (patch: Edits) => {
+    setEdits({ ...edits, ...patch })
+    setRefusals(NO_REFUSALS)
+  }
+  const caller = value('caller')
+  const editCaller = (patch: Partial<Caller>) => edit({ caller: { ...caller, ...patch } })
+  const dirty = Object.keys(edits).length > 0
+
+  async function save() {
+    const result = await record((ctx) => changeFields(ticket, edits, ctx))
+    if (result.ok) setEdits({})
+    else setRefusals(sortRefusals(result.errors, DETAIL_FIELDS))
+  }
+
+  const editable = ticket.state !== 'closed'
+  return (
+    <div className="details">
+      <form
+        className="details__form"
+        aria-label="Ticket details"
+        onSubmit={(event) => {
+          event.preventDefault()
+          void save()
+        }}
+      >
+        <fieldset disabled={!editable}>
+          <legend>The call</legend>
+          <TextField label="Title" value={value('title')} error={refusals.byField.title} onChange={(title) => edit({ title })} />
+          <TextArea
+            label="Description"
+            rows={3}
+            value={value('description')}
+            onChange={(description) => edit({ description })}
+          />
+          <div className="row">
+            <TextField label="Service" value={value('service')} onChange={(service) => edit({ service })} />
+            <TextField label="Category" value={value('category')} onChange={(category) => edit({ category })} />
+            <TextField label="Subcategory" value={value('subcategory')} onChange={(subcategory) => edit({ subcategory })} />
+          </div>
+          <div className="row">
+            <SelectField
+              label="Impact"
+              value={`${value('impact')}`}
+              options={IMPACT_OPTIONS}
+              onChange={(v) => edit({ impact: Number(v) as Level })}
+            />
+            <SelectField
+              label="Urgency"
+              value={`${value('urgency')}`}
+              options={URGENCY_OPTIONS}
+              onChange={(v) => edit({ urgency: Number(v) as Level })}
+            />
+            <Checkbox
+              label="Priority increase"
+              checked={value('priorityIncrease')}
+              onChange={(priorityIncrease) => edit({ priorityIncrease })}
+            />
+          </div>
+        </fieldset>
+        <fieldset disabled={!editable}>
+          <legend>Caller</legend>
+          <div className="row">
+            <TextField label="Caller name" value={caller.name} error={refusals.byField.caller} onChange={(name) => editCaller({ name })} />
+            <TextField label="Caller phone" type="tel" value={caller.phone ?? ''} onChange={(phone) => editCaller({ phone })} />
+            <TextField label="Caller email" type="email" value={caller.email ?? ''} onChange={(email) => editCaller({ email })} />
+          </div>
+          <p className="muted">
+            {[caller.username, caller.department, caller.role].filter(Boolean).join(' · ')}
+            {ticket.identityVerified.length > 0 &&
+              ` · identity verified: ${ticket.identityVerified.map((i) => IDENTITY_LABELS[i as keyof typeof IDENTITY_LABELS] ?? i).join(', ')}`}
+          </p>
+        </fieldset>
+        <FormErrors messages={refusals.general} />
+        {dirty && (
+          <div className="form-actions">
+            <button type="submit" className="button--primary">
+              Save changes
+            </button>
+            <button type="button" onClick={() => setEdits({})}>
+              Undo my changes
+            </button>
+          </div>
+        )}
+      </form>
+
+      <aside className="details__facts" aria-label="Ticket facts">
+        <dl>
+          <dt>Received</dt>
+          <dd>{formatWhen(ticket.receivedAt, now)}</dd>
+          <dt>Owner</dt>
+          <dd>{ticket.owner}</dd>
+          <dt>First assignment due</dt>
+          <dd>{formatWhen(ticket.firstAssignmentDueAt, now)}</dd>
+          <dt>Resolution due</dt>
+          <dd>{formatWhen(ticket.resolutionDueAt, now)}</dd>
+          <dt>Type</dt>
+          <dd>
+            {ticket.kindHistory.map((k) => KIND_LABELS[k.kind]).join(' → ')}
+          </dd>
+          {parent && (
+            <>
+              <dt>Parent incident</dt>
+              <dd>
+                <button type="button" className="link" onClick={() => desk.nav.getState().openTicket(parent.id)}>
+                  {parent.number}
+                </button>{' '}
+                {parent.title}
+              </dd>
+            </>
+          )}
+          {ticket.resolution && (
+            <>
+              <dt>Resolution</dt>
+              <dd>
+                {RESOLUTION_CODE_LABELS[ticket.resolution.resolutionCode]} · root cause: {ticket.resolution.classification.rootCause} ·
+                agreed {AGREEMENT_LABELS[ticket.resolution.customerAgreement.method].toLowerCase()} ·{' '}
+                {ticket.resolution.firstContactResolution ? 'first-contact resolution' : 'not first contact'} ·{' '}
+                {ticket.resolution.timeSpentMinutes} min
+              </dd>
+              <dd className="pre">{ticket.resolution.resolutionNotes}</dd>
+            </>
+          )}
+          {ticket.closure && (
+            <>
+              <dt>Closed</dt>
+              <dd>
+                by {ticket.closure.by}, {formatWhen(ticket.closure.at, now)}
+                {ticket.closure.customerSatisfied === null
+                  ? ''
+                  : ticket.closure.customerSatisfied
+                    ? ' · customer satisfied'
+                    : ' · customer not satisfied'}
+              </dd>
+            </>
+          )}
+        </dl>
+      </aside>
+    </div>
+  )
+}

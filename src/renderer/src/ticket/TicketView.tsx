@@ -1,0 +1,154 @@
+/**
+ * One ticket, as the classic tool laid it out: Details, Assignees and Notifications, Tech Notes,
+ * Customer notes and History, with the process actions (escalate, return to owner, resolve,
+ * reopen, close) in the header. The number is the first thing on screen: the agent reads it out.
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useState } from 'react'
+import { returnToOwner } from '../../../shared/incident/rules'
+import type { Ticket } from '../../../shared/incident/ticket'
+import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
+import { useDesk, useNav, useRecord, useTicketUi } from '../app/desk'
+import { useDirectory } from '../app/use-directory'
+import { FormErrors } from '../ui/fields'
+import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
+import { sortRefusals } from '../ui/rule-errors'
+import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
+import { Tabs } from '../ui/Tabs'
+import { AssigneesTab } from './AssigneesTab'
+import { DetailsTab } from './DetailsTab'
+import { HistoryTab } from './HistoryTab'
+import { NotesTab } from './NotesTab'
+import { TICKET_TABS, type TicketTab } from './ticket-ui-store'
+
+const WORKING = new Set<Ticket['state']>(['open', 'on_hold'])
+
+export function TicketView({ ticketId }: { ticketId: string }) {
+  const { store } = useDesk()
+  const ticket = useLiveQuery(() => store.getTicket(ticketId), [store, ticketId], null)
+  if (ticket === null) return <p className="view muted">Opening the ticket…</p>
+  if (ticket === undefined) {
+    return (
+      <section className="view">
+        <h1>Ticket not found</h1>
+        <p>This station holds no such ticket. It may still be on its way from the central server.</p>
+      </section>
+    )
+  }
+  return <TicketScreen ticket={ticket} />
+}
+
+function TicketScreen({ ticket }: { ticket: Ticket }) {
+  const desk = useDesk()
+  const record = useRecord()
+  const directory = useDirectory()
+  const tab = useTicketUi((s) => s.of(ticket.id).tab)
+  const dialogOpen = useNav((s) => s.dialog !== null)
+  const [actionErrors, setActionErrors] = useState<readonly string[]>([])
+  const working = WORKING.has(ticket.state)
+  const withTeam = working && ticket.teamId !== CSC_TEAM_ID
+
+  const setTab = (next: TicketTab) => desk.ticketUi.getState().setTab(ticket.id, next)
+  const open = (kind: 'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify') => {
+    setActionErrors([])
+    desk.nav.getState().openDialog(kind, ticket.id)
+  }
+
+  async function giveBack() {
+    const result = await record((ctx) => returnToOwner(ticket, ctx))
+    setActionErrors(result.ok ? [] : sortRefusals(result.errors, []).general)
+    if (result.ok) setTab('tech')
+  }
+
+  useKeys((event) => {
+    const digit = altDigit(event)
+    const byDigit = digit !== null ? TICKET_TABS[digit - 1] : undefined
+    if (byDigit) setTab(byDigit.id)
+    else if (matches(event, SHORTCUTS.escalate.keys) && working) open('escalate')
+    else if (matches(event, SHORTCUTS.returnToOwner.keys) && withTeam) void giveBack()
+    else if (matches(event, SHORTCUTS.resolve.keys) && working) open('resolve')
+    else return false
+  }, !dialogOpen)
+
+  const notes = (kind: 'tech' | 'customer') => ticket.notes.filter((n) => n.kind === kind).length
+  return (
+    <section className="view ticket" aria-labelledby="ticket-title">
+      <header className="ticket__header">
+        <div className="ticket__heading">
+          <span className="ticket-number" aria-label="Ticket number">
+            {ticket.number}
+          </span>
+          <h1 id="ticket-title">{ticket.title}</h1>
+        </div>
+        <div className="ticket__facts">
+          <span className={`pill pill--${ticket.priority}`} title="Priority">
+            {ticket.priority}
+            {ticket.priorityIncrease ? ' ↑' : ''}
+          </span>
+          <span className={`pill pill--state-${ticket.state}`}>{STATE_LABELS[ticket.state]}</span>
+          <span>{KIND_LABELS[ticket.kind]}</span>
+          <span className="muted">{SOURCE_LABELS[ticket.source]}</span>
+          <span>
+            With <strong>{directory.teamName(ticket.teamId)}</strong>
+          </span>
+          <span className="muted">Caller: {ticket.caller.name}</span>
+          {ticket.returnedToCsc && <span className="pill pill--warn">Returned to the CSC</span>}
+          {ticket.conflicts.length > 0 && (
+            <span className="pill pill--warn">
+              {ticket.conflicts.length} conflict{ticket.conflicts.length === 1 ? '' : 's'}
+            </span>
+          )}
+        </div>
+        <div className="ticket__actions" role="toolbar" aria-label="Ticket actions">
+          {working && (
+            <button type="button" onClick={() => open('escalate')} aria-keyshortcuts="Alt+E">
+              Escalate…
+            </button>
+          )}
+          {withTeam && (
+            <button type="button" onClick={() => void giveBack()} aria-keyshortcuts="Alt+O">
+              Return to owner
+            </button>
+          )}
+          {working && (
+            <button type="button" onClick={() => open('reclassify')}>
+              Reclassify…
+            </button>
+          )}
+          {working && (
+            <button type="button" className="button--primary" onClick={() => open('resolve')} aria-keyshortcuts="Alt+R">
+              Resolve…
+            </button>
+          )}
+          {ticket.state === 'resolved' && (
+            <>
+              <button type="button" onClick={() => open('reopen')}>
+                Reopen…
+              </button>
+              <button type="button" className="button--primary" onClick={() => open('close')}>
+                Close…
+              </button>
+            </>
+          )}
+        </div>
+        <FormErrors messages={actionErrors} />
+      </header>
+      <Tabs
+        label="Ticket sections"
+        tabs={TICKET_TABS.map((t) => ({
+          ...t,
+          ...(t.id === 'tech' ? { badge: notes('tech') } : {}),
+          ...(t.id === 'customer' ? { badge: notes('customer') } : {}),
+        }))}
+        active={tab}
+        onChange={setTab}
+      >
+        {tab === 'details' && <DetailsTab ticket={ticket} />}
+        {tab === 'assignees' && <AssigneesTab ticket={ticket} />}
+        {tab === 'tech' && <NotesTab ticket={ticket} kind="tech" />}
+        {tab === 'customer' && <NotesTab ticket={ticket} kind="customer" />}
+        {tab === 'history' && <HistoryTab ticket={ticket} />}
+      </Tabs>
+    </section>
+  )
+}
