@@ -1,0 +1,25 @@
+/** Shows the ticket dialog the navigation asks for, over whatever view is open. */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { EscalationDialog } from '../escalation/EscalationDialog'
+import { ResolveDialog } from '../resolution/ResolveDialog'
+import { CloseDialog, ReclassifyDialog, ReopenDialog } from '../resolution/TicketDialogs'
+import { useDesk, useNav } from './desk'
+
+const DIALOGS = {
+  escalate: EscalationDialog,
+  resolve: ResolveDialog,
+  reopen: ReopenDialog,
+  close: CloseDialog,
+  reclassify: ReclassifyDialog,
+} as const
+
+export function DialogHost() {
+  const desk = useDesk()
+  const dialog = useNav((s) => s.dialog)
+  const ticketId = dialog?.ticketId ?? ''
+  const ticket = useLiveQuery(() => (ticketId ? desk.store.getTicket(ticketId) : undefined), [desk.store, ticketId])
+  if (!dialog || !ticket || ticket.id !== dialog.ticketId) return null
+  const Component = DIALOGS[dialog.kind]
+  // Keyed by ticket and kind: a dialog's form starts fresh for each ticket it opens on.
+  return <Component key={`${dialog.kind}:${ticket.id}`} ticket={ticket} onClose={() => desk.nav.getState().closeDialog()} />
+}

@@ -1,0 +1,154 @@
+/**
+ * The desk: navigation on the left, the open view in the middle, the status bar along the
+ * bottom, dialogs and the shortcut overlay on top. Supervisors also get the live queue, the floor
+ * view and metrics.
+ */
+import { useEffect, useRef, useState, type ComponentType } from 'react'
+import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
+import { IntakePanel } from '../intake/IntakePanel'
+import { useDraftPersistence } from '../intake/persistence'
+import { StatusBar, useSyncStatusFeed } from '../status/StatusBar'
+import { TicketView } from '../ticket/TicketView'
+import { matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
+import { useDesk, useIntake, useNav, useSession } from './desk'
+import { DialogHost } from './DialogHost'
+import type { View } from './nav-store'
+import { ShortcutOverlay } from './ShortcutOverlay'
+import { SUPERVISOR_VIEWS } from './supervisor-views'
+
+type NavEntry = { view: View; label: string; keys?: string }
+
+function sameView(a: View, b: View): boolean {
+  return a.name === b.name
+}
+
+export function Shell() {
+  const desk = useDesk()
+  const view = useNav((s) => s.view)
+  const shortcutsOpen = useNav((s) => s.shortcutsOpen)
+  const dialogOpen = useNav((s) => s.dialog !== null)
+  const callInProgress = useIntake((s) => s.draft !== null)
+  const user = useSession((s) => s.user)
+  const searchBox = useRef<HTMLInputElement>(null)
+  const [query, setQuery] = useState('')
+  useSyncStatusFeed()
+  useDraftPersistence()
+  useScreenPop()
+
+  const nav = desk.nav.getState()
+  const newCall = () => {
+    desk.intake.getState().start(Date.now())
+    nav.go({ name: 'intake' })
+  }
+
+  useKeys((event) => {
+    if (matches(event, SHORTCUTS.help.keys) || event.key === 'F1') nav.toggleShortcuts()
+    else if (matches(event, SHORTCUTS.newCall.keys)) newCall()
+    else if (matches(event, SHORTCUTS.search.keys)) searchBox.current?.focus()
+    else if (matches(event, SHORTCUTS.myTickets.keys)) nav.go({ name: 'mine' })
+    else if (matches(event, SHORTCUTS.floor.keys)) nav.go({ name: 'floor' })
+    else return false
+  }, !dialogOpen && !shortcutsOpen)
+
+  const entries: NavEntry[] = [
+    { view: { name: 'intake' }, label: callInProgress ? 'Call in progress' : 'Call intake', keys: SHORTCUTS.newCall.keys },
+    { view: { name: 'mine' }, label: 'My tickets', keys: SHORTCUTS.myTickets.keys },
+    { view: { name: 'floor' }, label: 'Floor list', keys: SHORTCUTS.floor.keys },
+    ...(user?.role === 'agent' ? [] : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
+  ]
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Desk">
+        <p className="brand">Warmline</p>
+        <button type="button" className="button--primary sidebar__new" onClick={newCall} aria-keyshortcuts="Control+N">
+          New call <kbd aria-hidden="true">Ctrl+N</kbd>
+        </button>
+        <form
+          role="search"
+          onSubmit={(event) => {
+            event.preventDefault()
+            if (query.trim()) nav.go({ name: 'search', query: query.trim() })
+          }}
+        >
+          <label htmlFor="find-ticket" className="visually-hidden">
+            Find a ticket
+          </label>
+          <input
+            id="find-ticket"
+            ref={searchBox}
+            type="search"
+            placeholder="Find: number, caller, words (Ctrl+K)"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+        </form>
+        <ul className="sidebar__list">
+          {entries.map((entry) => (
+            <li key={entry.view.name}>
+              <button
+                type="button"
+                className="sidebar__item"
+                aria-current={sameView(entry.view, view) ? 'page' : undefined}
+                onClick={() => (entry.view.name === 'intake' ? newCall() : nav.go(entry.view))}
+              >
+                {entry.label}
+                {entry.keys && <kbd aria-hidden="true">{entry.keys}</kbd>}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar__foot">
+          <button type="button" className="button--quiet" onClick={() => nav.toggleShortcuts(true)}>
+            Shortcuts <kbd aria-hidden="true">?</kbd>
+          </button>
+          <button type="button" className="button--quiet" onClick={() => void desk.session.getState().signOut()}>
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main className="main">
+        <CurrentView view={view} />
+      </main>
+      <StatusBar />
+      <DialogHost />
+      {shortcutsOpen && <ShortcutOverlay onClose={() => nav.toggleShortcuts(false)} />}
+    </div>
+  )
+}
+
+/** A call ringing at this station (telephony integration) starts the intake with its number. */
+function useScreenPop(): void {
+  const desk = useDesk()
+  useEffect(
+    () =>
+      desk.station.on('call.incoming', ({ number, at }) => {
+        const intake = desk.intake.getState()
+        intake.start(at)
+        if (!desk.intake.getState().draft?.callerQuery) desk.intake.getState().update({ callerQuery: number })
+        desk.nav.getState().go({ name: 'intake' })
+      }),
+    [desk],
+  )
+}
+
+function CurrentView({ view }: { view: View }) {
+  switch (view.name) {
+    case 'intake':
+      return <IntakePanel />
+    case 'ticket':
+      return <TicketView ticketId={view.ticketId} />
+    case 'mine':
+      return <MyTickets />
+    case 'floor':
+      return <FloorList />
+    case 'search':
+      return <SearchResults query={view.query} />
+    case 'queue':
+    case 'floorView':
+    case 'metrics': {
+      const Component: ComponentType = SUPERVISOR_VIEWS.find((v) => v.view.name === view.name)!.component
+      return <Component />
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/** `?`: every shortcut of the desk, read from the one table the handlers use. */
+import { Dialog } from '../ui/Dialog'
+import { SHORTCUTS, type ShortcutGroup } from '../ui/shortcuts'
+
+const GROUPS: ShortcutGroup[] = ['Anywhere', 'Call intake', 'Ticket']
+
+export function ShortcutOverlay({ onClose }: { onClose: () => void }) {
+  const all = Object.values(SHORTCUTS)
+  return (
+    <Dialog title="Keyboard shortcuts" onClose={onClose} wide>
+      <div className="shortcuts">
+        {GROUPS.map((group) => (
+          <section key={group} aria-label={group}>
+            <h3>{group}</h3>
+            <dl>
+              {all
+                .filter((s) => s.group === group)
+                .map((s) => (
+                  <div key={`${s.keys}${s.description}`} className="shortcuts__row">
+                    <dt>
+                      <kbd>{s.keys}</kbd>
+                    </dt>
+                    <dd>{s.description}</dd>
+                  </div>
+                ))}
+            </dl>
+          </section>
+        ))}
+      </div>
+      <p className="muted">
+        A templated call: <kbd>Ctrl+N</kbd>, the caller’s phone or name, <kbd>Enter</kbd>, the template’s digit,{' '}
+        <kbd>Ctrl+Enter</kbd>.
+      </p>
+    </Dialog>
+  )
+}

@@ -1,0 +1,88 @@
+/**
+ * What every screen of the desk reaches for: the station API, the station store, and the UI
+ * stores. Created once per app (or per test), handed down by context, never module globals, so a
+ * test renders a fresh desk and nothing leaks between tests.
+ */
+import { createContext, useCallback, useContext, type ReactNode } from 'react'
+import { useStore } from 'zustand'
+import { uuidv7 } from '../../../shared/ids'
+import type { TicketEvent } from '../../../shared/incident/events'
+import type { CommandContext, CommandResult } from '../../../shared/incident/rules'
+import type { StationApi } from '../../../shared/station-api'
+import type { RecordResult, StationStore } from '../store'
+import { createIntakeStore, type IntakeState } from '../intake/intake-store'
+import { createSessionStore, type SessionStoreState } from '../session/session-store'
+import { createSyncStatusStore, type SyncStatusState } from '../status/sync-status-store'
+import { createTicketUiStore, type TicketUiState } from '../ticket/ticket-ui-store'
+import { createNavStore, type NavState, type View } from './nav-store'
+
+export interface DeskEnv {
+  station: StationApi
+  store: StationStore
+  /** Called after every local write: hands the new pending events to main. */
+  afterWrite: (events: readonly TicketEvent[]) => void
+}
+
+export function createDesk(env: DeskEnv, initialView?: View) {
+  return {
+    ...env,
+    session: createSessionStore(env.station, env.store),
+    nav: createNavStore(initialView),
+    intake: createIntakeStore(),
+    syncStatus: createSyncStatusStore(),
+    ticketUi: createTicketUiStore(),
+  }
+}
+
+export type Desk = ReturnType<typeof createDesk>
+
+const DeskContext = createContext<Desk | null>(null)
+
+export function DeskProvider({ desk, children }: { desk: Desk; children: ReactNode }) {
+  return <DeskContext.Provider value={desk}>{children}</DeskContext.Provider>
+}
+
+export function useDesk(): Desk {
+  const desk = useContext(DeskContext)
+  if (!desk) throw new Error('useDesk outside <DeskProvider>')
+  return desk
+}
+
+export const useSession = <T,>(select: (s: SessionStoreState) => T) => useStore(useDesk().session, select)
+export const useNav = <T,>(select: (s: NavState) => T) => useStore(useDesk().nav, select)
+export const useIntake = <T,>(select: (s: IntakeState) => T) => useStore(useDesk().intake, select)
+export const useSyncStatus = <T,>(select: (s: SyncStatusState) => T) =>
+  useStore(useDesk().syncStatus, select)
+export const useTicketUi = <T,>(select: (s: TicketUiState) => T) => useStore(useDesk().ticketUi, select)
+
+/** A command's context plus the ticket number a new ticket takes in the same transaction. */
+export type DeskCommandContext = CommandContext & { nextTicketNumber(): string }
+
+/**
+ * Runs a process command (rules.ts) as the signed-in agent at this station: the events and the
+ * projection are written in one transaction, then handed to sync. Never waits on the network.
+ */
+export function useRecord(): (command: (ctx: DeskCommandContext) => CommandResult) => Promise<RecordResult> {
+  const desk = useDesk()
+  return useCallback(
+    async (command) => {
+      const { user, stationCode } = desk.session.getState()
+      if (!user || !stationCode) {
+        return { ok: false, errors: [{ field: '', message: 'Sign in at an enrolled station first.' }] }
+      }
+      const result = await desk.store.record((rc) =>
+        command({
+          actor: user.username,
+          station: stationCode,
+          now: Date.now,
+          nextHlc: rc.nextHlc,
+          nextTicketNumber: rc.nextTicketNumber,
+          newId: () => uuidv7(),
+        }),
+      )
+      if (result.ok) desk.afterWrite(result.events)
+      return result
+    },
+    [desk],
+  )
+}
