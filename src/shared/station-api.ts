@@ -173,7 +173,10 @@ export const stationEventSchemas = {
   'sync.status': syncStatusSchema,
   /** Per-event push results; the renderer applies them to its store. */
   'sync.results': syncResultsSchema,
-  /** The server has events after `seq` (a poke, a reconnect, a start): the renderer pulls. */
+  /**
+   * The server has new events: the renderer pulls. `seq` null means "notifications may have been
+   * missed" (a start, a reconnect): the renderer then also hands its pending events over again.
+   */
   'sync.remoteChanged': z.object({ seq: z.number().int().min(0).nullable() }),
   /** The session changed under the renderer (a token expired, say). */
   'session.changed': sessionStateSchema,

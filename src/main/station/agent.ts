@@ -19,15 +19,16 @@
  *   applied twice.
  *
  * Lost messages. Should a `sync.results` notification not reach the renderer (a reload, a dropped
- *   browser-host socket), its events stay pending there; the renderer hands its pending events over
- *   again on start and after every pull, and the outbox and the server both deduplicate by id, so
- *   the worst case is a resend answered "duplicate".
+ *   browser-host socket), its events stay pending there. The renderer hands its pending events over
+ *   again on start and whenever told `sync.remoteChanged` with seq null ("you may have missed
+ *   something"); the agent answers events it already has answers for from memory, and the outbox
+ *   and the server both deduplicate by id, so the worst case is a resend answered "duplicate".
  *
  * Live. One WebSocket (token as subprotocol) reconnecting with backoff. It carries pokes and floor
  *   presence in, and this station's report (pending, last sync) out.
  */
 import { StationError, type StationEvent, type EventPayloadOf, type SyncStatus } from '../../shared/station-api'
-import type { PullResponse } from '../../shared/sync/wire'
+import type { PullResponse, PushResult } from '../../shared/sync/wire'
 import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { Connectivity } from './connectivity'
 import { LiveConnection, type LiveSocketFactory } from './live'
@@ -54,6 +55,8 @@ export interface SyncAgentDeps {
 
 /** Rounds of one push run before it yields to the event loop and schedules the next. */
 const ROUNDS_PER_RUN = 50
+/** Answers kept for events handed over again after their results went missing. */
+const ANSWERS_KEPT = 50_000
 
 export class SyncAgent {
   private readonly connectivity = new Connectivity()
@@ -74,6 +77,8 @@ export class SyncAgent {
   private lastStatus = ''
   private lastReport = ''
   private stopped = false
+  /** The server's answers for events no longer in the outbox, newest last. */
+  private readonly answered = new Map<string, PushResult>()
 
   constructor(private readonly deps: SyncAgentDeps) {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF
@@ -140,10 +145,13 @@ export class SyncAgent {
   }
 
   async handOver(events: readonly OutboxEvent[]): Promise<number> {
-    const accepted = await this.deps.outbox.add(events)
-    this.pushSoon()
+    // An event the server already answered for is not pushed again: its answer is repeated.
+    const known = events.flatMap((event) => this.answered.get(event.id) ?? [])
+    const accepted = await this.deps.outbox.add(events.filter((event) => !this.answered.has(event.id)))
+    if (known.length > 0) this.deps.emit('sync.results', { results: known })
+    if (accepted > 0) this.pushSoon()
     this.publish()
-    return accepted
+    return accepted + known.length
   }
 
   async nextPage(after: number, limit?: number): Promise<PullResponse> {
@@ -254,6 +262,7 @@ export class SyncAgent {
       const sent = new Set(batch.map((event) => event.id))
       const answered = response.results.filter((result) => sent.has(result.id))
       await this.deps.outbox.settle(answered.map((result) => result.id))
+      this.remember(answered)
       this.clockWarning = response.clockWarning ?? null
       this.succeeded()
       this.deps.emit('sync.results', { results: answered, ...(response.clockWarning ? { clockWarning: response.clockWarning } : {}) })
@@ -264,6 +273,17 @@ export class SyncAgent {
       }
     }
     this.runAgain = true
+  }
+
+  private remember(results: readonly PushResult[]): void {
+    for (const result of results) {
+      this.answered.delete(result.id)
+      this.answered.set(result.id, result)
+    }
+    for (const id of this.answered.keys()) {
+      if (this.answered.size <= ANSWERS_KEPT) break
+      this.answered.delete(id)
+    }
   }
 
   private succeeded(): void {

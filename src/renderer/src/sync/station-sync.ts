@@ -8,21 +8,28 @@ import type { TicketEvent } from '../../../shared/incident/events'
 import { MAX_HAND_OVER, StationError, type StationApi } from '../../../shared/station-api'
 import type { StationStore } from '../store'
 
-export type SyncStore = Pick<StationStore, 'pendingEvents' | 'applyPushResults' | 'applyRemotePage' | 'getCursor'>
+export type SyncStore = Pick<
+  StationStore,
+  'pendingEvents' | 'applyPushResults' | 'applyRemotePage' | 'getCursor' | 'stationCode' | 'setStationCode'
+>
 
 export interface StationSyncOptions {
-  station: Pick<StationApi, 'sync' | 'on'>
+  station: Pick<StationApi, 'sync' | 'station' | 'on'>
   store: SyncStore
   /** Problems worth showing; offline and signed-out states are the status bar's business. */
   onError?: (error: unknown) => void
 }
 
 export interface StationSync {
+  /** Adopts main's station code, subscribes, hands over what is pending and pulls. */
   start(): Promise<void>
   /** Hands events to main: the given ones (just recorded), or every pending event of the store. */
   handOver(events?: readonly TicketEvent[]): Promise<void>
-  /** Pulls until up to date; concurrent calls share one run, and a call during a run adds a round. */
-  pull(): Promise<void>
+  /**
+   * Pulls until up to date; concurrent calls share one run, and a call during a run adds a round.
+   * With `resync`, pending events are handed over again afterwards (results may have been lost).
+   */
+  pull(resync?: boolean): Promise<void>
   stop(): void
 }
 
@@ -40,6 +47,7 @@ export function createStationSync({ station, store, onError = console.error }: S
   const unsubscribers: (() => void)[] = []
   let running: Promise<void> | null = null
   let again = false
+  let handOverAfter = false
   let stopped = false
 
   const report = (error: unknown) => {
@@ -63,11 +71,16 @@ export function createStationSync({ station, store, onError = console.error }: S
       }
       if (!again) break
     }
-    // Heals lost `sync.results`: what is still pending here goes to main again (deduplicated there).
-    await handOver()
+    if (handOverAfter) {
+      handOverAfter = false
+      // Heals lost `sync.results`: what is still pending here goes to main again (deduplicated there).
+      await handOver()
+    }
   }
 
-  function pull(): Promise<void> {
+  /** `resync`: notifications may have been missed, so pending events are handed over again too. */
+  function pull(resync = false): Promise<void> {
+    handOverAfter ||= resync
     if (running) {
       again = true
       return running
@@ -80,15 +93,22 @@ export function createStationSync({ station, store, onError = console.error }: S
     return running
   }
 
+  /** Main keeps the code enrollment gave; the store numbers tickets and stamps events with it. */
+  async function adoptStationCode(): Promise<void> {
+    const { stationCode } = await station.station.info({})
+    if (stationCode && stationCode !== (await store.stationCode())) await store.setStationCode(stationCode)
+  }
+
   return {
     async start() {
       stopped = false
+      await adoptStationCode()
       unsubscribers.push(
         station.on('sync.results', ({ results }) => {
           store.applyPushResults(results).catch(report)
         }),
-        station.on('sync.remoteChanged', () => {
-          void pull()
+        station.on('sync.remoteChanged', ({ seq }) => {
+          void pull(seq === null)
         }),
       )
       await handOver().catch(report)

@@ -1,0 +1,235 @@
+/**
+ * A floor for integration tests: the real central server (PGlite in a temp dir, port 0) and
+ * stations made of the real parts — station services (main), the Dexie store on fake-indexeddb
+ * (renderer) and the renderer's sync — joined by the same dispatcher the IPC and the browser host
+ * use. Each station reaches the server through its own flaky link, so outages are per station.
+ */
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
+import { startServer, silentLogger, type RunningServer } from '../../../src/server/index'
+import { MemoryCredentialStore } from '../../../src/main/station/credentials'
+import type { StationServices } from '../../../src/main/station/services'
+import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
+import { createStationSync, type StationSync } from '../../../src/renderer/src/sync/station-sync'
+import { foldTicket, parseTicketEvent, type CommandContext, type CommandResult, type Ticket, type TicketEvent } from '../../../src/shared/incident'
+import { TICKET_STATES } from '../../../src/shared/incident/vocabulary'
+import { uuidv7 } from '../../../src/shared/ids'
+import { createStationApi, type StationApi, type StationTransport } from '../../../src/shared/station-api'
+import { ROUTES, pullResponseSchema, sessionResponseSchema } from '../../../src/shared/sync/wire'
+import { startFlakyLink, type FlakyLink } from './proxy'
+import { eventually, testStationServices } from './station'
+
+export const PASSWORD = 'correct horse battery'
+
+/** JSON with sorted keys: equal values give equal text whatever the key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
+}
+
+export function hashTickets(tickets: readonly Ticket[]): string {
+  const sorted = [...tickets].sort((a, b) => (a.id < b.id ? -1 : 1))
+  return createHash('sha256').update(canonical(sorted)).digest('hex')
+}
+
+async function call(url: string, method: string, route: string, token: string | null, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`)
+  return text ? JSON.parse(text) : undefined
+}
+
+export interface Central {
+  readonly url: string
+  readonly port: number
+  readonly running: boolean
+  adminToken: string
+  stop(): Promise<void>
+  start(): Promise<void>
+  createAgent(username: string): Promise<void>
+  enrollmentCode(): Promise<string>
+  /** The server's own tickets projection. */
+  projection(): Promise<Ticket[]>
+  /** Every event in the server's log, by pulling as a station does. */
+  pullAll(): Promise<{ seq: number; event: TicketEvent }[]>
+}
+
+export async function startCentral(dataDir: string): Promise<Central> {
+  let server: RunningServer | null = await startServer({ dataDir, port: 0, host: '127.0.0.1', logger: silentLogger })
+  const port = server.port
+  const url = server.url
+  const admin = sessionResponseSchema.parse(
+    await call(url, 'POST', ROUTES.setup, null, { username: 'admin', displayName: 'Admin', password: PASSWORD, loadSampleDirectory: false }),
+  )
+  const central: Central = {
+    url,
+    port,
+    get running() {
+      return server !== null
+    },
+    adminToken: admin.token,
+    async stop() {
+      const current = server
+      server = null
+      await current?.close()
+    },
+    async start() {
+      if (!server) server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
+    },
+    async createAgent(username) {
+      await call(url, 'POST', ROUTES.users, central.adminToken, { username, displayName: username, role: 'agent', password: PASSWORD })
+    },
+    async enrollmentCode() {
+      return ((await call(url, 'POST', ROUTES.enrollmentCodes, central.adminToken)) as { code: string }).code
+    },
+    async projection() {
+      const rows = await server!.db.query<{ body: Ticket | string }>('SELECT body FROM tickets WHERE body IS NOT NULL')
+      return rows.map((row) => (typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body))
+    },
+    async pullAll() {
+      const events: { seq: number; event: TicketEvent }[] = []
+      let after = 0
+      for (let page = 0; page < 10_000; page++) {
+        const response = pullResponseSchema.parse(await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, central.adminToken))
+        for (const row of response.events) {
+          const parsed = parseTicketEvent(row.event)
+          if (!parsed.ok) throw new Error(`server holds an invalid event: ${parsed.message}`)
+          events.push({ seq: row.seq, event: parsed.event })
+        }
+        after = response.next
+        if (response.upToDate) return events
+      }
+      throw new Error('pullAll did not finish')
+    },
+  }
+  return central
+}
+
+/** The server's log folded the way a station folds it. */
+export function foldAll(events: readonly TicketEvent[]): Ticket[] {
+  const byTicket = new Map<string, TicketEvent[]>()
+  for (const event of events) byTicket.set(event.ticketId, [...(byTicket.get(event.ticketId) ?? []), event])
+  return [...byTicket.values()].map((list) => foldTicket(list)).filter((t): t is Ticket => t !== null)
+}
+
+/** The same dispatcher IPC and the browser host use, with a structured clone for the process boundary. */
+function inProcessTransport(services: StationServices): StationTransport {
+  return {
+    invoke: async (method, request) => structuredClone(await services.dispatch(method, structuredClone(request))),
+    subscribe: (listener) => services.subscribe((event, payload) => listener(event, structuredClone(payload))),
+  }
+}
+
+export type StationCommandContext = CommandContext & { nextTicketNumber(): string }
+
+export interface TestStation {
+  readonly name: string
+  readonly link: FlakyLink
+  api: StationApi
+  store: StationStore
+  services: StationServices
+  sync: StationSync
+  username: string
+  /** Records through the store as the UI does, and hands the events to main; null when the rules refuse. */
+  record(command: (ctx: StationCommandContext) => CommandResult): Promise<TicketEvent[] | null>
+  tickets(): Promise<Ticket[]>
+  /** Closes main and renderer (a quit or crash after the last acknowledged write) and opens them again. */
+  restart(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function openStation(options: {
+  name: string
+  baseDir: string
+  central: Central
+  username: string
+  clock?: () => number
+}): Promise<TestStation> {
+  const link = await startFlakyLink(() => options.central.port)
+  const dataDir = path.join(options.baseDir, options.name)
+  // Outlive a restart, as the OS keychain and the browser profile do.
+  const credentials = new MemoryCredentialStore()
+  const indexedDB = new FakeIDBFactory()
+  const now = options.clock ?? Date.now
+
+  async function parts() {
+    const services = await testStationServices({ serverUrl: link.url, dataDir, credentials })
+    const api = createStationApi(inProcessTransport(services))
+    const store = await createStationStore(`warmline-${options.name}`, { indexedDB, IDBKeyRange: FakeIDBKeyRange, now })
+    const sync = createStationSync({ station: api, store, onError: (error) => console.error(`[${options.name}]`, error) })
+    return { services, api, store, sync }
+  }
+
+  const station: TestStation = {
+    name: options.name,
+    link,
+    username: options.username,
+    ...(await parts()),
+    async record(command) {
+      const actor = station.username
+      const stationCode = await station.store.stationCode()
+      const result = await station.store.record((ctx) =>
+        command({
+          actor,
+          station: stationCode!,
+          now,
+          newId: () => uuidv7(now()),
+          nextHlc: ctx.nextHlc,
+          nextTicketNumber: ctx.nextTicketNumber,
+        }),
+      )
+      if (!result.ok) return null
+      await station.sync.handOver(result.events)
+      return result.events
+    },
+    async tickets() {
+      const all: Ticket[] = []
+      for (const state of TICKET_STATES) {
+        for (let offset = 0; ; offset += 1000) {
+          const window = await station.store.queueWindow(state, { offset, limit: 1000 })
+          all.push(...window)
+          if (window.length < 1000) break
+        }
+      }
+      return all
+    },
+    async restart() {
+      station.sync.stop()
+      await station.services.close()
+      station.store.close()
+      Object.assign(station, await parts())
+      await station.sync.start()
+    },
+    async close() {
+      station.sync.stop()
+      await station.services.close()
+      station.store.close()
+      await link.close()
+    },
+  }
+  return station
+}
+
+/** Enrolls the station through its own API and signs its agent in, then starts its sync. */
+export async function enrollAndSignIn(station: TestStation, central: Central): Promise<void> {
+  await station.api.station.enroll({ code: await central.enrollmentCode(), name: station.name })
+  await station.api.session.login({ username: station.username, password: PASSWORD })
+  await station.sync.start()
+}
+
+/** Waits until nothing is pending anywhere on the station, main or renderer. */
+export async function settled(station: TestStation, what = `${station.name} to finish syncing`): Promise<void> {
+  await eventually(what, async () => {
+    await station.sync.pull()
+    const status = await station.api.sync.status({})
+    return status.pending === 0 && (await station.store.pendingCount()) === 0
+  })
+}
