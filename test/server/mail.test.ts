@@ -1,0 +1,233 @@
+/**
+ * Customer email through the outbox, against a real SMTP listener: one message per customer note,
+ * none for Tech Notes, retried while the mail server is down, and never twice across a crash
+ * between sending and marking (see the guarantee in src/server/mail/mailer.ts).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeAll, expect, it } from 'vitest'
+import type { Database } from '../../src/server/db/database'
+import type { RunningServer, ServerOptions } from '../../src/server/index'
+import { messageIdFor } from '../../src/server/mail/mailer'
+import { applyEvent } from '../../src/shared/incident'
+import { customerNote, openedTicket, stationAuthor, techNote } from './events'
+import { forEachBackend, push, startTestServer, station, tempDir, userWithToken } from './harness'
+import { eventually, startSmtp } from './smtp'
+
+const FROM = 'Service Desk <service-desk@example.edu>'
+const FAST: ServerOptions['mail'] = { pollMs: 50, backoffMs: 50 }
+
+/** The database as a process sees it; after `crash()` the process is gone and writes nothing more. */
+function crashable(db: Database): { db: Database; crash(): void } {
+  let crashed = false
+  const guard = () => {
+    if (crashed) throw new Error('simulated crash: this process is gone')
+  }
+  const query = (async (sql: string, params?: readonly unknown[]) => {
+    guard()
+    return db.query(sql, params)
+  }) as Database['query']
+  return {
+    db: {
+      ...db,
+      query,
+      transaction: async (fn) => {
+        guard()
+        return db.transaction((tx) =>
+          fn({
+            query: (async (sql: string, params?: readonly unknown[]) => {
+              guard()
+              return tx.query(sql, params)
+            }) as Database['query'],
+          }),
+        )
+      },
+      close: async () => {},
+    },
+    crash: () => {
+      crashed = true
+    },
+  }
+}
+
+forEachBackend((backend) => {
+  const running: { close(): Promise<void> }[] = []
+  const track = <T extends { close(): Promise<void> }>(thing: T) => (running.push(thing), thing)
+  let code: string
+  let agent: { username: string; token: string }
+  beforeAll(async () => {
+    code = await station(backend().db)
+    agent = await userWithToken(backend().db, 'agent', { stationCode: code })
+  })
+  afterEach(async () => {
+    for (const thing of running.splice(0).reverse()) await thing.close()
+  })
+
+  const status = async (noteId: string) => {
+    const [row] = await backend().db.query<{ status: string; attempts: number }>(
+      'SELECT status, attempts FROM mail_outbox WHERE note_id = $1::uuid',
+      [noteId],
+    )
+    return row
+  }
+
+  /** An opened ticket with an email address, pushed; returns what is needed to add notes. */
+  async function ticketOn(server: RunningServer) {
+    const ctx = stationAuthor(agent.username, code)
+    const { event, ticket } = openedTicket(ctx)
+    await push(server, agent.token, [event])
+    return { ctx, ticket }
+  }
+
+  it('sends one email per customer note, none for Tech Notes or unchecked Send Email To', async () => {
+    const smtp = track(await startSmtp())
+    const server = track(
+      await startTestServer(backend().db, { smtp: { url: smtp.url }, mailFrom: FROM, mail: FAST }),
+    )
+    const { ctx, ticket } = await ticketOn(server)
+    const tech = techNote(ctx, ticket, 'Internal: the VPN concentrator was restarted.')
+    const unchecked = customerNote(ctx, ticket, 'Noted on the ticket only.', {
+      customer: false,
+      cc: [],
+    })
+    const emailed = customerNote(ctx, ticket, 'Your VPN works again; please try to connect.', {
+      customer: true,
+      cc: ['dept-head@example.edu'],
+    })
+    await push(server, agent.token, [tech, unchecked, emailed])
+    await eventually(
+      async () => (await status(emailed.payload.noteId))?.status === 'sent',
+      'the email to be sent',
+    )
+    // Delivered again (a station retrying), concurrently: still one email.
+    await Promise.all([
+      push(server, agent.token, [emailed]),
+      push(server, agent.token, [tech, emailed]),
+    ])
+
+    expect(smtp.received).toHaveLength(1)
+    const [mail] = smtp.received
+    expect(mail!.messageId).toBe(messageIdFor(emailed.payload.noteId, FROM))
+    expect(mail!.to.sort()).toEqual(['dana.whitfield@example.edu', 'dept-head@example.edu'])
+    expect(mail!.raw).toContain('Your VPN works again')
+    expect(mail!.raw).toContain(`Subject: [${ticket.number}] ${ticket.title}`)
+    expect(mail!.raw).not.toContain('concentrator')
+    expect(await status(tech.payload.noteId)).toBeUndefined()
+    expect(await status(unchecked.payload.noteId)).toBeUndefined()
+  })
+
+  it('retries while the mail server is down, then sends once', async () => {
+    const probe = await startSmtp()
+    const port = probe.port
+    await probe.close()
+    const server = track(
+      await startTestServer(backend().db, {
+        smtp: { url: `smtp://127.0.0.1:${port}` },
+        mail: FAST,
+      }),
+    )
+    const { ctx, ticket } = await ticketOn(server)
+    const note = customerNote(ctx, ticket, 'We will call you back this afternoon.')
+    await push(server, agent.token, [note])
+    await eventually(
+      async () => ((await status(note.payload.noteId))?.attempts ?? 0) >= 2,
+      'two failed attempts',
+    )
+    // Never given up on, never marked unconfirmed: a refused connection cannot have delivered anything.
+    expect(['pending', 'sending']).toContain((await status(note.payload.noteId))?.status)
+    const smtp = track(await startSmtp({ port }))
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'sent',
+      'the email to be sent',
+      20_000,
+    )
+    expect(smtp.received).toHaveLength(1)
+  })
+
+  it('gives up on a permanent refusal', async () => {
+    const smtp = track(await startSmtp({ rejectRecipient: 'dana.whitfield@example.edu' }))
+    const server = track(
+      await startTestServer(backend().db, { smtp: { url: smtp.url }, mail: FAST }),
+    )
+    const { ctx, ticket } = await ticketOn(server)
+    const note = customerNote(ctx, ticket, 'This mailbox does not exist.')
+    await push(server, agent.token, [note])
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'failed',
+      'the email to fail',
+    )
+    expect((await status(note.payload.noteId))?.attempts).toBe(1)
+    expect(smtp.received).toHaveLength(0)
+  })
+
+  it('sends no second email after a crash between sending and marking (SMTP: left for a person)', async () => {
+    const smtp = track(await startSmtp())
+    const process1 = crashable(backend().db)
+    const first = track(
+      await startTestServer(process1.db, {
+        smtp: { url: smtp.url },
+        mail: { ...FAST, afterSend: () => process1.crash() },
+      }),
+    )
+    const { ctx, ticket } = await ticketOn(first)
+    const note = customerNote(ctx, ticket, 'Your new laptop is ready for pick-up.')
+    await push(first, agent.token, [note])
+    await eventually(() => smtp.received.length === 1, 'the email to arrive')
+    await first.close()
+    expect((await status(note.payload.noteId))?.status).toBe('sending')
+
+    // The restarted process finds the abandoned claim and cannot know whether it went out.
+    const second = track(
+      await startTestServer(backend().db, {
+        smtp: { url: smtp.url },
+        mail: { ...FAST, leaseMs: 0 },
+      }),
+    )
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'unconfirmed',
+      'the email to be marked unconfirmed',
+    )
+    const other = customerNote(ctx, applyEvent(ticket, note)!, 'A later note is sent as usual.')
+    await push(second, agent.token, [other])
+    await eventually(
+      async () => (await status(other.payload.noteId))?.status === 'sent',
+      'the later email',
+    )
+    expect(smtp.received.map((m) => m.messageId)).toEqual([
+      messageIdFor(note.payload.noteId, 'Service Desk <service-desk@warmline.invalid>'),
+      messageIdFor(other.payload.noteId, 'Service Desk <service-desk@warmline.invalid>'),
+    ])
+  })
+
+  it('with the .eml folder, a crash between writing and marking costs nothing: marked sent, not written again', async () => {
+    const mailDir = tempDir('warmline-eml-')
+    const process1 = crashable(backend().db)
+    const first = track(
+      await startTestServer(process1.db, {
+        mailDir,
+        mail: { ...FAST, afterSend: () => process1.crash() },
+      }),
+    )
+    const { ctx, ticket } = await ticketOn(first)
+    const note = customerNote(ctx, ticket, 'Your printer queue was cleared.')
+    const file = join(mailDir, `${note.payload.noteId}.eml`)
+    await push(first, agent.token, [note])
+    await eventually(
+      () => readdirSync(mailDir).includes(`${note.payload.noteId}.eml`),
+      'the .eml file',
+    )
+    await first.close()
+    const written = statSync(file).mtimeMs
+
+    track(await startTestServer(backend().db, { mailDir, mail: { ...FAST, leaseMs: 0 } }))
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'sent',
+      'the email to be marked sent',
+    )
+    expect(readdirSync(mailDir).filter((f) => f.endsWith('.eml'))).toEqual([
+      `${note.payload.noteId}.eml`,
+    ])
+    expect(statSync(file).mtimeMs).toBe(written)
+    expect(readFileSync(file, 'utf8')).toContain('Your printer queue was cleared.')
+  })
+})
