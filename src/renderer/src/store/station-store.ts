@@ -143,6 +143,10 @@ const DRAFT_PREFIX = 'draft:'
 
 const WORKING_STATES: readonly TicketState[] = ['open', 'on_hold']
 const MAX_WINDOW = 1000
+/** `searchTokens` keeps at most this many tokens per ticket. */
+const MAX_TOKENS = 24
+/** How many matches of one search word are listed before the word counts as too common to list. */
+const MAX_CANDIDATES = 1000
 
 export interface StationStore {
   readonly name: string
@@ -219,6 +223,15 @@ export async function createStationStore(
 
   // ---------------------------------------------------------------------------------------------
   // Inside a transaction
+  //
+  // Each IndexedDB request costs a round trip to the browser's storage process, so a write reads
+  // what it needs in one parallel step, computes, and issues all its writes together: recording
+  // one event is three steps (meta; event and ticket; writes), not a dozen sequential requests.
+
+  async function readMeta(keys: readonly string[]): Promise<Map<string, unknown>> {
+    const rows = await db.meta.bulkGet([...keys])
+    return new Map(rows.flatMap((row) => (row ? [[row.key, row.value] as const] : [])))
+  }
 
   async function getMeta<T>(key: string): Promise<T | undefined> {
     return (await db.meta.get(key))?.value as T | undefined
@@ -228,67 +241,96 @@ export async function createStationStore(
     await db.meta.put({ key, value })
   }
 
-  async function adjustPendingCount(delta: number): Promise<void> {
-    if (delta === 0) return
-    const count = (await getMeta<number>(META.pendingCount)) ?? 0
-    await putMeta(META.pendingCount, Math.max(0, count + delta))
+  async function ticketRows(
+    ticketIds: readonly string[],
+  ): Promise<Map<string, TicketRow | undefined>> {
+    const rows = await db.tickets.bulkGet([...ticketIds])
+    return new Map(ticketIds.map((id, i) => [id, rows[i]]))
   }
 
-  /** The ticket's events the projection folds: everything held except what the server refused. */
-  async function foldableEvents(ticketId: string): Promise<TicketEvent[]> {
-    const rows = await db.events
+  async function heldEvents(ticketId: string): Promise<StoredEvent[]> {
+    return db.events
       .where('[ticketId+hlc]')
       .between([ticketId, Dexie.minKey], [ticketId, Dexie.maxKey])
       .toArray()
-    return rows.filter((row) => row.syncState !== 'rejected').map(eventOfRow)
   }
 
   type Projected = Map<string, Ticket | null>
 
-  /**
-   * Brings one ticket's projection up to date after `added` (events new to the store, already
-   * written). In-order events are applied to the stored ticket; anything else re-folds the
-   * ticket from its stored events, which is also how events waiting for their opening join it.
-   */
-  async function project(
-    ticketId: string,
-    added: readonly TicketEvent[],
-    out: Projected,
-  ): Promise<void> {
-    const row = await db.tickets.get(ticketId)
-    const current = row ? ticketOfRow(row) : null
-    const sorted = [...added].sort(compareEvents)
-    let next: Ticket | null
-    if (sorted.length > 0 && canApplyInOrder(current, sorted[0]!)) {
-      next = sorted.reduce<Ticket | null>(
-        (ticket, event) => applyEvent(ticket, event, policy),
-        current,
-      )
-    } else {
-      next = foldTicket(await foldableEvents(ticketId), policy)
-    }
-    if (next) {
-      await db.tickets.put(ticketRow(next))
-      out.set(ticketId, next)
-    } else if (row) {
-      await db.tickets.delete(ticketId)
-      out.set(ticketId, null)
-    }
+  /** What one write changes; `commit` turns it into requests. */
+  interface Changes {
+    /** Events new to the store. */
+    add: StoredEvent[]
+    /** Events held already whose sync state changed. */
+    put: StoredEvent[]
+    meta: Map<string, unknown>
+    /** Tickets to bring up to date: the events new to each (none: re-fold from the store). */
+    project: Map<string, TicketEvent[]>
   }
 
-  /** Writes events new to the store as pending and projects them; returns the new ones. */
-  async function writeLocal(
-    events: readonly TicketEvent[],
+  const noChanges = (): Changes => ({ add: [], put: [], meta: new Map(), project: new Map() })
+
+  /**
+   * Writes `changes` and the projection they lead to. In-order events are applied to the stored
+   * ticket; anything else re-folds the ticket from everything held, which is also how events
+   * that waited for their opening join the ticket. `rows` are the stored tickets already read.
+   */
+  async function commit(
+    changes: Changes,
+    rows: Map<string, TicketRow | undefined>,
     out: Projected,
-  ): Promise<TicketEvent[]> {
-    const unique = [...new Map(events.map((event) => [event.id, event])).values()]
-    const existing = await db.events.bulkGet(unique.map((event) => event.id))
-    const fresh = unique.filter((_, i) => existing[i] === undefined)
-    if (fresh.length === 0) return []
-    await db.events.bulkAdd(fresh.map((event) => ({ ...event, syncState: 'pending' as const })))
-    await adjustPendingCount(fresh.length)
-    for (const [ticketId, added] of groupByTicket(fresh)) await project(ticketId, added, out)
-    return fresh
+  ): Promise<void> {
+    const unread = [...changes.project.keys()].filter((id) => !rows.has(id))
+    if (unread.length > 0) for (const [id, row] of await ticketRows(unread)) rows.set(id, row)
+
+    const writes: Promise<unknown>[] = []
+    const issue = (request: Promise<unknown>) => {
+      // Awaited below; handled here too so an abort while the re-fold reads is reported once.
+      request.catch(() => undefined)
+      writes.push(request)
+    }
+    if (changes.add.length > 0) issue(db.events.bulkAdd(changes.add))
+    if (changes.put.length > 0) issue(db.events.bulkPut(changes.put))
+    if (changes.meta.size > 0) {
+      issue(db.meta.bulkPut([...changes.meta].map(([key, value]) => ({ key, value }))))
+    }
+
+    const puts: TicketRow[] = []
+    const removals: string[] = []
+    const refold: string[] = []
+    for (const [id, added] of changes.project) {
+      const row = rows.get(id)
+      const current = row ? ticketOfRow(row) : null
+      const sorted = [...added].sort(compareEvents)
+      if (sorted.length > 0 && canApplyInOrder(current, sorted[0]!)) {
+        // applyEvent returns null only when there is no ticket yet.
+        const next = sorted.reduce((ticket, event) => applyEvent(ticket, event, policy)!, current)
+        puts.push(ticketRow(next))
+        out.set(id, next)
+      } else refold.push(id)
+    }
+    if (refold.length > 0) {
+      // The events of this write take precedence over what the store returns for them: the
+      // store may answer from before the write (request order is the only guarantee here).
+      const written = groupByTicket([...changes.add, ...changes.put])
+      const held = await Promise.all(refold.map(heldEvents))
+      for (const [i, id] of refold.entries()) {
+        const mine = written.get(id) ?? []
+        const byId = new Map([...held[i]!, ...mine].map((event) => [event.id, event]))
+        const foldable = [...byId.values()].filter((event) => event.syncState !== 'rejected')
+        const next = foldTicket(foldable.map(eventOfRow), policy)
+        if (next) {
+          puts.push(ticketRow(next))
+          out.set(id, next)
+        } else if (rows.get(id)) {
+          removals.push(id)
+          out.set(id, null)
+        }
+      }
+    }
+    if (puts.length > 0) issue(db.tickets.bulkPut(puts))
+    if (removals.length > 0) issue(db.tickets.bulkDelete(removals))
+    await Promise.all(writes)
   }
 
   /** Runs `work` in one read-write transaction and tells the change feed once it committed. */
@@ -318,21 +360,52 @@ export async function createStationStore(
     }
   }
 
-  async function stationMeta(): Promise<StationMeta | undefined> {
-    return getMeta<StationMeta>(META.station)
+  /**
+   * Local events, new ones only, as pending. `meta` holds the pending count already read; the
+   * counter and any other meta changes go into `changes`.
+   */
+  async function recordLocal(
+    events: readonly TicketEvent[],
+    meta: Map<string, unknown>,
+    changes: Changes,
+    out: Projected,
+  ): Promise<TicketEvent[]> {
+    const unique = [...new Map(events.map((event) => [event.id, event])).values()]
+    const ticketIds = [...new Set(unique.map((event) => event.ticketId))]
+    const [existing, rows] = await Promise.all([
+      db.events.bulkGet(unique.map((event) => event.id)),
+      ticketRows(ticketIds),
+    ])
+    const fresh = unique.filter((_, i) => existing[i] === undefined)
+    if (fresh.length > 0) {
+      changes.add.push(...fresh.map((event): StoredEvent => ({ ...event, syncState: 'pending' })))
+      changes.meta.set(META.pendingCount, pendingOf(meta) + fresh.length)
+      for (const [ticketId, added] of groupByTicket(fresh)) changes.project.set(ticketId, added)
+    }
+    await commit(changes, rows, out)
+    return fresh
+  }
+
+  function stationOf(meta: Map<string, unknown>): StationMeta | undefined {
+    return meta.get(META.station) as StationMeta | undefined
+  }
+
+  function pendingOf(meta: Map<string, unknown>): number {
+    return (meta.get(META.pendingCount) as number | undefined) ?? 0
   }
 
   function requireStation(station: StationMeta | undefined): StationMeta {
-    if (!station)
+    if (!station) {
       throw new StoreError(
         'not_enrolled',
         'This station is not enrolled yet: it has no station code.',
       )
+    }
     return station
   }
 
-  async function loadClock(station: StationMeta): Promise<HlcState> {
-    const stored = await getMeta<HlcState>(META.clock)
+  function clockOf(meta: Map<string, unknown>, station: StationMeta): HlcState {
+    const stored = meta.get(META.clock) as HlcState | undefined
     return stored ? { ...stored, node: station.code } : createClock(station.code)
   }
 
@@ -366,23 +439,69 @@ export async function createStationStore(
     )
   }
 
+  /**
+   * Tickets with a token starting with `prefix`, newest first within a token. A ticket appears
+   * once per matching token, so a short read is topped up; at most MAX_TOKENS rows per ticket
+   * bounds the loop.
+   */
+  async function byTokenPrefix(prefix: string, limit: number): Promise<TicketRow[]> {
+    for (let fetch = limit; ; fetch *= 2) {
+      const rows = await db.tickets
+        .where('tokens')
+        .startsWith(prefix)
+        .reverse()
+        .limit(fetch)
+        .toArray()
+      const unique = uniqueById(rows)
+      if (unique.length >= limit || rows.length < fetch || fetch >= limit * MAX_TOKENS) {
+        return unique.slice(0, limit)
+      }
+    }
+  }
+
+  /**
+   * Tickets where every word starts a token. The primary keys of each word's matches (keys only,
+   * up to MAX_CANDIDATES) are read in parallel; a list below the cap is complete, so the shortest
+   * complete list drives and the other complete lists filter it without reading a row. Words
+   * too common to list completely are checked on the rows read.
+   */
+  async function byAllWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
+    const lists = await Promise.all(
+      words.map((word) =>
+        db.tickets.where('tokens').startsWith(word).reverse().limit(MAX_CANDIDATES).primaryKeys(),
+      ),
+    )
+    const complete = lists.map((keys) => keys.length < MAX_CANDIDATES)
+    const driver = lists.reduce(
+      (best, keys, i) => (keys.length < lists[best]!.length ? i : best),
+      0,
+    )
+    const filters = lists.filter((_, i) => complete[i] && i !== driver).map((keys) => new Set(keys))
+    const unchecked = words.filter((_, i) => !complete[i] && i !== driver)
+    const candidates = [...new Set(lists[driver])].filter((id) =>
+      filters.every((set) => set.has(id)),
+    )
+    const found: TicketRow[] = []
+    for (let at = 0; at < candidates.length && found.length < limit; at += limit) {
+      const rows = await db.tickets.bulkGet(candidates.slice(at, at + limit))
+      for (const row of rows) {
+        if (row && prefixesAll(row.tokens, unchecked)) found.push(row)
+      }
+    }
+    return found.slice(0, limit)
+  }
+
   async function searchRows(query: string, limit: number): Promise<TicketRow[]> {
     const plan = planSearch(query)
     switch (plan.kind) {
       case 'none':
         return []
       case 'number': {
-        const exact = await db.tickets.where('number').equals(plan.number).limit(limit).toArray()
-        if (exact.length >= limit) return exact
-        const seen = new Set(exact.map((row) => row.id))
-        const more = await db.tickets
-          .where('tokens')
-          .startsWith(plan.prefix)
-          .distinct()
-          .filter((row) => !seen.has(row.id))
-          .limit(limit - exact.length)
-          .toArray()
-        return [...exact, ...more]
+        const [exact, prefixed] = await Promise.all([
+          db.tickets.where('number').equals(plan.number).first(),
+          db.tickets.where('tokens').startsWith(plan.prefix).limit(limit).toArray(),
+        ])
+        return uniqueById(exact ? [exact, ...prefixed] : prefixed).slice(0, limit)
       }
       case 'phone':
         // Newest first: the caller on the line is most likely about their latest ticket.
@@ -392,12 +511,10 @@ export async function createStationStore(
           .reverse()
           .limit(limit)
           .toArray()
-      case 'words': {
-        let collection = db.tickets.where('tokens').startsWith(plan.index).reverse().distinct()
-        if (plan.rest.length > 0)
-          collection = collection.filter((row) => prefixesAll(row.tokens, plan.rest))
-        return collection.limit(limit).toArray()
-      }
+      case 'words':
+        return plan.rest.length === 0
+          ? byTokenPrefix(plan.index, limit)
+          : byAllWords([plan.index, ...plan.rest], limit)
     }
   }
 
@@ -411,7 +528,7 @@ export async function createStationStore(
     async setStationCode(code) {
       formatTicketNumber(code, 1) // refuses what is not a station code
       await db.transaction('rw', db.meta, async () => {
-        const current = await stationMeta()
+        const current = await getMeta<StationMeta>(META.station)
         await putMeta(META.station, {
           code,
           lastSequence: current?.lastSequence ?? {},
@@ -420,12 +537,13 @@ export async function createStationStore(
     },
 
     async stationCode() {
-      return (await stationMeta())?.code ?? null
+      return (await getMeta<StationMeta>(META.station))?.code ?? null
     },
 
     async nextHlc() {
       return db.transaction('rw', db.meta, async () => {
-        const clock = tick(await loadClock(requireStation(await stationMeta())), now())
+        const meta = await readMeta([META.station, META.clock])
+        const clock = tick(clockOf(meta, requireStation(stationOf(meta))), now())
         await putMeta(META.clock, clock)
         return formatHlc(clock)
       })
@@ -433,7 +551,8 @@ export async function createStationStore(
 
     async observeRemoteHlc(hlc) {
       return db.transaction('rw', db.meta, async () => {
-        const merged = receive(await loadClock(requireStation(await stationMeta())), hlc, now())
+        const meta = await readMeta([META.station, META.clock])
+        const merged = receive(clockOf(meta, requireStation(stationOf(meta))), hlc, now())
         await putMeta(META.clock, merged.clock)
         return merged.warning
       })
@@ -441,11 +560,12 @@ export async function createStationStore(
 
     async record(command) {
       return write(async (out): Promise<RecordResult> => {
-        const station = requireStation(await stationMeta())
-        let clock = await loadClock(station)
-        let sequence = station.lastSequence[station.code] ?? 0
-        const clockBefore = clock
-        const sequenceBefore = sequence
+        const meta = await readMeta([META.station, META.clock, META.pendingCount])
+        const station = requireStation(stationOf(meta))
+        const clockBefore = clockOf(meta, station)
+        const sequenceBefore = station.lastSequence[station.code] ?? 0
+        let clock = clockBefore
+        let sequence = sequenceBefore
         const result = command({
           nextHlc: () => {
             clock = tick(clock, now())
@@ -455,21 +575,23 @@ export async function createStationStore(
         })
         // A refused command wrote nothing, and its number (if it took one) is free again.
         if (!result.ok) return result
-        if (clock !== clockBefore) await putMeta(META.clock, clock)
+        const changes = noChanges()
+        if (clock !== clockBefore) changes.meta.set(META.clock, clock)
         if (sequence !== sequenceBefore) {
-          await putMeta(META.station, {
+          changes.meta.set(META.station, {
             ...station,
             lastSequence: { ...station.lastSequence, [station.code]: sequence },
           } satisfies StationMeta)
         }
-        await writeLocal(result.events, out)
+        await recordLocal(result.events, meta, changes, out)
         return { ok: true, events: result.events, tickets: [...out.values()].filter(isTicket) }
       })
     },
 
     async recordEvents(events) {
       return write(async (out) => {
-        const recorded = await writeLocal(events, out)
+        const meta = await readMeta([META.pendingCount])
+        const recorded = await recordLocal(events, meta, noChanges(), out)
         return { recorded, tickets: [...out.values()].filter(isTicket) }
       })
     },
@@ -479,10 +601,12 @@ export async function createStationStore(
         const outcome: PushResultsOutcome = { applied: 0, rejected: 0, unknown: [] }
         const latest = new Map(results.map((result) => [result.id, result]))
         const ids = [...latest.keys()]
-        const rows = await db.events.bulkGet(ids)
-        const changed: StoredEvent[] = []
-        const refold = new Set<string>()
-        let pendingDelta = 0
+        const [rows, meta] = await Promise.all([
+          db.events.bulkGet(ids),
+          readMeta([META.pendingCount]),
+        ])
+        const changes = noChanges()
+        let pending = pendingOf(meta)
         for (const [i, id] of ids.entries()) {
           const row = rows[i]
           const result = latest.get(id)!
@@ -490,24 +614,23 @@ export async function createStationStore(
             outcome.unknown.push(id)
             continue
           }
-          if (row.syncState === 'pending') pendingDelta -= 1
+          if (row.syncState === 'pending') pending -= 1
           if (result.status === 'rejected') {
             outcome.rejected += 1
-            if (row.syncState !== 'rejected') refold.add(row.ticketId)
-            changed.push({
+            if (row.syncState !== 'rejected') changes.project.set(row.ticketId, [])
+            changes.put.push({
               ...eventOfRow(row),
               syncState: 'rejected',
               rejection: { code: result.code, reason: result.reason },
             })
           } else {
             outcome.applied += 1
-            if (row.syncState === 'rejected') refold.add(row.ticketId)
-            changed.push({ ...eventOfRow(row), syncState: 'applied', seq: result.seq })
+            if (row.syncState === 'rejected') changes.project.set(row.ticketId, [])
+            changes.put.push({ ...eventOfRow(row), syncState: 'applied', seq: result.seq })
           }
         }
-        await db.events.bulkPut(changed)
-        await adjustPendingCount(pendingDelta)
-        for (const ticketId of refold) await project(ticketId, [], out)
+        if (pending !== pendingOf(meta)) changes.meta.set(META.pendingCount, Math.max(0, pending))
+        await commit(changes, new Map(), out)
         return outcome
       })
     },
@@ -520,51 +643,53 @@ export async function createStationStore(
         if (result.ok) parsed.set(result.event.id, { seq, event: result.event })
         else skipped.push({ seq, code: result.code, message: result.message })
       }
+      const incoming = [...parsed.values()]
       return write(async (out): Promise<RemotePageResult> => {
-        const incoming = [...parsed.values()]
-        const rows = await db.events.bulkGet(incoming.map(({ event }) => event.id))
+        const ticketIds = [...new Set(incoming.map(({ event }) => event.ticketId))]
+        const [held, meta, rows] = await Promise.all([
+          db.events.bulkGet(incoming.map(({ event }) => event.id)),
+          readMeta([META.station, META.clock, META.cursor, META.pendingCount]),
+          ticketRows(ticketIds),
+        ])
+        const changes = noChanges()
         const added: TicketEvent[] = []
-        const changed: StoredEvent[] = []
         const refold = new Set<string>()
         let confirmed = 0
         for (const [i, { seq, event }] of incoming.entries()) {
-          const row = rows[i]
+          const row = held[i]
           if (!row) {
             added.push(event)
-            changed.push({ ...event, syncState: 'applied', seq })
+            changes.add.push({ ...event, syncState: 'applied', seq })
           } else if (row.syncState !== 'applied' || row.seq !== seq) {
             if (row.syncState === 'pending') confirmed += 1
             // The server holds it, so every replica folds it, whatever this station was told.
             if (row.syncState === 'rejected') refold.add(row.ticketId)
-            changed.push({ ...eventOfRow(row), syncState: 'applied', seq })
+            changes.put.push({ ...eventOfRow(row), syncState: 'applied', seq })
           }
         }
-        await db.events.bulkPut(changed)
-        await adjustPendingCount(-confirmed)
+        for (const [ticketId, events] of groupByTicket(added)) changes.project.set(ticketId, events)
+        for (const ticketId of refold) changes.project.set(ticketId, [])
+        if (confirmed > 0)
+          changes.meta.set(META.pendingCount, Math.max(0, pendingOf(meta) - confirmed))
 
         const clockWarnings: ClockWarning[] = []
-        const station = await stationMeta()
+        const station = stationOf(meta)
         if (station && incoming.length > 0) {
           // Merging the latest clock of each station is enough to order later local events after
           // all of them, and yields one warning per faulty station instead of one per event.
-          let clock = await loadClock(station)
+          let clock = clockOf(meta, station)
           const wallNow = now()
           for (const hlc of latestHlcPerStation(incoming.map(({ event }) => event))) {
             const merged = receive(clock, hlc, wallNow)
             clock = merged.clock
             if (merged.warning) clockWarnings.push(merged.warning)
           }
-          await putMeta(META.clock, clock)
+          changes.meta.set(META.clock, clock)
         }
+        const cursor = Math.max((meta.get(META.cursor) as number | undefined) ?? 0, page.next)
+        changes.meta.set(META.cursor, cursor)
 
-        const cursor = Math.max((await getMeta<number>(META.cursor)) ?? 0, page.next)
-        await putMeta(META.cursor, cursor)
-
-        const byTicket = groupByTicket(added)
-        for (const ticketId of refold) if (!byTicket.has(ticketId)) byTicket.set(ticketId, [])
-        for (const [ticketId, events] of byTicket) {
-          await project(ticketId, refold.has(ticketId) ? [] : events, out)
-        }
+        await commit(changes, rows, out)
         return { added: added.length, confirmed, skipped, clockWarnings, cursor }
       })
     },
@@ -729,12 +854,16 @@ export async function createStationStore(
   return store
 }
 
+function uniqueById<R extends { id: string }>(rows: readonly R[]): R[] {
+  return [...new Map(rows.map((row) => [row.id, row])).values()]
+}
+
 function isTicket(ticket: Ticket | null): ticket is Ticket {
   return ticket !== null
 }
 
-function groupByTicket(events: readonly TicketEvent[]): Map<string, TicketEvent[]> {
-  const groups = new Map<string, TicketEvent[]>()
+function groupByTicket<E extends { ticketId: string }>(events: readonly E[]): Map<string, E[]> {
+  const groups = new Map<string, E[]>()
   for (const event of events) {
     const group = groups.get(event.ticketId)
     if (group) group.push(event)
