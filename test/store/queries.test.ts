@@ -268,3 +268,57 @@ describe('directory', () => {
     expect(await store.users()).toHaveLength(1)
   })
 })
+
+describe('search with words too common to list completely', () => {
+  it('still finds every ticket matching all words, and only those', async () => {
+    const common = await createStationStore('common-words', privateIndexedDb())
+    try {
+      const b2 = remoteStation('B2', 'agent2')
+      const all: Ticket[] = []
+      // More tickets with "printer" than the store lists for one word (1,000).
+      for (let page = 0; page < 6; page++) {
+        const events = Array.from({ length: 200 }, (_, i) =>
+          b2.open(
+            phoneCall({
+              caller: { name: (page * 200 + i) % 97 === 0 ? 'Janet Quill' : 'Sam Porter' },
+              title: 'Printer jammed',
+            }),
+          ),
+        ).flat()
+        all.push(...events.map((e) => foldTicket([e])!))
+        await common.applyRemotePage(pageOf(events, page * 200))
+      }
+      const matching = (words: string[]) =>
+        all.filter((t) => prefixesSomeToken(t, words)).map((t) => t.id)
+      const ids = async (q: string, limit: number) =>
+        (await common.search(q, limit)).map((t) => t.id)
+
+      const janets = matching(['printer', 'janet'])
+      expect(janets.length).toBeGreaterThan(5)
+      expect(new Set(await ids('printer janet', 50))).toEqual(new Set(janets))
+      expect(new Set(await ids('pr jan', 50))).toEqual(new Set(janets))
+      const both = await ids('printer pr', 30)
+      expect(both).toHaveLength(30)
+      expect(new Set(both).size).toBe(30)
+      for (const id of both) expect(matching(['printer', 'pr'])).toContain(id)
+      expect(await ids('printer', 40)).toHaveLength(40)
+    } finally {
+      common.close()
+    }
+  })
+
+  it('fills the limit with distinct tickets when one ticket matches through several tokens', async () => {
+    const store = await createStationStore('many-tokens', privateIndexedDb())
+    try {
+      const b2 = remoteStation('B2', 'agent2')
+      const events = Array.from({ length: 12 }, () =>
+        b2.open(phoneCall({ title: 'print printer printing printed' })),
+      ).flat()
+      await store.applyRemotePage(pageOf(events, 0))
+      const found = await store.search('print', 10)
+      expect(new Set(found.map((t) => t.id)).size).toBe(10)
+    } finally {
+      store.close()
+    }
+  })
+})
