@@ -105,21 +105,28 @@ export interface ServedPage {
   close(): Promise<void>
 }
 
-/**
- * Serves a page that runs `script` (a classic script, e.g. from `bundleForBrowser`) on
- * 127.0.0.1 on a free port. `files` adds other paths (`/data.json` → body).
- */
-export async function servePage(options: {
+export interface PageFiles {
+  /** A classic script the page runs, e.g. from `bundleForBrowser`. */
   script: string
   title?: string
+  /** Other paths the page may fetch: `/data.json` → body. */
   files?: Record<string, { body: string | Uint8Array; contentType: string }>
-}): Promise<ServedPage> {
+}
+
+function pageFiles(
+  options: PageFiles,
+): Record<string, { body: string | Uint8Array; contentType: string }> {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${options.title ?? 'test'}</title></head><body><script src="/entry.js"></script></body></html>`
-  const files: Record<string, { body: string | Uint8Array; contentType: string }> = {
+  return {
     '/': { body: html, contentType: 'text/html; charset=utf-8' },
     '/entry.js': { body: options.script, contentType: 'text/javascript; charset=utf-8' },
     ...options.files,
   }
+}
+
+/** Serves the page on 127.0.0.1 on a free port. */
+export async function servePage(options: PageFiles): Promise<ServedPage> {
+  const files = pageFiles(options)
   const server = createServer((request, response) => {
     const file = files[new URL(request.url ?? '/', 'http://localhost').pathname]
     if (!file) {
@@ -142,4 +149,32 @@ export async function servePage(options: {
         server.close((error) => (error ? reject(error) : resolve()))
       }),
   }
+}
+
+/**
+ * Answers requests for `origin` inside `context` with the page, without a server. The origin
+ * stays the same from run to run, so storage a persistent profile keeps for it (IndexedDB) is
+ * found again; a server on a free port would be a new origin, with empty storage, every time.
+ */
+export async function routePage(
+  context: BrowserContext,
+  origin: string,
+  options: PageFiles,
+): Promise<string> {
+  const files = pageFiles(options)
+  const base = new URL(origin)
+  await context.route(
+    (url) => url.origin === base.origin,
+    (route) => {
+      const file = files[new URL(route.request().url()).pathname]
+      return file
+        ? route.fulfill({
+            status: 200,
+            contentType: file.contentType,
+            body: Buffer.from(file.body),
+          })
+        : route.fulfill({ status: 404, body: '' })
+    },
+  )
+  return `${base.origin}/`
 }
