@@ -124,6 +124,8 @@ export class SyncAgent {
             if (this.watchingFloor) this.live?.send({ type: 'watch_stations' })
             this.lastReport = ''
             this.connectivity.reachable()
+            // Pokes sent while this socket was away are lost: every (re)connection pulls.
+            this.deps.emit('sync.remoteChanged', { seq: null })
             this.publish()
           },
           onClose: () => {
