@@ -99,5 +99,6 @@ describe('timer text', () => {
     expect(formatDuration(-(3 * MINUTE + 5_000))).toBe('-3:05')
     expect(formatDuration(HOUR + 5 * MINUTE)).toBe('1 h 05 min')
     expect(formatDuration(52 * HOUR)).toBe('2 d 4 h')
+    expect(formatDuration(12 * MINUTE + 7_400, 'minutes')).toBe('12 min')
   })
 })

@@ -124,9 +124,10 @@ export function nextAgingChangeAt(receivedAt: number, now: number): number {
 
 /**
  * A timer a supervisor reads at a glance: "12:07" (minutes and seconds) under an hour, so a
- * running-out target visibly ticks; "1 h 05 min" and "2 d 4 h" beyond; a minus sign when overdue.
+ * running-out target visibly ticks, or "12 min" where minutes are enough (an age); "1 h 05 min"
+ * and "2 d 4 h" beyond; a minus sign when overdue.
  */
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number, finest: 'seconds' | 'minutes' = 'seconds'): string {
   const sign = ms < 0 ? '-' : ''
   const totalSeconds = Math.floor(Math.abs(ms) / 1000)
   const totalMinutes = Math.floor(totalSeconds / 60)
@@ -135,5 +136,6 @@ export function formatDuration(ms: number): string {
   const minutes = totalMinutes % 60
   if (days > 0) return `${sign}${days} d ${hours} h`
   if (hours > 0) return `${sign}${hours} h ${String(minutes).padStart(2, '0')} min`
+  if (finest === 'minutes') return `${sign}${minutes} min`
   return `${sign}${minutes}:${String(totalSeconds % 60).padStart(2, '0')}`
 }

@@ -25,7 +25,8 @@ type ListFilter = Exclude<keyof QueueFilters, 'text'>
 
 export interface QueueViewState {
   filters: QueueFilters
-  sorting: readonly SortSpec[]
+  /** Shaped as TanStack Table's sorting state; replaced on change, never mutated. */
+  sorting: SortSpec[]
   selectedId: string | null
   /** Where the selected row was last seen; keyboard moves continue from here if it left the view. */
   selectedIndex: number
@@ -37,7 +38,7 @@ export interface QueueViewState {
   toggleFilter<K extends ListFilter>(filter: K, value: QueueFilters[K][number]): void
   clearFilters(): void
   /** Takes TanStack Table's sorting updaters as they come. */
-  setSorting(sorting: Updater<readonly SortSpec[]>): void
+  setSorting(sorting: Updater<SortSpec[]>): void
   select(id: string | null, options?: { open?: boolean }): void
   /** Moves the selection by rows (±Infinity: first / last) and returns the new index. */
   move(delta: number): number | null
@@ -49,7 +50,7 @@ export interface QueueViewState {
 
 export function createQueueViewStore(model: QueueModel, now: () => number) {
   return createStore<QueueViewState>()((set, get) => {
-    const requery = (filters: QueueFilters, sorting: readonly SortSpec[]) =>
+    const requery = (filters: QueueFilters, sorting: SortSpec[]) =>
       set(
         located({
           filters,
@@ -68,7 +69,7 @@ export function createQueueViewStore(model: QueueModel, now: () => number) {
 
     return {
       filters: NO_FILTERS,
-      sorting: DEFAULT_SORT,
+      sorting: [...DEFAULT_SORT],
       selectedId: null,
       selectedIndex: 0,
       panelOpen: false,

@@ -1,0 +1,104 @@
+/**
+ * The supervisors' Live Queue (issue 6): every open ticket of the floor, live. The rows come from
+ * the supervisor queue's in-memory model; the store's change feed moves them, so there is no
+ * reload and no polling, and the supervisor's filters, sort and selection (the view store) stay
+ * as they are while the floor changes underneath.
+ */
+import { useSyncExternalStore } from 'react'
+import { useStore } from 'zustand'
+import { QueueEnvProvider, type QueueDirectory } from './context'
+import { queueCsvColumns } from './columns'
+import { csvFileName, downloadCsv, recordsToCsv } from './csv'
+import { QueueFilterBar } from './QueueFilterBar'
+import { QueueGrid } from './QueueGrid'
+import { TicketSidePanel, type TicketActions } from './TicketSidePanel'
+import type { SupervisorQueue } from './supervisor-queue'
+import './queue.css'
+
+export interface LiveQueuePanelProps extends TicketActions {
+  /** The desk's supervisor queue (`createSupervisorQueue`), started once for the session. */
+  queue: SupervisorQueue
+  /** Team and user names, and the lists the assign form offers. */
+  directory: QueueDirectory
+  /** The grid's height before the browser has measured it. */
+  initialHeight?: number
+}
+
+const count = new Intl.NumberFormat()
+
+function useLoadState(queue: SupervisorQueue) {
+  return useSyncExternalStore(queue.subscribe, queue.loadState)
+}
+
+function SidePanel({ queue, actions }: { queue: SupervisorQueue; actions: TicketActions }) {
+  const selectedId = useStore(queue.view, (s) => (s.panelOpen ? s.selectedId : null))
+  // The panel follows the ticket as it changes: it re-reads the model after every change.
+  useSyncExternalStore(queue.subscribe, () =>
+    selectedId ? queue.model.get(selectedId) : undefined,
+  )
+  const row = selectedId ? queue.model.get(selectedId) : undefined
+  if (!selectedId) return null
+  if (!row) {
+    return (
+      <aside className="qpanel panel">
+        <p>This ticket is no longer in the queue.</p>
+        <button type="button" onClick={() => queue.view.getState().closePanel()}>
+          Close
+        </button>
+      </aside>
+    )
+  }
+  const parentId = row.ticket.parentTicketId
+  return (
+    <TicketSidePanel
+      key={row.id}
+      row={row}
+      linkedCalls={queue.model.linkedCallsOf(row.id)}
+      parent={parentId ? queue.model.get(parentId) : undefined}
+      actions={actions}
+      onClose={() => queue.view.getState().closePanel()}
+    />
+  )
+}
+
+export function LiveQueuePanel({
+  queue,
+  directory,
+  initialHeight,
+  ...actions
+}: LiveQueuePanelProps) {
+  const shown = useStore(queue.view, (s) => s.view.rows.length)
+  const { loading } = useLoadState(queue)
+  const open = queue.model.size
+
+  const exportView = () => {
+    const now = queue.ticker.now()
+    const csv = recordsToCsv(
+      queueCsvColumns(now, directory.teamName),
+      queue.view.getState().view.rows,
+    )
+    downloadCsv(csvFileName('queue', now), csv)
+  }
+
+  return (
+    <QueueEnvProvider value={{ ticker: queue.ticker, directory }}>
+      <section className="view live-queue" aria-labelledby="live-queue-title">
+        <header className="live-queue__header">
+          <h1 id="live-queue-title">Live queue</h1>
+          <p className="muted" aria-live="polite">
+            <output aria-label="Tickets shown">{count.format(shown)}</output> shown
+            {loading ? ` · loading the floor… ${count.format(open)} so far` : ''}
+          </p>
+          <button type="button" onClick={exportView}>
+            Export CSV
+          </button>
+        </header>
+        <QueueFilterBar viewStore={queue.view} />
+        <div className="live-queue__body">
+          <QueueGrid viewStore={queue.view} {...(initialHeight ? { initialHeight } : {})} />
+          <SidePanel queue={queue} actions={actions} />
+        </div>
+      </section>
+    </QueueEnvProvider>
+  )
+}
