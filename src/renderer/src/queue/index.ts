@@ -9,8 +9,8 @@
  * Then, in any order and as often as the supervisor switches screens:
  *   <LiveQueuePanel queue={queue} directory={useDirectory()} record={useRecord()}
  *     onOpenTicket={nav.openTicket} onEscalate={(id) => nav.openDialog('escalate', id)} />
- *   <FloorView station={station} directory={useDirectory()} />
- *   <MetricsView queue={queue} directory={useDirectory()} />
+ *   <FloorView station={station} directory={useDirectory()} ticker={queue.ticker} />
+ *   <MetricsView queue={queue} />
  *   <QaReview queue={queue} directory={useDirectory()} onOpenTicket={nav.openTicket} />
  *
  * A clicked desktop notification selects its ticket in the queue and opens the side panel; the
@@ -24,3 +24,6 @@ export {
   type SupervisorQueue,
   type SupervisorQueueOptions,
 } from './supervisor-queue'
+export { FloorView, type FloorViewProps } from '../floor/FloorView'
+export { MetricsView } from '../metrics/MetricsView'
+export { QaReview } from '../metrics/QaReview'

@@ -1,0 +1,163 @@
+/**
+ * The floor view: every enrolled station, online or offline as the central server sees its live
+ * connection, the work it holds that the server has not got yet, when it last synced, and who is
+ * signed in. It asks main to watch the floor (`floor.watch`) and shows each `floor.stations`
+ * notification as it comes: no polling.
+ */
+import { useEffect, useState } from 'react'
+import type { StationApi } from '../../../shared/station-api'
+import type { StationPresence } from '../../../shared/sync/wire'
+import { createTicker, type Ticker } from '../queue/clock'
+import { QueueEnvProvider, useTicking, type QueueDirectory } from '../queue/context'
+import { csvFileName, downloadCsv, recordsToCsv, type CsvColumn } from '../queue/csv'
+import { formatAgo } from '../ui/time'
+import '../queue/queue.css'
+import { floorOrder, floorSummary, stationStatus, type StationStatus } from './model'
+
+const STATUS_LABELS: Record<StationStatus, string> = {
+  online: 'Online',
+  offline: 'Offline',
+  never: 'Never connected',
+}
+
+function Ago({ at }: { at: number | null }) {
+  // Minute by minute is what "4 min ago" needs.
+  const text = useTicking((now) =>
+    at === null ? 'never' : formatAgo(at, Math.floor(now / 60_000) * 60_000),
+  )
+  return <>{text}</>
+}
+
+function floorColumns(
+  userName: (u: string | null) => string,
+  now: number,
+): CsvColumn<StationPresence>[] {
+  const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '')
+  return [
+    { header: 'Station', value: (s) => s.stationCode },
+    { header: 'Status', value: (s) => STATUS_LABELS[stationStatus(s)] },
+    { header: 'Signed in', value: (s) => (s.online && s.user ? userName(s.user) : '') },
+    { header: 'Last user', value: (s) => (s.user ? userName(s.user) : '') },
+    { header: 'Unsynced events', value: (s) => s.pending },
+    { header: 'Last sync (UTC)', value: (s) => iso(s.lastSyncAt) },
+    {
+      header: 'Minutes since last sync',
+      value: (s) => (s.lastSyncAt ? Math.floor((now - s.lastSyncAt) / 60_000) : null),
+    },
+    { header: 'Connected since (UTC)', value: (s) => (s.online ? iso(s.connectedAt) : '') },
+  ]
+}
+
+export interface FloorViewProps {
+  station: Pick<StationApi, 'floor' | 'on'>
+  directory: QueueDirectory
+  /** The desk's clock (the supervisor queue's `ticker`); one of its own otherwise. */
+  ticker?: Ticker
+}
+
+export function FloorView({ station, directory, ticker }: FloorViewProps) {
+  const [clock] = useState(() => ticker ?? createTicker())
+  const [stations, setStations] = useState<readonly StationPresence[] | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+
+  useEffect(() => {
+    const off = station.on('floor.stations', (payload) => {
+      setStations(payload.stations)
+      setProblem(null)
+    })
+    station.floor
+      .watch({})
+      .catch((error: unknown) =>
+        setProblem(
+          error instanceof Error ? error.message : 'The floor cannot be watched right now.',
+        ),
+      )
+    return off
+  }, [station])
+
+  const ordered = floorOrder(stations ?? [])
+  const summary = floorSummary(ordered)
+  const exportFloor = () => {
+    const now = clock.now()
+    downloadCsv(
+      csvFileName('floor', now),
+      recordsToCsv(floorColumns(directory.userName, now), ordered),
+    )
+  }
+
+  return (
+    <QueueEnvProvider value={{ ticker: clock, directory }}>
+      <section className="view floor" aria-labelledby="floor-title">
+        <header className="live-queue__header">
+          <h1 id="floor-title">Floor view</h1>
+          <button type="button" onClick={exportFloor} disabled={stations === null}>
+            Export CSV
+          </button>
+        </header>
+        {problem && (
+          <p className="panel panel--warn" role="alert">
+            {problem}
+          </p>
+        )}
+        {stations === null ? (
+          <p className="muted">Asking the central server who is on the floor…</p>
+        ) : (
+          <>
+            <div className="floor__summary" aria-label="Floor summary">
+              <div className="tile">
+                <div className="tile__value">{summary.online}</div>
+                <div className="tile__label">Stations online</div>
+              </div>
+              <div className="tile">
+                <div className="tile__value">{summary.offline}</div>
+                <div className="tile__label">Offline</div>
+              </div>
+              <div className="tile">
+                <div className="tile__value">{summary.unsynced}</div>
+                <div className="tile__label">
+                  Unsynced events on {summary.holdingWork} station
+                  {summary.holdingWork === 1 ? '' : 's'}
+                </div>
+              </div>
+              <div className="tile">
+                <div className="tile__value">{summary.signedIn}</div>
+                <div className="tile__label">Signed in</div>
+              </div>
+            </div>
+            <table className="table">
+              <caption className="visually-hidden">Stations of the floor</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Station</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Signed in</th>
+                  <th scope="col">Unsynced</th>
+                  <th scope="col">Last sync</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ordered.map((s) => {
+                  const status = stationStatus(s)
+                  return (
+                    <tr key={s.stationCode} className={`station--${status}`}>
+                      <th scope="row">{s.stationCode}</th>
+                      <td>{STATUS_LABELS[status]}</td>
+                      <td>
+                        {s.user ? directory.userName(s.user) : '—'}
+                        {s.user && !s.online ? <span className="muted"> (last)</span> : null}
+                      </td>
+                      <td>{s.pending}</td>
+                      <td>
+                        <Ago at={s.lastSyncAt} />
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+    </QueueEnvProvider>
+  )
+}
