@@ -13,7 +13,9 @@ export function App() {
   const [desk, setDesk] = useState<Desk | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
   useEffect(() => {
-    openDesk().then(setDesk, (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)))
+    openDesk().then(setDesk, (error: unknown) =>
+      setFailure(error instanceof Error ? error.message : String(error)),
+    )
   }, [])
   if (failure) {
     return (
@@ -39,7 +41,9 @@ export function Gate() {
   const phase = useSession((s) => s.phase)
   useEffect(() => {
     void desk.session.getState().boot()
-    return desk.station.on('session.changed', (state) => desk.session.getState().sessionChanged(state))
+    return desk.station.on('session.changed', (state) =>
+      desk.session.getState().sessionChanged(state),
+    )
   }, [desk])
   switch (phase) {
     case 'starting':

@@ -17,9 +17,18 @@ export function DialogHost() {
   const desk = useDesk()
   const dialog = useNav((s) => s.dialog)
   const ticketId = dialog?.ticketId ?? ''
-  const ticket = useLiveQuery(() => (ticketId ? desk.store.getTicket(ticketId) : undefined), [desk.store, ticketId])
+  const ticket = useLiveQuery(
+    () => (ticketId ? desk.store.getTicket(ticketId) : undefined),
+    [desk.store, ticketId],
+  )
   if (!dialog || !ticket || ticket.id !== dialog.ticketId) return null
   const Component = DIALOGS[dialog.kind]
   // Keyed by ticket and kind: a dialog's form starts fresh for each ticket it opens on.
-  return <Component key={`${dialog.kind}:${ticket.id}`} ticket={ticket} onClose={() => desk.nav.getState().closeDialog()} />
+  return (
+    <Component
+      key={`${dialog.kind}:${ticket.id}`}
+      ticket={ticket}
+      onClose={() => desk.nav.getState().closeDialog()}
+    />
+  )
 }

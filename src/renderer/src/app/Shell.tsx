@@ -51,17 +51,28 @@ export function Shell() {
   }, !dialogOpen && !shortcutsOpen)
 
   const entries: NavEntry[] = [
-    { view: { name: 'intake' }, label: callInProgress ? 'Call in progress' : 'Call intake', keys: SHORTCUTS.newCall.keys },
+    {
+      view: { name: 'intake' },
+      label: callInProgress ? 'Call in progress' : 'Call intake',
+      keys: SHORTCUTS.newCall.keys,
+    },
     { view: { name: 'mine' }, label: 'My tickets', keys: SHORTCUTS.myTickets.keys },
     { view: { name: 'floor' }, label: 'Floor list', keys: SHORTCUTS.floor.keys },
-    ...(user?.role === 'agent' ? [] : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
+    ...(user?.role === 'agent'
+      ? []
+      : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
   ]
 
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Desk">
         <p className="brand">Warmline</p>
-        <button type="button" className="button--primary sidebar__new" onClick={newCall} aria-keyshortcuts="Control+N">
+        <button
+          type="button"
+          className="button--primary sidebar__new"
+          onClick={newCall}
+          aria-keyshortcuts="Control+N"
+        >
           New call <kbd aria-hidden="true">Ctrl+N</kbd>
         </button>
         <form
@@ -102,7 +113,11 @@ export function Shell() {
           <button type="button" className="button--quiet" onClick={() => nav.toggleShortcuts(true)}>
             Shortcuts <kbd aria-hidden="true">?</kbd>
           </button>
-          <button type="button" className="button--quiet" onClick={() => void desk.session.getState().signOut()}>
+          <button
+            type="button"
+            className="button--quiet"
+            onClick={() => void desk.session.getState().signOut()}
+          >
             Sign out
           </button>
         </div>
@@ -125,7 +140,8 @@ function useScreenPop(): void {
       desk.station.on('call.incoming', ({ number, at }) => {
         const intake = desk.intake.getState()
         intake.start(at)
-        if (!desk.intake.getState().draft?.callerQuery) desk.intake.getState().update({ callerQuery: number })
+        if (!desk.intake.getState().draft?.callerQuery)
+          desk.intake.getState().update({ callerQuery: number })
         desk.nav.getState().go({ name: 'intake' })
       }),
     [desk],
@@ -147,7 +163,9 @@ function CurrentView({ view }: { view: View }) {
     case 'queue':
     case 'floorView':
     case 'metrics': {
-      const Component: ComponentType = SUPERVISOR_VIEWS.find((v) => v.view.name === view.name)!.component
+      const Component: ComponentType = SUPERVISOR_VIEWS.find(
+        (v) => v.view.name === view.name,
+      )!.component
       return <Component />
     }
   }

@@ -28,8 +28,8 @@ export function ShortcutOverlay({ onClose }: { onClose: () => void }) {
         ))}
       </div>
       <p className="muted">
-        A templated call: <kbd>Ctrl+N</kbd>, the caller’s phone or name, <kbd>Enter</kbd>, the template’s digit,{' '}
-        <kbd>Ctrl+Enter</kbd>.
+        A templated call: <kbd>Ctrl+N</kbd>, the caller’s phone or name, <kbd>Enter</kbd>, the
+        template’s digit, <kbd>Ctrl+Enter</kbd>.
       </p>
     </Dialog>
   )

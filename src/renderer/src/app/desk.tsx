@@ -48,12 +48,14 @@ export function useDesk(): Desk {
   return desk
 }
 
-export const useSession = <T,>(select: (s: SessionStoreState) => T) => useStore(useDesk().session, select)
+export const useSession = <T,>(select: (s: SessionStoreState) => T) =>
+  useStore(useDesk().session, select)
 export const useNav = <T,>(select: (s: NavState) => T) => useStore(useDesk().nav, select)
 export const useIntake = <T,>(select: (s: IntakeState) => T) => useStore(useDesk().intake, select)
 export const useSyncStatus = <T,>(select: (s: SyncStatusState) => T) =>
   useStore(useDesk().syncStatus, select)
-export const useTicketUi = <T,>(select: (s: TicketUiState) => T) => useStore(useDesk().ticketUi, select)
+export const useTicketUi = <T,>(select: (s: TicketUiState) => T) =>
+  useStore(useDesk().ticketUi, select)
 
 /** A command's context plus the ticket number a new ticket takes in the same transaction. */
 export type DeskCommandContext = CommandContext & { nextTicketNumber(): string }
@@ -62,13 +64,18 @@ export type DeskCommandContext = CommandContext & { nextTicketNumber(): string }
  * Runs a process command (rules.ts) as the signed-in agent at this station: the events and the
  * projection are written in one transaction, then handed to sync. Never waits on the network.
  */
-export function useRecord(): (command: (ctx: DeskCommandContext) => CommandResult) => Promise<RecordResult> {
+export function useRecord(): (
+  command: (ctx: DeskCommandContext) => CommandResult,
+) => Promise<RecordResult> {
   const desk = useDesk()
   return useCallback(
     async (command) => {
       const { user, stationCode } = desk.session.getState()
       if (!user || !stationCode) {
-        return { ok: false, errors: [{ field: '', message: 'Sign in at an enrolled station first.' }] }
+        return {
+          ok: false,
+          errors: [{ field: '', message: 'Sign in at an enrolled station first.' }],
+        }
       }
       const result = await desk.store.record((rc) =>
         command({

@@ -9,13 +9,19 @@ function Pending({ title }: { title: string }) {
   return (
     <section className="view" aria-labelledby="pending-title">
       <h1 id="pending-title">{title}</h1>
-      <p className="muted">Coming with the supervisors’ live queue. Meanwhile the Floor list shows every open ticket.</p>
+      <p className="muted">
+        Coming with the supervisors’ live queue. Meanwhile the Floor list shows every open ticket.
+      </p>
     </section>
   )
 }
 
 export const SUPERVISOR_VIEWS: { view: View; label: string; component: ComponentType }[] = [
   { view: { name: 'queue' }, label: 'Live queue', component: () => <Pending title="Live queue" /> },
-  { view: { name: 'floorView' }, label: 'Floor view', component: () => <Pending title="Floor view" /> },
+  {
+    view: { name: 'floorView' },
+    label: 'Floor view',
+    component: () => <Pending title="Floor view" />,
+  },
   { view: { name: 'metrics' }, label: 'Metrics', component: () => <Pending title="Metrics" /> },
 ]

@@ -5,6 +5,8 @@ import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
 import { useDesk } from './desk'
 
 export interface DirectoryView {
+  /** False until the station store answered: an empty directory and a loading one differ. */
+  loaded: boolean
   teams: Team[]
   routingGuidance: RoutingGuidance[]
   users: User[]
@@ -12,7 +14,12 @@ export interface DirectoryView {
   userName(username: string | null): string
 }
 
-const EMPTY = { teams: [] as Team[], routingGuidance: [] as RoutingGuidance[], users: [] as User[] }
+const LOADING = {
+  loaded: false,
+  teams: [] as Team[],
+  routingGuidance: [] as RoutingGuidance[],
+  users: [] as User[],
+}
 
 export function useDirectory(): DirectoryView {
   const { store } = useDesk()
@@ -23,16 +30,19 @@ export function useDirectory(): DirectoryView {
         store.routingGuidance(),
         store.users(),
       ])
-      return { teams, routingGuidance, users }
+      return { loaded: true, teams, routingGuidance, users }
     },
     [store],
-    EMPTY,
+    LOADING,
   )
   return {
     ...data,
     teamName: (teamId) =>
-      data.teams.find((t) => t.id === teamId)?.name ?? (teamId === CSC_TEAM_ID ? 'Service Desk (CSC)' : teamId),
+      data.teams.find((t) => t.id === teamId)?.name ??
+      (teamId === CSC_TEAM_ID ? 'Service Desk (CSC)' : teamId),
     userName: (username) =>
-      username ? (data.users.find((u) => u.username === username)?.displayName ?? username) : 'nobody in particular',
+      username
+        ? (data.users.find((u) => u.username === username)?.displayName ?? username)
+        : 'nobody in particular',
   }
 }

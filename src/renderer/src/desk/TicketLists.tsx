@@ -14,7 +14,11 @@ const NONE: Ticket[] = []
 export function MyTickets() {
   const { store } = useDesk()
   const username = useSession((s) => s.user?.username ?? '')
-  const working = useLiveQuery(() => store.ticketsByOwner(username, { limit: 200 }), [store, username], NONE)
+  const working = useLiveQuery(
+    () => store.ticketsByOwner(username, { limit: 200 }),
+    [store, username],
+    NONE,
+  )
   const resolved = useLiveQuery(
     () => store.ticketsByOwner(username, { states: ['resolved'], limit: 50 }),
     [store, username],
@@ -31,21 +35,39 @@ export function MyTickets() {
         </>
       )}
       <h2>Open</h2>
-      <TicketTable label="My open tickets" tickets={working} empty="No open tickets: Ctrl+N takes the next call." />
+      <TicketTable
+        label="My open tickets"
+        tickets={working}
+        empty="No open tickets: Ctrl+N takes the next call."
+      />
       <h2>Resolved, not yet closed</h2>
-      <TicketTable label="My resolved tickets" tickets={resolved} empty="Nothing waiting for closure." />
+      <TicketTable
+        label="My resolved tickets"
+        tickets={resolved}
+        empty="Nothing waiting for closure."
+      />
     </section>
   )
 }
 
 export function FloorList() {
   const { store } = useDesk()
-  const open = useLiveQuery(() => store.queueWindow('open', { offset: 0, limit: FLOOR_LIMIT }), [store], NONE)
-  const onHold = useLiveQuery(() => store.queueWindow('on_hold', { offset: 0, limit: FLOOR_LIMIT }), [store], NONE)
+  const open = useLiveQuery(
+    () => store.queueWindow('open', { offset: 0, limit: FLOOR_LIMIT }),
+    [store],
+    NONE,
+  )
+  const onHold = useLiveQuery(
+    () => store.queueWindow('on_hold', { offset: 0, limit: FLOOR_LIMIT }),
+    [store],
+    NONE,
+  )
   return (
     <section className="view" aria-labelledby="floor-title">
       <h1 id="floor-title">Floor</h1>
-      <p className="muted">Open tickets of the whole floor by priority, as this station holds them.</p>
+      <p className="muted">
+        Open tickets of the whole floor by priority, as this station holds them.
+      </p>
       <TicketTable label="Open tickets" tickets={open} empty="The floor has no open tickets." />
       {onHold.length > 0 && (
         <>
@@ -63,7 +85,11 @@ export function SearchResults({ query }: { query: string }) {
   return (
     <section className="view" aria-labelledby="search-title">
       <h1 id="search-title">Tickets matching “{query}”</h1>
-      <TicketTable label="Search results" tickets={found} empty="No ticket on this station matches." />
+      <TicketTable
+        label="Search results"
+        tickets={found}
+        empty="No ticket on this station matches."
+      />
     </section>
   )
 }

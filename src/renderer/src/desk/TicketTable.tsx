@@ -33,7 +33,11 @@ export function TicketTable({ label, tickets, empty }: TicketTableProps) {
         {tickets.map((ticket) => (
           <tr key={ticket.id}>
             <td>
-              <button type="button" className="link ticket-number" onClick={() => desk.nav.getState().openTicket(ticket.id)}>
+              <button
+                type="button"
+                className="link ticket-number"
+                onClick={() => desk.nav.getState().openTicket(ticket.id)}
+              >
                 {ticket.number}
               </button>
             </td>

@@ -31,15 +31,18 @@ const OUTCOMES: { value: TransferOutcome; label: string }[] = [
 
 export function EscalationDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
   const directory = useDirectory()
-  // The directory arrives from a live query; the form starts once it is there.
-  if (directory.teams.length === 0) {
-    return (
-      <Dialog title={`Escalate ${ticket.number}`} onClose={onClose}>
-        <p>This station has no team directory yet. It arrives from the central server at sign-in.</p>
-      </Dialog>
-    )
-  }
-  return <EscalationFormView ticket={ticket} onClose={onClose} directory={directory} />
+  return (
+    <Dialog title={`Escalate ${ticket.number}`} onClose={onClose} wide>
+      {/* The form starts from the routing guidance, so it waits for the directory. */}
+      {!directory.loaded ? null : directory.teams.length === 0 ? (
+        <p>
+          This station has no team directory yet. It arrives from the central server at sign-in.
+        </p>
+      ) : (
+        <EscalationFormView ticket={ticket} onClose={onClose} directory={directory} />
+      )}
+    </Dialog>
+  )
 }
 
 function EscalationFormView({
@@ -88,135 +91,140 @@ function EscalationFormView({
   const error = (key: keyof typeof ESCALATION_FIELDS) => refusals.byField[ESCALATION_FIELDS[key]]
 
   return (
-    <Dialog title={`Escalate ${ticket.number}`} onClose={onClose} wide>
-      <form
-        className="escalation"
-        onSubmit={(event) => {
-          event.preventDefault()
-          void submit()
-        }}
-      >
-        <div className="escalation__form">
-          <p className="muted">
-            {ticket.service || 'No service'} / {ticket.category || 'no category'} ·{' '}
-            {suggestions.length > 0
-              ? `the routing guidance suggests ${suggestions.map((s) => s.team?.name ?? s.guidance.teamId).join(', ')}`
-              : 'no routing guidance covers this service and category'}
-          </p>
-          <SelectField
-            label="Team"
-            value={form.teamId}
-            options={teamOptions}
-            error={error('teamId')}
-            autoFocus
-            onChange={(teamId) => {
-              setForm(chooseTeam(form, directory.teams.find((t) => t.id === teamId)))
-              setRefusals(NO_REFUSALS)
-            }}
+    <form
+      className="escalation"
+      onSubmit={(event) => {
+        event.preventDefault()
+        void submit()
+      }}
+    >
+      <div className="escalation__form">
+        <p className="muted">
+          {ticket.service || 'No service'} / {ticket.category || 'no category'} ·{' '}
+          {suggestions.length > 0
+            ? `the routing guidance suggests ${suggestions.map((s) => s.team?.name ?? s.guidance.teamId).join(', ')}`
+            : 'no routing guidance covers this service and category'}
+        </p>
+        <SelectField
+          label="Team"
+          value={form.teamId}
+          options={teamOptions}
+          error={error('teamId')}
+          autoFocus
+          onChange={(teamId) => {
+            setForm(
+              chooseTeam(
+                form,
+                directory.teams.find((t) => t.id === teamId),
+              ),
+            )
+            setRefusals(NO_REFUSALS)
+          }}
+        />
+        {offGuidance && (
+          <TextArea
+            label="Why this team and not the suggested one"
+            rows={2}
+            value={form.offGuidanceReason}
+            error={error('offGuidanceReason')}
+            hint="Reassignments are counted and reviewed (rule 5)."
+            onChange={(offGuidanceReason) => change({ offGuidanceReason })}
           />
-          {offGuidance && (
-            <TextArea
-              label="Why this team and not the suggested one"
-              rows={2}
-              value={form.offGuidanceReason}
-              error={error('offGuidanceReason')}
-              hint="Reassignments are counted and reviewed (rule 5)."
-              onChange={(offGuidanceReason) => change({ offGuidanceReason })}
-            />
+        )}
+        <fieldset className={`transfer${error('warmTransfer') ? ' field--invalid' : ''}`}>
+          <legend>Warm transfer</legend>
+          {OUTCOMES.map((outcome) => (
+            <div className="check" key={outcome.value}>
+              <input
+                id={`transfer-${outcome.value}`}
+                type="radio"
+                name="transfer"
+                checked={form.transfer === outcome.value}
+                onChange={() => change({ transfer: outcome.value })}
+              />
+              <label htmlFor={`transfer-${outcome.value}`}>{outcome.label}</label>
+            </div>
+          ))}
+          {error('warmTransfer') && (
+            <div className="field__error" role="alert">
+              {error('warmTransfer')}
+            </div>
           )}
-          <fieldset className={`transfer${error('warmTransfer') ? ' field--invalid' : ''}`}>
-            <legend>Warm transfer</legend>
-            {OUTCOMES.map((outcome) => (
-              <div className="check" key={outcome.value}>
-                <input
-                  id={`transfer-${outcome.value}`}
-                  type="radio"
-                  name="transfer"
-                  checked={form.transfer === outcome.value}
-                  onChange={() => change({ transfer: outcome.value })}
-                />
-                <label htmlFor={`transfer-${outcome.value}`}>{outcome.label}</label>
-              </div>
-            ))}
-            {error('warmTransfer') && (
-              <div className="field__error" role="alert">
-                {error('warmTransfer')}
-              </div>
-            )}
-          </fieldset>
-          {form.transfer !== 'not_applicable' && (
-            <TextField
-              label="Number dialled"
-              type="tel"
-              value={form.contactUsed}
-              error={error('contactUsed')}
-              onChange={(contactUsed) => change({ contactUsed })}
-            />
-          )}
-          {form.transfer === 'completed' && (
-            <TextField
-              label="Accepted by"
-              value={form.acceptedBy}
-              error={error('acceptedBy')}
-              hint="The name of the person at the team who took the call."
-              onChange={(acceptedBy) => change({ acceptedBy })}
-            />
-          )}
-          {form.transfer === 'not_possible' && (
-            <TextArea
-              label="Why the transfer could not happen"
-              rows={2}
-              value={form.notPossibleReason}
-              error={error('notPossibleReason')}
-              onChange={(notPossibleReason) => change({ notPossibleReason })}
-            />
-          )}
-          <FormErrors messages={refusals.general} />
-          <div className="form-actions">
-            <button type="submit" className="button--primary">
-              {team ? `Escalate and assign to ${team.name}` : 'Escalate'}
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
+        </fieldset>
+        {form.transfer !== 'not_applicable' && (
+          <TextField
+            label="Number dialled"
+            type="tel"
+            value={form.contactUsed}
+            error={error('contactUsed')}
+            onChange={(contactUsed) => change({ contactUsed })}
+          />
+        )}
+        {form.transfer === 'completed' && (
+          <TextField
+            label="Accepted by"
+            value={form.acceptedBy}
+            error={error('acceptedBy')}
+            hint="The name of the person at the team who took the call."
+            onChange={(acceptedBy) => change({ acceptedBy })}
+          />
+        )}
+        {form.transfer === 'not_possible' && (
+          <TextArea
+            label="Why the transfer could not happen"
+            rows={2}
+            value={form.notPossibleReason}
+            error={error('notPossibleReason')}
+            onChange={(notPossibleReason) => change({ notPossibleReason })}
+          />
+        )}
+        <FormErrors messages={refusals.general} />
+        <div className="form-actions">
+          <button type="submit" className="button--primary">
+            {team ? `Escalate and assign to ${team.name}` : 'Escalate'}
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
+      </div>
 
-        <aside className="contact-card" aria-label="Team contact">
-          {team ? (
-            <>
-              <h3>{team.name}</h3>
-              <p className="contact-card__phone">
-                <span className="muted">Warm transfer</span>
-                <strong>{team.warmTransferPhone || 'no number on file'}</strong>
-              </p>
-              <dl>
-                <dt>Hours</dt>
-                <dd>{team.hours || '—'}</dd>
-                <dt>Email</dt>
-                <dd>{team.email || '—'}</dd>
-                <dt>Tier</dt>
-                <dd>{team.tier}</dd>
-                {followed && (
-                  <>
-                    <dt>KB reference</dt>
-                    <dd>{followed.guidance.kbReference || '—'}</dd>
-                    {followed.guidance.notes && (
-                      <>
-                        <dt>Guidance</dt>
-                        <dd>{followed.guidance.notes}</dd>
-                      </>
-                    )}
-                  </>
-                )}
-              </dl>
-              {team.description && <p className="muted">{team.description}</p>}
-            </>
-          ) : (
-            <p className="muted">Choose a team to see its warm-transfer number, hours and KB reference.</p>
-          )}
-        </aside>
-      </form>
-    </Dialog>
+      <aside className="contact-card" aria-label="Team contact">
+        {team ? (
+          <>
+            <h3>{team.name}</h3>
+            <p className="contact-card__phone">
+              <span className="muted">Warm transfer</span>
+              <strong>{team.warmTransferPhone || 'no number on file'}</strong>
+            </p>
+            <dl>
+              <dt>Hours</dt>
+              <dd>{team.hours || '—'}</dd>
+              <dt>Email</dt>
+              <dd>{team.email || '—'}</dd>
+              <dt>Tier</dt>
+              <dd>{team.tier}</dd>
+              {followed && (
+                <>
+                  <dt>KB reference</dt>
+                  <dd>{followed.guidance.kbReference || '—'}</dd>
+                  {followed.guidance.notes && (
+                    <>
+                      <dt>Guidance</dt>
+                      <dd>{followed.guidance.notes}</dd>
+                    </>
+                  )}
+                </>
+              )}
+            </dl>
+            {team.description && <p className="muted">{team.description}</p>}
+          </>
+        ) : (
+          <p className="muted">
+            Choose a team to see its warm-transfer number, hours and KB reference.
+          </p>
+        )}
+      </aside>
+    </form>
   )
 }

@@ -24,15 +24,15 @@ export interface EscalationForm {
   notPossibleReason: string
 }
 
-/** Rule 5: the guidance for the ticket's service and category, each with its team. */
+/** Rule 5: the guidance for the ticket's service and category, most specific first, one per team. */
 export function suggestionsFor(
-  ticket: Pick<Ticket, 'service' | 'category' | 'teamId'>,
+  ticket: Pick<Ticket, 'service' | 'category'>,
   guidance: readonly RoutingGuidance[],
   teams: readonly Team[],
 ): Suggestion[] {
   const seen = new Set<string>()
   return suggestRouting(guidance, ticket.service, ticket.category)
-    .filter((g) => g.teamId !== ticket.teamId && !seen.has(g.teamId) && seen.add(g.teamId))
+    .filter((g) => !seen.has(g.teamId) && seen.add(g.teamId))
     .map((g) => ({ guidance: g, team: teams.find((t) => t.id === g.teamId) }))
 }
 
@@ -43,12 +43,15 @@ export function escalationTeams(teams: readonly Team[], currentTeamId: string): 
     .sort((a, b) => a.name.localeCompare(b.name))
 }
 
-/** Rule 4: a phone call is warm-transferred, so the form starts expecting one. */
+/**
+ * Starts at the first suggested team the ticket is not with already. Rule 4: a phone call is
+ * warm-transferred, so the form starts expecting one.
+ */
 export function initialForm(
-  ticket: Pick<Ticket, 'source'>,
+  ticket: Pick<Ticket, 'source' | 'teamId'>,
   suggestions: readonly Suggestion[],
 ): EscalationForm {
-  const first = suggestions[0]
+  const first = suggestions.find((s) => s.guidance.teamId !== ticket.teamId)
   return {
     teamId: first?.guidance.teamId ?? '',
     offGuidanceReason: '',

@@ -36,7 +36,9 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
     async () => {
       if (!query) return []
       const found = await desk.store.search(query, 50)
-      return found.filter((t) => isCallersTicket(t, caller)).sort((a, b) => b.receivedAt - a.receivedAt)
+      return found
+        .filter((t) => isCallersTicket(t, caller))
+        .sort((a, b) => b.receivedAt - a.receivedAt)
     },
     [query, caller.callerId, caller.username, caller.phone],
     [] as Ticket[],
@@ -56,11 +58,15 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
 
   const candidates = new Map<string, { ticket: Ticket; why: string }>()
   for (const ticket of callerTickets) {
-    if (WORKING.has(ticket.state)) candidates.set(ticket.id, { ticket, why: 'same caller, still open' })
+    if (WORKING.has(ticket.state))
+      candidates.set(ticket.id, { ticket, why: 'same caller, still open' })
   }
   for (const ticket of sameService) {
     if (!candidates.has(ticket.id))
-      candidates.set(ticket.id, { ticket, why: `same service, ${formatAgo(ticket.receivedAt, nowMs)}` })
+      candidates.set(ticket.id, {
+        ticket,
+        why: `same service, ${formatAgo(ticket.receivedAt, nowMs)}`,
+      })
   }
   const duplicates = [...candidates.values()].slice(0, RECENT_SHOWN)
   const recent = callerTickets.slice(0, RECENT_SHOWN)
@@ -73,10 +79,17 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
           <ul className="ticket-mini-list">
             {recent.map((ticket) => (
               <li key={ticket.id}>
-                <button type="button" className="link" onClick={() => desk.nav.getState().openTicket(ticket.id)}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => desk.nav.getState().openTicket(ticket.id)}
+                >
                   {ticket.number}
                 </button>{' '}
-                {ticket.title} <span className="muted">· {STATE_LABELS[ticket.state]} · {formatAgo(ticket.receivedAt, nowMs)}</span>
+                {ticket.title}{' '}
+                <span className="muted">
+                  · {STATE_LABELS[ticket.state]} · {formatAgo(ticket.receivedAt, nowMs)}
+                </span>
               </li>
             ))}
           </ul>
@@ -109,7 +122,8 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
                 />
                 <label htmlFor={`${linkName}-${ticket.id}`}>
                   {ticket.number} {ticket.title}
-                  {ticket.parentTicketId ? ' (its parent incident)' : ''} <span className="muted">— {why}</span>
+                  {ticket.parentTicketId ? ' (its parent incident)' : ''}{' '}
+                  <span className="muted">— {why}</span>
                 </label>
               </div>
             )

@@ -7,12 +7,7 @@ import { useEffect, useId, useRef, useState, type Ref } from 'react'
 import { useDesk, useIntake, useSession, useSyncStatus } from '../app/desk'
 import { phoneDigits } from '../../../shared/incident/search'
 import { EMPTY_CALLER, type CallerFields } from './draft'
-import {
-  describeCaller,
-  findLocalCallers,
-  findRemoteCallers,
-  mergeCallers,
-} from './caller-lookup'
+import { describeCaller, findLocalCallers, findRemoteCallers, mergeCallers } from './caller-lookup'
 
 interface Matches {
   query: string
@@ -93,7 +88,9 @@ export function CallerLookup({ inputRef, onPicked, onNewCaller }: CallerLookupPr
       return
     }
     const isPhone = phoneDigits(typed).length >= 3 && /^[\d\s()+./-]+$/.test(typed)
-    desk.intake.getState().setCaller({ ...EMPTY_CALLER, ...(isPhone ? { phone: typed } : { name: typed }) })
+    desk.intake
+      .getState()
+      .setCaller({ ...EMPTY_CALLER, ...(isPhone ? { phone: typed } : { name: typed }) })
     setClosedFor(query)
     onNewCaller(isPhone ? 'phone' : 'name')
   }
@@ -120,7 +117,10 @@ export function CallerLookup({ inputRef, onPicked, onNewCaller }: CallerLookupPr
             event.preventDefault()
             setClosedFor(null)
             const step = event.key === 'ArrowDown' ? 1 : -1
-            setCursor({ query, index: Math.min(Math.max(active + step, 0), Math.max(shown.length - 1, 0)) })
+            setCursor({
+              query,
+              index: Math.min(Math.max(active + step, 0), Math.max(shown.length - 1, 0)),
+            })
           } else if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey) {
             event.preventDefault()
             void takeHighlighted()
@@ -131,7 +131,13 @@ export function CallerLookup({ inputRef, onPicked, onNewCaller }: CallerLookupPr
           }
         }}
       />
-      <ul id={listId} role="listbox" aria-label="Matching callers" className="lookup__list" hidden={shown.length === 0}>
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label="Matching callers"
+        className="lookup__list"
+        hidden={shown.length === 0}
+      >
         {shown.map((caller, i) => (
           <li
             key={`${caller.callerId}|${caller.name}|${caller.phone}`}

@@ -49,7 +49,11 @@ export function IdentityCheck({ verified, onToggle, error, groupRef }: IdentityC
           </div>
         ))}
       </div>
-      <p id={`${id}-count`} className={enough ? 'identity__count ok' : 'identity__count'} aria-live="polite">
+      <p
+        id={`${id}-count`}
+        className={enough ? 'identity__count ok' : 'identity__count'}
+        aria-live="polite"
+      >
         {count} of {IDENTITY_ITEMS_REQUIRED} needed verified{enough ? ' ✓' : ''}
       </p>
       {error && (

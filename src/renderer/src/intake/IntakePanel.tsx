@@ -5,9 +5,16 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useEffect, useRef, useState } from 'react'
+import { flushSync } from 'react-dom'
 import type { CallTemplate } from '../../../shared/directory'
 import type { EventOf } from '../../../shared/incident/events'
-import { SOURCES, TICKET_KINDS, type Level, type Source, type TicketKind } from '../../../shared/incident/vocabulary'
+import {
+  SOURCES,
+  TICKET_KINDS,
+  type Level,
+  type Source,
+  type TicketKind,
+} from '../../../shared/incident/vocabulary'
 import { useDesk, useIntake, useRecord } from '../app/desk'
 import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
 import { IMPACT_OPTIONS, KIND_LABELS, SOURCE_LABELS, URGENCY_OPTIONS } from '../ui/labels'
@@ -46,7 +53,11 @@ const INTAKE_FIELDS = [
 const SOURCE_OPTIONS = SOURCES.map((value) => ({ value, label: SOURCE_LABELS[value] }))
 const KIND_OPTIONS = TICKET_KINDS.map((value) => ({ value, label: KIND_LABELS[value] }))
 
-const CALLER_FIELDS: { key: Exclude<keyof CallerFields, 'callerId'>; label: string; type?: 'email' | 'tel' }[] = [
+const CALLER_FIELDS: {
+  key: Exclude<keyof CallerFields, 'callerId'>
+  label: string
+  type?: 'email' | 'tel'
+}[] = [
   { key: 'name', label: 'Caller name' },
   { key: 'phone', label: 'Phone', type: 'tel' },
   { key: 'email', label: 'Email', type: 'email' },
@@ -67,7 +78,11 @@ export function IntakePanel() {
         <p>
           No call in progress. <kbd>{SHORTCUTS.newCall.keys}</kbd> starts one.
         </p>
-        <button type="button" className="button--primary" onClick={() => desk.intake.getState().start(Date.now())}>
+        <button
+          type="button"
+          className="button--primary"
+          onClick={() => desk.intake.getState().start(Date.now())}
+        >
           New call
         </button>
       </section>
@@ -81,7 +96,11 @@ function LoggedBanner({ number, ticketId }: { number: string; ticketId: string }
   return (
     <div className="logged" role="status">
       Logged as <strong className="ticket-number">{number}</strong> — read it to the caller.{' '}
-      <button type="button" className="link" onClick={() => desk.nav.getState().openTicket(ticketId)}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => desk.nav.getState().openTicket(ticketId)}
+      >
         Open {number}
       </button>
     </div>
@@ -119,7 +138,8 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
 
   const focusTemplates = () => {
     const group = templateGroup.current
-    const radio = group?.querySelector<HTMLInputElement>('input:checked') ?? group?.querySelector('input')
+    const radio =
+      group?.querySelector<HTMLInputElement>('input:checked') ?? group?.querySelector('input')
     if (radio) radio.focus()
     else description.current?.focus()
   }
@@ -128,9 +148,9 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
     else description.current?.focus()
   }
   const pickTemplate = (template: CallTemplate) => {
-    intake().applyTemplate(template)
-    // The identity group mounts with the account matter: focus after React has drawn it.
-    requestAnimationFrame(() => focusAfterTemplate(template))
+    // Drawn at once, so the identity group exists and the very next key lands where focus goes.
+    flushSync(() => intake().applyTemplate(template))
+    focusAfterTemplate(template)
   }
   const afterCaller = () => {
     const current = intake().draft
@@ -224,7 +244,11 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
               />
             ))}
           </div>
-          <CallerContext draft={draft} nowMs={draft.startedAt} onLink={(parentTicketId) => update({ parentTicketId })} />
+          <CallerContext
+            draft={draft}
+            nowMs={draft.startedAt}
+            onLink={(parentTicketId) => update({ parentTicketId })}
+          />
         </div>
 
         <div className="intake__call">
@@ -234,7 +258,12 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
             onPick={pickTemplate}
             groupRef={templateGroup}
           />
-          <TextField label="Title" value={draft.title} error={error('title')} onChange={(title) => update({ title })} />
+          <TextField
+            label="Title"
+            value={draft.title}
+            error={error('title')}
+            onChange={(title) => update({ title })}
+          />
           <TextArea
             label="Description"
             rows={3}
@@ -244,8 +273,18 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
             onChange={(value) => update({ description: value })}
           />
           <div className="row">
-            <TextField label="Service" value={draft.service} error={error('service')} onChange={(service) => update({ service })} />
-            <TextField label="Category" value={draft.category} error={error('category')} onChange={(category) => update({ category })} />
+            <TextField
+              label="Service"
+              value={draft.service}
+              error={error('service')}
+              onChange={(service) => update({ service })}
+            />
+            <TextField
+              label="Category"
+              value={draft.category}
+              error={error('category')}
+              onChange={(category) => update({ category })}
+            />
             <TextField
               label="Subcategory"
               value={draft.subcategory}
@@ -307,7 +346,12 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
 
       <footer className="intake__footer">
         <FormErrors messages={refusals.general} />
-        <button type="button" className="button--primary" disabled={logging} onClick={() => void log()}>
+        <button
+          type="button"
+          className="button--primary"
+          disabled={logging}
+          onClick={() => void log()}
+        >
           Log call <kbd aria-hidden="true">{SHORTCUTS.logCall.keys}</kbd>
         </button>
         <button type="button" onClick={() => intake().discard()}>

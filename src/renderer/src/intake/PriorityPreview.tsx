@@ -15,7 +15,13 @@ interface PriorityPreviewProps {
   nowMs: number
 }
 
-export function PriorityPreview({ receivedAt, impact, urgency, policy, nowMs }: PriorityPreviewProps) {
+export function PriorityPreview({
+  receivedAt,
+  impact,
+  urgency,
+  policy,
+  nowMs,
+}: PriorityPreviewProps) {
   const targets = targetsFor(receivedAt, impact, urgency, policy)
   const target = policy.targets[targets.priority]
   return (

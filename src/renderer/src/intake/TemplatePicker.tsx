@@ -16,7 +16,8 @@ export function TemplatePicker({ templates, selectedId, onPick, groupRef }: Temp
   if (templates.length === 0) {
     return (
       <p className="muted">
-        No call templates on this station yet; they arrive with the directory from the central server.
+        No call templates on this station yet; they arrive with the directory from the central
+        server.
       </p>
     )
   }
@@ -38,7 +39,10 @@ export function TemplatePicker({ templates, selectedId, onPick, groupRef }: Temp
       }}
     >
       {shown.map((template, i) => (
-        <label key={template.id} className={`template${template.id === selectedId ? ' template--on' : ''}`}>
+        <label
+          key={template.id}
+          className={`template${template.id === selectedId ? ' template--on' : ''}`}
+        >
           <input
             type="radio"
             name="call-template"

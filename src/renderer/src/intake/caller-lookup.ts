@@ -36,20 +36,30 @@ export function callerKey(caller: CallerFields): string {
 
 export function mergeCallers(...lists: readonly CallerFields[][]): CallerFields[] {
   const merged = new Map<string, CallerFields>()
-  for (const caller of lists.flat()) if (!merged.has(callerKey(caller))) merged.set(callerKey(caller), caller)
+  for (const caller of lists.flat())
+    if (!merged.has(callerKey(caller))) merged.set(callerKey(caller), caller)
   return [...merged.values()].slice(0, MAX_MATCHES)
 }
 
 /** What this station knows by itself: its caller directory, then callers of its tickets. */
-export async function findLocalCallers(store: StationStore, query: string): Promise<CallerFields[]> {
+export async function findLocalCallers(
+  store: StationStore,
+  query: string,
+): Promise<CallerFields[]> {
   const [records, tickets] = await Promise.all([
     store.findCallers(query, MAX_MATCHES),
     store.search(query, MAX_MATCHES * 2),
   ])
-  return mergeCallers(records.map(callerFromRecord), tickets.map((t) => fieldsOfTicketCaller(t.caller)))
+  return mergeCallers(
+    records.map(callerFromRecord),
+    tickets.map((t) => fieldsOfTicketCaller(t.caller)),
+  )
 }
 
-export async function findRemoteCallers(station: StationApi, query: string): Promise<CallerFields[]> {
+export async function findRemoteCallers(
+  station: StationApi,
+  query: string,
+): Promise<CallerFields[]> {
   const { callers } = await station.directory.callers({ q: query })
   return callers.map((record: CallerRecord) => callerFromRecord(record))
 }

@@ -12,12 +12,7 @@ import {
   type CommandResult,
   type OpenInput,
 } from '../../../shared/incident/rules'
-import type {
-  IdentityItem,
-  Level,
-  Source,
-  TicketKind,
-} from '../../../shared/incident/vocabulary'
+import type { IdentityItem, Level, Source, TicketKind } from '../../../shared/incident/vocabulary'
 
 export interface CallerFields {
   /** The directory record the caller was picked from, if any. */

@@ -28,7 +28,9 @@ export function useDraftPersistence(): void {
       const draft = state.draft
       chain = chain
         .then(() =>
-          draft && draftHasContent(draft) ? desk.store.saveDraft(key, draft) : desk.store.clearDraft(key),
+          draft && draftHasContent(draft)
+            ? desk.store.saveDraft(key, draft)
+            : desk.store.clearDraft(key),
         )
         .then(
           () => {
@@ -36,7 +38,9 @@ export function useDraftPersistence(): void {
           },
           (error: unknown) => {
             // Keep the chain alive: the next keystroke tries again.
-            desk.intake.getState().markSaveFailed(error instanceof Error ? error.message : String(error))
+            desk.intake
+              .getState()
+              .markSaveFailed(error instanceof Error ? error.message : String(error))
           },
         )
     })

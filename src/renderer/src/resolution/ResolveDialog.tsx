@@ -12,9 +12,18 @@ import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fi
 import { AGREEMENT_LABELS, RESOLUTION_CODE_LABELS, optionsOf } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import { formatElapsed, useNow } from '../ui/time'
-import { RESOLVE_FIELDS, initialResolveForm, resolveTicket, timerMinutes, type ResolveForm } from './resolve-form'
+import {
+  RESOLVE_FIELDS,
+  initialResolveForm,
+  resolveTicket,
+  timerMinutes,
+  type ResolveForm,
+} from './resolve-form'
 
-const CODE_OPTIONS = [{ value: '' as const, label: 'Choose…' }, ...optionsOf(RESOLUTION_CODE_LABELS)]
+const CODE_OPTIONS = [
+  { value: '' as const, label: 'Choose…' },
+  ...optionsOf(RESOLUTION_CODE_LABELS),
+]
 const AGREEMENT_OPTIONS = [{ value: '' as const, label: 'Choose…' }, ...optionsOf(AGREEMENT_LABELS)]
 
 export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
@@ -56,7 +65,12 @@ export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: ()
         <fieldset>
           <legend>Classification by root cause</legend>
           <div className="row">
-            <TextField label="Service" value={form.service} error={error('classification.service')} onChange={(service) => change({ service })} />
+            <TextField
+              label="Service"
+              value={form.service}
+              error={error('classification.service')}
+              onChange={(service) => change({ service })}
+            />
             <TextField
               label="Category"
               value={form.category}

@@ -22,7 +22,14 @@ interface CommandDialogProps {
   children: (error: (field: string) => string | undefined, touched: () => void) => ReactNode
 }
 
-function CommandDialog({ title, submitLabel, onClose, command, fields, children }: CommandDialogProps) {
+function CommandDialog({
+  title,
+  submitLabel,
+  onClose,
+  command,
+  fields,
+  children,
+}: CommandDialogProps) {
   const record = useRecord()
   const [refusals, setRefusals] = useState(NO_REFUSALS)
   return (
@@ -144,7 +151,9 @@ export function ReclassifyDialog({ ticket, onClose }: { ticket: Ticket; onClose:
               touched()
             }}
           />
-          <p className="muted">The history keeps that it started as {KIND_LABELS[ticket.kind].toLowerCase()}.</p>
+          <p className="muted">
+            The history keeps that it started as {KIND_LABELS[ticket.kind].toLowerCase()}.
+          </p>
         </>
       )}
     </CommandDialog>

@@ -41,7 +41,8 @@ export function initialResolveForm(ticket: Ticket): ResolveForm {
     agreement: '',
     agreementDetail: '',
     // Resolved by its owner without leaving the desk: most likely still on the call.
-    firstContactResolution: !escalated && (ticket.source === 'phone' || ticket.source === 'walk_in'),
+    firstContactResolution:
+      !escalated && (ticket.source === 'phone' || ticket.source === 'walk_in'),
     timeSpent: null,
   }
 }
@@ -90,7 +91,10 @@ export function resolveTicket(
     })
   }
   if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_MINUTES) {
-    unchosen.push({ field: 'timeSpentMinutes', message: 'Time spent is a whole number of minutes.' })
+    unchosen.push({
+      field: 'timeSpentMinutes',
+      message: 'Time spent is a whole number of minutes.',
+    })
   }
   const result = resolve(ticket, inputOf(form, Number.isInteger(minutes) ? minutes : 0), ctx)
   if (unchosen.length === 0) return result

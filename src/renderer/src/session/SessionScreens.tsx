@@ -7,7 +7,15 @@ import { useDesk, useSession } from '../app/desk'
 import { Checkbox, FormErrors, TextField } from '../ui/fields'
 import type { SetupForm } from './session-store'
 
-function Screen({ title, intro, children }: { title: string; intro: ReactNode; children: ReactNode }) {
+function Screen({
+  title,
+  intro,
+  children,
+}: {
+  title: string
+  intro: ReactNode
+  children: ReactNode
+}) {
   return (
     <main className="gate">
       <div className="gate__card">
@@ -27,15 +35,30 @@ export function SignInScreen() {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   return (
-    <Screen title="Sign in" intro="Sign in to take calls. Without a network, users who signed in here before can still sign in.">
+    <Screen
+      title="Sign in"
+      intro="Sign in to take calls. Without a network, users who signed in here before can still sign in."
+    >
       <form
         onSubmit={(event) => {
           event.preventDefault()
           void desk.session.getState().signIn(username, password)
         }}
       >
-        <TextField label="User name" autoFocus autoComplete="username" value={username} onChange={setUsername} />
-        <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={setPassword} />
+        <TextField
+          label="User name"
+          autoFocus
+          autoComplete="username"
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <FormErrors messages={error ? [error] : []} />
         <button type="submit" className="button--primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
@@ -68,8 +91,17 @@ export function SetupScreen() {
           void desk.session.getState().setup(form)
         }}
       >
-        <TextField label="Administrator user name" autoFocus value={form.username} onChange={(username) => change({ username })} />
-        <TextField label="Display name" value={form.displayName} onChange={(displayName) => change({ displayName })} />
+        <TextField
+          label="Administrator user name"
+          autoFocus
+          value={form.username}
+          onChange={(username) => change({ username })}
+        />
+        <TextField
+          label="Display name"
+          value={form.displayName}
+          onChange={(displayName) => change({ displayName })}
+        />
         <TextField
           label="Password"
           type="password"
@@ -115,7 +147,12 @@ export function EnrollScreen() {
         }}
       >
         <TextField label="Enrollment code" autoFocus value={code} onChange={setCode} />
-        <TextField label="Station name" hint="Where it stands, e.g. “Desk 4, east row”." value={name} onChange={setName} />
+        <TextField
+          label="Station name"
+          hint="Where it stands, e.g. “Desk 4, east row”."
+          value={name}
+          onChange={setName}
+        />
         <FormErrors messages={error ? [error] : []} />
         <button type="submit" className="button--primary" disabled={busy}>
           Enroll

@@ -5,11 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla'
 import type { User } from '../../../shared/directory'
-import {
-  StationError,
-  type SessionState,
-  type StationApi,
-} from '../../../shared/station-api'
+import { StationError, type SessionState, type StationApi } from '../../../shared/station-api'
 import type { StationStore } from '../store'
 
 export type Phase = 'starting' | 'setup' | 'signIn' | 'enroll' | 'desk'
@@ -97,9 +93,7 @@ export function createSessionStore(station: StationApi, store: StationStore) {
           const session = await station.session.current({})
           if (!session.user) {
             // Unreachable server: no first run can happen now, and sign-in may still work offline.
-            const setup = await station.session
-              .setupNeeded({})
-              .catch(() => ({ needsSetup: false }))
+            const setup = await station.session.setupNeeded({}).catch(() => ({ needsSetup: false }))
             if (setup.needsSetup) {
               set({ phase: 'setup', busy: false })
               return

@@ -35,7 +35,9 @@ export function StatusBar() {
   const problems = [
     status?.clockWarning,
     status?.lastError,
-    mode === 'offline' ? 'Signed in offline: your work is kept here and goes out when you sign in online again.' : null,
+    mode === 'offline'
+      ? 'Signed in offline: your work is kept here and goes out when you sign in online again.'
+      : null,
     ...refused.map(
       (event) =>
         `The server refused a ${EVENT_LABELS[event.type].toLowerCase()} event: ${event.rejection?.reason ?? 'no reason given'}.`,
@@ -44,19 +46,34 @@ export function StatusBar() {
 
   return (
     <footer className="status-bar" aria-label="Station status">
-      <span className={`status-bar__connection status-bar__connection--${connection}`} role="status">
+      <span
+        className={`status-bar__connection status-bar__connection--${connection}`}
+        role="status"
+      >
         <span className="dot" aria-hidden="true" />
         {CONNECTION_LABELS[connection]}
       </span>
       <span aria-label="Events waiting to sync">
-        {waiting === 0 ? 'Everything synced' : `${waiting} event${waiting === 1 ? '' : 's'} waiting to sync`}
-        {status && status.waitingForSignIn > 0 ? ` (${status.waitingForSignIn} wait for their author to sign in)` : ''}
+        {waiting === 0
+          ? 'Everything synced'
+          : `${waiting} event${waiting === 1 ? '' : 's'} waiting to sync`}
+        {status && status.waitingForSignIn > 0
+          ? ` (${status.waitingForSignIn} wait for their author to sign in)`
+          : ''}
       </span>
       <span className="muted">
         Last sync {status?.lastSyncAt ? formatAgo(status.lastSyncAt, now) : 'not yet'}
       </span>
       {connection === 'offline' && (
-        <button type="button" className="button--small" onClick={() => void desk.station.sync.retryNow({}).then(desk.syncStatus.getState().set, () => undefined)}>
+        <button
+          type="button"
+          className="button--small"
+          onClick={() =>
+            void desk.station.sync
+              .retryNow({})
+              .then(desk.syncStatus.getState().set, () => undefined)
+          }
+        >
           Retry now
         </button>
       )}

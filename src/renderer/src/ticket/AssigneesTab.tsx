@@ -31,10 +31,16 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
 
   async function reassign() {
     const result = await record((ctx) =>
-      assign(ticket, { teamId: target.teamId, assignee: target.assignee || null, reason: target.reason }, ctx),
+      assign(
+        ticket,
+        { teamId: target.teamId, assignee: target.assignee || null, reason: target.reason },
+        ctx,
+      ),
     )
     if (result.ok) setTarget({ teamId: '', assignee: '', reason: '' })
-    setRefusals(result.ok ? NO_REFUSALS : sortRefusals(result.errors, ['teamId', 'assignee', 'reason']))
+    setRefusals(
+      result.ok ? NO_REFUSALS : sortRefusals(result.errors, ['teamId', 'assignee', 'reason']),
+    )
   }
 
   const teamOptions = [
@@ -79,7 +85,9 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
                   <td>{VIA_LABELS[a.via]}</td>
                   <td>
                     {directory.teamName(a.teamId)}
-                    {a.assignee && a.teamId !== CSC_TEAM_ID ? ` · ${directory.userName(a.assignee)}` : ''}
+                    {a.assignee && a.teamId !== CSC_TEAM_ID
+                      ? ` · ${directory.userName(a.assignee)}`
+                      : ''}
                   </td>
                   <td>{a.by}</td>
                   <td>
@@ -112,7 +120,11 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
               value={target.assignee}
               onChange={(assignee) => setTarget({ ...target, assignee })}
             />
-            <TextField label="Reason" value={target.reason} onChange={(reason) => setTarget({ ...target, reason })} />
+            <TextField
+              label="Reason"
+              value={target.reason}
+              onChange={(reason) => setTarget({ ...target, reason })}
+            />
             <button type="submit">Assign</button>
             <FormErrors messages={refusals.general} />
           </form>
@@ -121,7 +133,9 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
 
       <section aria-labelledby="notify-heading" className="panel">
         <h3 id="notify-heading">Send Email To</h3>
-        <p className="muted">Applies to the next customer note, then clears. Tech Notes are never emailed.</p>
+        <p className="muted">
+          Applies to the next customer note, then clears. Tech Notes are never emailed.
+        </p>
         <Checkbox
           label={
             ticket.caller.email
@@ -129,14 +143,18 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
               : 'Send Email To: customer (no email address on the ticket)'
           }
           checked={sendEmailTo.customer}
-          onChange={(customer) => desk.ticketUi.getState().setSendEmailTo(ticket.id, { ...sendEmailTo, customer })}
+          onChange={(customer) =>
+            desk.ticketUi.getState().setSendEmailTo(ticket.id, { ...sendEmailTo, customer })
+          }
         />
         <TextField
           label="CC"
           type="text"
           placeholder="addresses, separated by commas"
           value={sendEmailTo.cc}
-          onChange={(cc) => desk.ticketUi.getState().setSendEmailTo(ticket.id, { ...sendEmailTo, cc })}
+          onChange={(cc) =>
+            desk.ticketUi.getState().setSendEmailTo(ticket.id, { ...sendEmailTo, cc })
+          }
         />
       </section>
     </div>

@@ -11,13 +11,29 @@ import type { Ticket } from '../../../shared/incident/ticket'
 import type { Level } from '../../../shared/incident/vocabulary'
 import { useDesk, useRecord } from '../app/desk'
 import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
-import { AGREEMENT_LABELS, IDENTITY_LABELS, IMPACT_OPTIONS, KIND_LABELS, RESOLUTION_CODE_LABELS, URGENCY_OPTIONS } from '../ui/labels'
+import {
+  AGREEMENT_LABELS,
+  IDENTITY_LABELS,
+  IMPACT_OPTIONS,
+  KIND_LABELS,
+  RESOLUTION_CODE_LABELS,
+  URGENCY_OPTIONS,
+} from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import { formatWhen, useNow } from '../ui/time'
 
 type Edits = Omit<EditableFields, 'caller' | 'identityCheck'> & { caller?: Caller }
 
-const DETAIL_FIELDS = ['title', 'description', 'service', 'category', 'subcategory', 'impact', 'urgency', 'caller']
+const DETAIL_FIELDS = [
+  'title',
+  'description',
+  'service',
+  'category',
+  'subcategory',
+  'impact',
+  'urgency',
+  'caller',
+]
 
 export function DetailsTab({ ticket }: { ticket: Ticket }) {
   const desk = useDesk()
@@ -26,12 +42,14 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
   const [edits, setEdits] = useState<Edits>({})
   const [refusals, setRefusals] = useState(NO_REFUSALS)
   const parent = useLiveQuery(
-    async () => (ticket.parentTicketId ? ((await desk.store.getTicket(ticket.parentTicketId)) ?? null) : null),
+    async () =>
+      ticket.parentTicketId ? ((await desk.store.getTicket(ticket.parentTicketId)) ?? null) : null,
     [desk.store, ticket.parentTicketId],
     null,
   )
 
-  const value = <K extends keyof Edits>(key: K) => (edits[key] ?? ticket[key as keyof Ticket]) as NonNullable<Edits[K]>
+  const value = <K extends keyof Edits>(key: K) =>
+    (edits[key] ?? ticket[key as keyof Ticket]) as NonNullable<Edits[K]>
   const edit = (patch: Edits) => {
     setEdits({ ...edits, ...patch })
     setRefusals(NO_REFUSALS)
@@ -59,7 +77,12 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
       >
         <fieldset disabled={!editable}>
           <legend>The call</legend>
-          <TextField label="Title" value={value('title')} error={refusals.byField.title} onChange={(title) => edit({ title })} />
+          <TextField
+            label="Title"
+            value={value('title')}
+            error={refusals.byField.title}
+            onChange={(title) => edit({ title })}
+          />
           <TextArea
             label="Description"
             rows={3}
@@ -67,9 +90,21 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
             onChange={(description) => edit({ description })}
           />
           <div className="row">
-            <TextField label="Service" value={value('service')} onChange={(service) => edit({ service })} />
-            <TextField label="Category" value={value('category')} onChange={(category) => edit({ category })} />
-            <TextField label="Subcategory" value={value('subcategory')} onChange={(subcategory) => edit({ subcategory })} />
+            <TextField
+              label="Service"
+              value={value('service')}
+              onChange={(service) => edit({ service })}
+            />
+            <TextField
+              label="Category"
+              value={value('category')}
+              onChange={(category) => edit({ category })}
+            />
+            <TextField
+              label="Subcategory"
+              value={value('subcategory')}
+              onChange={(subcategory) => edit({ subcategory })}
+            />
           </div>
           <div className="row">
             <SelectField
@@ -94,9 +129,24 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
         <fieldset disabled={!editable}>
           <legend>Caller</legend>
           <div className="row">
-            <TextField label="Caller name" value={caller.name} error={refusals.byField.caller} onChange={(name) => editCaller({ name })} />
-            <TextField label="Caller phone" type="tel" value={caller.phone ?? ''} onChange={(phone) => editCaller({ phone })} />
-            <TextField label="Caller email" type="email" value={caller.email ?? ''} onChange={(email) => editCaller({ email })} />
+            <TextField
+              label="Caller name"
+              value={caller.name}
+              error={refusals.byField.caller}
+              onChange={(name) => editCaller({ name })}
+            />
+            <TextField
+              label="Caller phone"
+              type="tel"
+              value={caller.phone ?? ''}
+              onChange={(phone) => editCaller({ phone })}
+            />
+            <TextField
+              label="Caller email"
+              type="email"
+              value={caller.email ?? ''}
+              onChange={(email) => editCaller({ email })}
+            />
           </div>
           <p className="muted">
             {[caller.username, caller.department, caller.role].filter(Boolean).join(' · ')}
@@ -128,14 +178,16 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
           <dt>Resolution due</dt>
           <dd>{formatWhen(ticket.resolutionDueAt, now)}</dd>
           <dt>Type</dt>
-          <dd>
-            {ticket.kindHistory.map((k) => KIND_LABELS[k.kind]).join(' → ')}
-          </dd>
+          <dd>{ticket.kindHistory.map((k) => KIND_LABELS[k.kind]).join(' → ')}</dd>
           {parent && (
             <>
               <dt>Parent incident</dt>
               <dd>
-                <button type="button" className="link" onClick={() => desk.nav.getState().openTicket(parent.id)}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => desk.nav.getState().openTicket(parent.id)}
+                >
                   {parent.number}
                 </button>{' '}
                 {parent.title}
@@ -146,10 +198,13 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
             <>
               <dt>Resolution</dt>
               <dd>
-                {RESOLUTION_CODE_LABELS[ticket.resolution.resolutionCode]} · root cause: {ticket.resolution.classification.rootCause} ·
-                agreed {AGREEMENT_LABELS[ticket.resolution.customerAgreement.method].toLowerCase()} ·{' '}
-                {ticket.resolution.firstContactResolution ? 'first-contact resolution' : 'not first contact'} ·{' '}
-                {ticket.resolution.timeSpentMinutes} min
+                {RESOLUTION_CODE_LABELS[ticket.resolution.resolutionCode]} · root cause:{' '}
+                {ticket.resolution.classification.rootCause} · agreed{' '}
+                {AGREEMENT_LABELS[ticket.resolution.customerAgreement.method].toLowerCase()} ·{' '}
+                {ticket.resolution.firstContactResolution
+                  ? 'first-contact resolution'
+                  : 'not first contact'}{' '}
+                · {ticket.resolution.timeSpentMinutes} min
               </dd>
               <dd className="pre">{ticket.resolution.resolutionNotes}</dd>
             </>

@@ -52,7 +52,8 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
 
 function syncLabel(event: StoredEvent): string {
   if (event.syncState === 'pending') return 'waiting to sync'
-  if (event.syncState === 'rejected') return `refused by the server: ${event.rejection?.reason ?? 'no reason given'}`
+  if (event.syncState === 'rejected')
+    return `refused by the server: ${event.rejection?.reason ?? 'no reason given'}`
   return 'synced'
 }
 
@@ -60,8 +61,14 @@ export function HistoryTab({ ticket }: { ticket: Ticket }) {
   const { store } = useDesk()
   const directory = useDirectory()
   const now = useNow(30_000)
-  const events = useLiveQuery(() => store.ticketEvents(ticket.id), [store, ticket.id, ticket.lastEventKey], [])
-  const conflicts = new Map(ticket.history.filter((h) => h.conflict).map((h) => [h.eventId, h.conflict!]))
+  const events = useLiveQuery(
+    () => store.ticketEvents(ticket.id),
+    [store, ticket.id, ticket.lastEventKey],
+    [],
+  )
+  const conflicts = new Map(
+    ticket.history.filter((h) => h.conflict).map((h) => [h.eventId, h.conflict!]),
+  )
   return (
     <table className="table history">
       <caption className="visually-hidden">History of {ticket.number}</caption>
@@ -89,7 +96,9 @@ export function HistoryTab({ ticket }: { ticket: Ticket }) {
                 {summary(event, directory)}
                 {conflict && <div className="conflict">Not applied: {conflict}</div>}
               </td>
-              <td className={event.syncState === 'rejected' ? 'field__error' : 'muted'}>{syncLabel(event)}</td>
+              <td className={event.syncState === 'rejected' ? 'field__error' : 'muted'}>
+                {syncLabel(event)}
+              </td>
             </tr>
           )
         })}

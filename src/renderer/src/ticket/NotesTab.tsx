@@ -14,8 +14,18 @@ import { formatWhen, useNow } from '../ui/time'
 import { ccAddresses, NO_EMAIL } from './ticket-ui-store'
 
 const COPY = {
-  tech: { heading: 'Tech Notes', field: 'New Tech Note', empty: 'No Tech Notes yet.', note: 'Internal: never sent to the customer.' },
-  customer: { heading: 'Customer notes', field: 'New customer note', empty: 'No customer notes yet.', note: '' },
+  tech: {
+    heading: 'Tech Notes',
+    field: 'New Tech Note',
+    empty: 'No Tech Notes yet.',
+    note: 'Internal: never sent to the customer.',
+  },
+  customer: {
+    heading: 'Customer notes',
+    field: 'New customer note',
+    empty: 'No customer notes yet.',
+    note: '',
+  },
 } as const
 
 export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'customer' }) {
@@ -56,7 +66,7 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
       {ticket.state !== 'closed' && (
         <form
           className="notes__composer"
-          aria-label={copy.field}
+          aria-label={`Write: ${copy.field.toLowerCase()}`}
           onSubmit={(event) => {
             event.preventDefault()
             void save()
@@ -95,7 +105,12 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
       ) : (
         <ol className="notes__list" aria-label={copy.heading}>
           {notes.map((note) => (
-            <NoteItem key={note.id} note={note} author={directory.userName(note.author)} nowMs={now} />
+            <NoteItem
+              key={note.id}
+              note={note}
+              author={directory.userName(note.author)}
+              nowMs={now}
+            />
           ))}
         </ol>
       )}
@@ -112,7 +127,10 @@ function NoteItem({ note, author, nowMs }: { note: TicketNote; author: string; n
         {note.standard === 'return_to_owner' && <span className="pill">Returned to owner</span>}
         {emailed && (
           <span className="pill pill--info">
-            emailed to {[note.sendEmailTo!.customer ? 'customer' : '', ...note.sendEmailTo!.cc].filter(Boolean).join(', ')}
+            emailed to{' '}
+            {[note.sendEmailTo!.customer ? 'customer' : '', ...note.sendEmailTo!.cc]
+              .filter(Boolean)
+              .join(', ')}
           </span>
         )}
         {note.kind === 'customer' && !emailed && <span className="pill">not emailed</span>}

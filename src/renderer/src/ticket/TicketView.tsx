@@ -31,7 +31,9 @@ export function TicketView({ ticketId }: { ticketId: string }) {
     return (
       <section className="view">
         <h1>Ticket not found</h1>
-        <p>This station holds no such ticket. It may still be on its way from the central server.</p>
+        <p>
+          This station holds no such ticket. It may still be on its way from the central server.
+        </p>
       </section>
     )
   }
@@ -116,7 +118,12 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             </button>
           )}
           {working && (
-            <button type="button" className="button--primary" onClick={() => open('resolve')} aria-keyshortcuts="Alt+R">
+            <button
+              type="button"
+              className="button--primary"
+              onClick={() => open('resolve')}
+              aria-keyshortcuts="Alt+R"
+            >
               Resolve…
             </button>
           )}

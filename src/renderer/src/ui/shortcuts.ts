@@ -5,7 +5,7 @@
  * Letters and digits are matched by physical key (`event.code`), because with Alt held a layout
  * may produce another character (macOS: Alt+1 types "¡"); everything else by `event.key`.
  */
-import { useEffect, useRef } from 'react'
+import { useLayoutEffect, useRef } from 'react'
 
 export type ShortcutGroup = 'Anywhere' | 'Call intake' | 'Ticket'
 
@@ -19,7 +19,11 @@ export interface Shortcut {
 export const SHORTCUTS = {
   help: { keys: '?', description: 'Show or hide these shortcuts', group: 'Anywhere' },
   newCall: { keys: 'Ctrl+N', description: 'New call', group: 'Anywhere' },
-  search: { keys: 'Ctrl+K', description: 'Find a ticket by number, caller or words', group: 'Anywhere' },
+  search: {
+    keys: 'Ctrl+K',
+    description: 'Find a ticket by number, caller or words',
+    group: 'Anywhere',
+  },
   myTickets: { keys: 'Alt+M', description: 'My tickets', group: 'Anywhere' },
   floor: { keys: 'Alt+F', description: 'Floor list', group: 'Anywhere' },
   close: { keys: 'Escape', description: 'Close the dialog or overlay', group: 'Anywhere' },
@@ -39,9 +43,17 @@ export const SHORTCUTS = {
     group: 'Call intake',
   },
   caller: { keys: 'Alt+C', description: 'Back to the caller box', group: 'Call intake' },
-  logCall: { keys: 'Ctrl+Enter', description: 'Log the call (shows the ticket number)', group: 'Call intake' },
+  logCall: {
+    keys: 'Ctrl+Enter',
+    description: 'Log the call (shows the ticket number)',
+    group: 'Call intake',
+  },
   discard: { keys: 'Alt+Backspace', description: 'Discard the draft', group: 'Call intake' },
-  tabs: { keys: 'Alt+1…5', description: 'Details, Assignees, Tech Notes, Customer notes, History', group: 'Ticket' },
+  tabs: {
+    keys: 'Alt+1…5',
+    description: 'Details, Assignees, Tech Notes, Customer notes, History',
+    group: 'Ticket',
+  },
   escalate: { keys: 'Alt+E', description: 'Escalate with warm transfer', group: 'Ticket' },
   returnToOwner: { keys: 'Alt+O', description: 'Return to owner', group: 'Ticket' },
   resolve: { keys: 'Alt+R', description: 'Resolve', group: 'Ticket' },
@@ -107,10 +119,12 @@ export function typingInField(event: KeyboardEvent): boolean {
  */
 export function useKeys(handler: (event: KeyboardEvent) => boolean | void, enabled = true): void {
   const latest = useRef(handler)
-  useEffect(() => {
+  // Layout effects: bound in the same commit that draws the view, so a key pressed the instant
+  // the view appears already reaches it.
+  useLayoutEffect(() => {
     latest.current = handler
   })
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!enabled) return
     const listener = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return
