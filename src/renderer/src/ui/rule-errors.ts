@@ -24,7 +24,10 @@ const withRule = (error: RuleError) =>
  * is never swallowed because no field claims it. A path matches a shown field when it is the field
  * or lies under it (`caller.name` under `caller`); the most specific field wins.
  */
-export function sortRefusals(errors: readonly RuleError[], shownFields: readonly string[]): FormRefusals {
+export function sortRefusals(
+  errors: readonly RuleError[],
+  shownFields: readonly string[],
+): FormRefusals {
   const byField: Record<string, string> = {}
   const general: string[] = []
   for (const error of errors) {
@@ -32,7 +35,10 @@ export function sortRefusals(errors: readonly RuleError[], shownFields: readonly
     const path = error.field.replace(/^payload\./, '')
     const field = shownFields
       .filter((f) => path === f || path.startsWith(`${f}.`))
-      .reduce<string | undefined>((best, f) => (best && best.length >= f.length ? best : f), undefined)
+      .reduce<string | undefined>(
+        (best, f) => (best && best.length >= f.length ? best : f),
+        undefined,
+      )
     if (field && !byField[field]) byField[field] = withRule(error)
     else if (!field) general.push(path ? `${path}: ${withRule(error)}` : withRule(error))
   }
