@@ -109,6 +109,29 @@ describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "Wha
   })
 })
 
+describe('two windows of the app on one database', () => {
+  it('never hand out the same ticket number or clock value', async () => {
+    const { start } = station()
+    const first = await start()
+    const second = await start()
+    await first.setStationCode('A1')
+    const made = []
+    for (let i = 0; i < 3; i++) {
+      made.push(await openCall(first), await openCall(second))
+    }
+    made.push(...(await Promise.all([openCall(first), openCall(second), openCall(first)])))
+    const numbers = made.map((r) => r.tickets[0]!.number)
+    expect(new Set(numbers).size).toBe(9)
+    expect([...numbers].sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `A1-${n}`).sort())
+    const clocks = made.map((r) => r.events[0]!.hlc)
+    expect(new Set(clocks).size).toBe(9)
+    expect(clocks.slice(0, 6)).toEqual([...clocks.slice(0, 6)].sort())
+    expect(await first.pendingCount()).toBe(9)
+    first.close()
+    second.close()
+  })
+})
+
 describe('the station clock', () => {
   it('flags a remote clock far ahead and still merges it', async () => {
     const { start } = station()

@@ -145,8 +145,12 @@ const WORKING_STATES: readonly TicketState[] = ['open', 'on_hold']
 const MAX_WINDOW = 1000
 /** `searchTokens` keeps at most this many tokens per ticket. */
 const MAX_TOKENS = 24
-/** How many matches of one search word are listed before the word counts as too common to list. */
-const MAX_CANDIDATES = 1000
+/**
+ * How many matches of one search word are listed (primary keys only, cheap) before the word
+ * counts as too common to list; and how many rows a search reads to check such words.
+ */
+const MAX_CANDIDATES = 5000
+const MAX_ROWS_CHECKED = 500
 
 export interface StationStore {
   readonly name: string
@@ -273,12 +277,14 @@ export async function createStationStore(
   /**
    * Writes `changes` and the projection they lead to. In-order events are applied to the stored
    * ticket; anything else re-folds the ticket from everything held, which is also how events
-   * that waited for their opening join the ticket. `rows` are the stored tickets already read.
+   * that waited for their opening join the ticket. `rows` are the stored tickets already read;
+   * `unheld` tickets had no events in the store before this write, so their fold reads nothing.
    */
   async function commit(
     changes: Changes,
     rows: Map<string, TicketRow | undefined>,
     out: Projected,
+    unheld: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     const unread = [...changes.project.keys()].filter((id) => !rows.has(id))
     if (unread.length > 0) for (const [id, row] of await ticketRows(unread)) rows.set(id, row)
@@ -313,7 +319,7 @@ export async function createStationStore(
       // The events of this write take precedence over what the store returns for them: the
       // store may answer from before the write (request order is the only guarantee here).
       const written = groupByTicket([...changes.add, ...changes.put])
-      const held = await Promise.all(refold.map(heldEvents))
+      const held = await Promise.all(refold.map((id) => (unheld.has(id) ? [] : heldEvents(id))))
       for (const [i, id] of refold.entries()) {
         const mine = written.get(id) ?? []
         const byId = new Map([...held[i]!, ...mine].map((event) => [event.id, event]))
@@ -360,37 +366,107 @@ export async function createStationStore(
     }
   }
 
-  /**
-   * Local events, new ones only, as pending. `meta` holds the pending count already read; the
-   * counter and any other meta changes go into `changes`.
-   */
+  /** What a local write reads before it can compute anything, in one parallel step. */
+  interface LocalReads {
+    meta: Map<string, unknown>
+    existing: (StoredEvent | undefined)[]
+    rows: Map<string, TicketRow | undefined>
+    unheld: Set<string>
+  }
+
+  async function readForLocal(
+    events: readonly TicketEvent[],
+    metaKeys: readonly string[],
+  ): Promise<LocalReads> {
+    const ticketIds = [...new Set(events.map((event) => event.ticketId))]
+    const [meta, existing, rows, held] = await Promise.all([
+      readMeta(metaKeys),
+      db.events.bulkGet(events.map((event) => event.id)),
+      ticketRows(ticketIds),
+      // Keys only, at most one: whether a new ticket's fold has anything to read (orphans).
+      Promise.all(
+        ticketIds.map((id) =>
+          db.events
+            .where('[ticketId+hlc]')
+            .between([id, Dexie.minKey], [id, Dexie.maxKey])
+            .limit(1)
+            .primaryKeys(),
+        ),
+      ),
+    ])
+    const unheld = new Set(ticketIds.filter((_, i) => held[i]!.length === 0))
+    return { meta, existing, rows, unheld }
+  }
+
+  /** Local events (deduplicated by id), the new ones as pending, with the counter moved. */
   async function recordLocal(
     events: readonly TicketEvent[],
-    meta: Map<string, unknown>,
+    reads: LocalReads,
     changes: Changes,
     out: Projected,
   ): Promise<TicketEvent[]> {
-    const unique = [...new Map(events.map((event) => [event.id, event])).values()]
-    const ticketIds = [...new Set(unique.map((event) => event.ticketId))]
-    const [existing, rows] = await Promise.all([
-      db.events.bulkGet(unique.map((event) => event.id)),
-      ticketRows(ticketIds),
-    ])
-    const fresh = unique.filter((_, i) => existing[i] === undefined)
+    const fresh = events.filter((_, i) => reads.existing[i] === undefined)
     if (fresh.length > 0) {
       changes.add.push(...fresh.map((event): StoredEvent => ({ ...event, syncState: 'pending' })))
-      changes.meta.set(META.pendingCount, pendingOf(meta) + fresh.length)
+      changes.meta.set(META.pendingCount, pendingOf(reads.meta) + fresh.length)
       for (const [ticketId, added] of groupByTicket(fresh)) changes.project.set(ticketId, added)
     }
-    await commit(changes, rows, out)
+    await commit(changes, reads.rows, out, reads.unheld)
     return fresh
   }
 
-  function stationOf(meta: Map<string, unknown>): StationMeta | undefined {
+  /**
+   * Runs a command on the station identity and clock in `meta`. Returns the command's result and
+   * the meta rows to write if it is carried out (the advanced clock, the used ticket number).
+   */
+  function runCommand(
+    command: (ctx: RecordContext) => CommandResult,
+    meta: ReadonlyMap<string, unknown>,
+  ): { result: CommandResult; writes: Map<string, unknown> } {
+    const station = requireStation(stationOf(meta))
+    const clockBefore = clockOf(meta, station)
+    const sequenceBefore = station.lastSequence[station.code] ?? 0
+    let clock = clockBefore
+    let sequence = sequenceBefore
+    const result = command({
+      nextHlc: () => {
+        clock = tick(clock, now())
+        return formatHlc(clock)
+      },
+      nextTicketNumber: () => formatTicketNumber(station.code, ++sequence),
+    })
+    const writes = new Map<string, unknown>()
+    if (clock !== clockBefore) writes.set(META.clock, clock)
+    if (sequence !== sequenceBefore) {
+      writes.set(META.station, {
+        ...station,
+        lastSequence: { ...station.lastSequence, [station.code]: sequence },
+      } satisfies StationMeta)
+    }
+    return { result, writes }
+  }
+
+  /**
+   * The station row and clock as this store instance last wrote or read them. A command runs on
+   * them before anything is read, saving a round trip; the write's own read then confirms them,
+   * and if another window of the app wrote since, the command runs again on what is stored.
+   */
+  let lastIdentity: Map<string, unknown> | null = null
+  const IDENTITY_KEYS = [META.station, META.clock] as const
+
+  function remember(meta: ReadonlyMap<string, unknown>): void {
+    lastIdentity = new Map(IDENTITY_KEYS.map((key) => [key, meta.get(key)]))
+  }
+
+  function sameIdentity(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+    return IDENTITY_KEYS.every((key) => JSON.stringify(a.get(key)) === JSON.stringify(b.get(key)))
+  }
+
+  function stationOf(meta: ReadonlyMap<string, unknown>): StationMeta | undefined {
     return meta.get(META.station) as StationMeta | undefined
   }
 
-  function pendingOf(meta: Map<string, unknown>): number {
+  function pendingOf(meta: ReadonlyMap<string, unknown>): number {
     return (meta.get(META.pendingCount) as number | undefined) ?? 0
   }
 
@@ -404,7 +480,7 @@ export async function createStationStore(
     return station
   }
 
-  function clockOf(meta: Map<string, unknown>, station: StationMeta): HlcState {
+  function clockOf(meta: ReadonlyMap<string, unknown>, station: StationMeta): HlcState {
     const stored = meta.get(META.clock) as HlcState | undefined
     return stored ? { ...stored, node: station.code } : createClock(station.code)
   }
@@ -463,7 +539,8 @@ export async function createStationStore(
    * Tickets where every word starts a token. The primary keys of each word's matches (keys only,
    * up to MAX_CANDIDATES) are read in parallel; a list below the cap is complete, so the shortest
    * complete list drives and the other complete lists filter it without reading a row. Words
-   * too common to list completely are checked on the rows read.
+   * too common to list completely are checked on the rows read, up to MAX_ROWS_CHECKED: a query
+   * made only of such words ("ma jo") shows the matches among its most recent candidates.
    */
   async function byAllWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
     const lists = await Promise.all(
@@ -482,7 +559,9 @@ export async function createStationStore(
       filters.every((set) => set.has(id)),
     )
     const found: TicketRow[] = []
-    for (let at = 0; at < candidates.length && found.length < limit; at += limit) {
+    const checked =
+      unchecked.length > 0 ? Math.min(candidates.length, MAX_ROWS_CHECKED) : candidates.length
+    for (let at = 0; at < checked && found.length < limit; at += limit) {
       const rows = await db.tickets.bulkGet(candidates.slice(at, at + limit))
       for (const row of rows) {
         if (row && prefixesAll(row.tokens, unchecked)) found.push(row)
@@ -528,11 +607,10 @@ export async function createStationStore(
     async setStationCode(code) {
       formatTicketNumber(code, 1) // refuses what is not a station code
       await db.transaction('rw', db.meta, async () => {
-        const current = await getMeta<StationMeta>(META.station)
-        await putMeta(META.station, {
-          code,
-          lastSequence: current?.lastSequence ?? {},
-        } satisfies StationMeta)
+        const meta = await readMeta(IDENTITY_KEYS)
+        const station: StationMeta = { code, lastSequence: stationOf(meta)?.lastSequence ?? {} }
+        await putMeta(META.station, station)
+        remember(new Map([...meta, [META.station, station]]))
       })
     },
 
@@ -542,56 +620,59 @@ export async function createStationStore(
 
     async nextHlc() {
       return db.transaction('rw', db.meta, async () => {
-        const meta = await readMeta([META.station, META.clock])
+        const meta = await readMeta(IDENTITY_KEYS)
         const clock = tick(clockOf(meta, requireStation(stationOf(meta))), now())
         await putMeta(META.clock, clock)
+        remember(new Map([...meta, [META.clock, clock]]))
         return formatHlc(clock)
       })
     },
 
     async observeRemoteHlc(hlc) {
       return db.transaction('rw', db.meta, async () => {
-        const meta = await readMeta([META.station, META.clock])
+        const meta = await readMeta(IDENTITY_KEYS)
         const merged = receive(clockOf(meta, requireStation(stationOf(meta))), hlc, now())
         await putMeta(META.clock, merged.clock)
+        remember(new Map([...meta, [META.clock, merged.clock]]))
         return merged.warning
       })
     },
 
     async record(command) {
       return write(async (out): Promise<RecordResult> => {
-        const meta = await readMeta([META.station, META.clock, META.pendingCount])
-        const station = requireStation(stationOf(meta))
-        const clockBefore = clockOf(meta, station)
-        const sequenceBefore = station.lastSequence[station.code] ?? 0
-        let clock = clockBefore
-        let sequence = sequenceBefore
-        const result = command({
-          nextHlc: () => {
-            clock = tick(clock, now())
-            return formatHlc(clock)
-          },
-          nextTicketNumber: () => formatTicketNumber(station.code, ++sequence),
-        })
-        // A refused command wrote nothing, and its number (if it took one) is free again.
-        if (!result.ok) return result
-        const changes = noChanges()
-        if (clock !== clockBefore) changes.meta.set(META.clock, clock)
-        if (sequence !== sequenceBefore) {
-          changes.meta.set(META.station, {
-            ...station,
-            lastSequence: { ...station.lastSequence, [station.code]: sequence },
-          } satisfies StationMeta)
+        const keys = [...IDENTITY_KEYS, META.pendingCount]
+        const carryOut = async (
+          events: TicketEvent[],
+          writes: Map<string, unknown>,
+          reads: LocalReads,
+        ): Promise<RecordResult> => {
+          const changes = noChanges()
+          for (const [key, value] of writes) changes.meta.set(key, value)
+          await recordLocal(uniqueById(events), reads, changes, out)
+          remember(new Map([...reads.meta, ...writes]))
+          return { ok: true, events, tickets: [...out.values()].filter(isTicket) }
         }
-        await recordLocal(result.events, meta, changes, out)
-        return { ok: true, events: result.events, tickets: [...out.values()].filter(isTicket) }
+        // A refused command wrote nothing, and its number (if it took one) is free again.
+        if (lastIdentity) {
+          const known = lastIdentity
+          const guess = runCommand(command, known)
+          if (!guess.result.ok) return guess.result
+          const reads = await readForLocal(uniqueById(guess.result.events), keys)
+          if (sameIdentity(reads.meta, known))
+            return carryOut(guess.result.events, guess.writes, reads)
+        }
+        const attempt = runCommand(command, await readMeta(keys))
+        if (!attempt.result.ok) return attempt.result
+        const reads = await readForLocal(uniqueById(attempt.result.events), keys)
+        return carryOut(attempt.result.events, attempt.writes, reads)
       })
     },
 
     async recordEvents(events) {
       return write(async (out) => {
-        const meta = await readMeta([META.pendingCount])
-        const recorded = await recordLocal(events, meta, noChanges(), out)
+        const unique = uniqueById(events)
+        const reads = await readForLocal(unique, [META.pendingCount])
+        const recorded = await recordLocal(unique, reads, noChanges(), out)
         return { recorded, tickets: [...out.values()].filter(isTicket) }
       })
     },
@@ -690,6 +771,7 @@ export async function createStationStore(
         changes.meta.set(META.cursor, cursor)
 
         await commit(changes, rows, out)
+        remember(new Map([...meta, ...changes.meta]))
         return { added: added.length, confirmed, skipped, clockWarnings, cursor }
       })
     },
