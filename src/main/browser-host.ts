@@ -119,6 +119,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 
   server.on('upgrade', (request, socket, head) => {
+    // Node drops its own error listener from an upgraded socket: a client that resets now must
+    // not become an uncaught exception.
+    socket.on('error', () => socket.destroy())
     const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
     const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length)
     const pathname = new URL(request.url ?? '/', 'http://host').pathname

@@ -4,7 +4,7 @@
  * `swallowResponses()` lets requests reach the server but loses what comes back (the server
  * commits, the station never hears). Nothing is faked: bytes go to the real server.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net'
+import { createServer, connect, type Server } from 'node:net'
 import type { AddressInfo } from 'node:net'
 
 export interface FlakyLink {
@@ -18,7 +18,8 @@ export interface FlakyLink {
 }
 
 export async function startFlakyLink(target: () => number, port = 0): Promise<FlakyLink> {
-  const sockets = new Set<Socket>()
+  /** How to drop each open client/upstream pair. */
+  const pairs = new Set<() => void>()
   let swallowing = false
   let server: Server | null = null
   let boundPort = port
@@ -26,14 +27,14 @@ export async function startFlakyLink(target: () => number, port = 0): Promise<Fl
   function listen(): Promise<void> {
     const next = createServer((client) => {
       const upstream = connect({ host: '127.0.0.1', port: target() })
-      sockets.add(client)
-      sockets.add(upstream)
       const drop = () => {
+        pairs.delete(drop)
         client.destroy()
-        upstream.destroy()
-        sockets.delete(client)
-        sockets.delete(upstream)
+        // The server side is closed with a FIN, not torn down: the server under test is the real
+        // one, and what is tested is the station's reaction to the drop.
+        upstream.end()
       }
+      pairs.add(drop)
       client.on('data', (chunk) => upstream.write(chunk))
       upstream.on('data', (chunk) => {
         if (swallowing) drop()
@@ -57,8 +58,7 @@ export async function startFlakyLink(target: () => number, port = 0): Promise<Fl
   async function cut(): Promise<void> {
     const current = server
     server = null
-    for (const socket of sockets) socket.destroy()
-    sockets.clear()
+    for (const drop of [...pairs]) drop()
     if (current) await new Promise<void>((resolve) => current.close(() => resolve()))
   }
 
