@@ -202,7 +202,7 @@ describe('queue queries', () => {
   })
 })
 
-describe('directory', () => {
+describe('directory: the caller and the team contacts at hand offline (rules 2 and 4)', () => {
   const callers: CallerRecord[] = [
     {
       id: 'c1',

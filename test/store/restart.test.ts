@@ -19,7 +19,7 @@ function station(clock = manualClock()) {
 }
 
 describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "What offline-first means")', () => {
-  it('never reuses a ticket number across a restart', async () => {
+  it('never reuses a ticket number across a restart ("valid the moment they are shown")', async () => {
     const { start } = station()
     let store = await start()
     await store.setStationCode('A1')
@@ -110,7 +110,7 @@ describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "Wha
 })
 
 describe('two windows of the app on one database', () => {
-  it('never hand out the same ticket number or clock value', async () => {
+  it('never hand out the same ticket number or clock value (ARCHITECTURE.md "Data")', async () => {
     const { start } = station()
     const first = await start()
     const second = await start()

@@ -74,7 +74,7 @@ describe('push results: per-event answers from the server (ARCHITECTURE.md "Sync
     expect(await store.pendingEvents(10)).toEqual([])
   })
 
-  it('keeps a rejected event visible with its reason, and folds the ticket without it', async () => {
+  it('keeps a rejected event visible with its reason ("nothing typed is ever lost"), and folds the ticket without it', async () => {
     const store = await enrolledStore()
     const { ticket, note } = await localTicketWithNote(store)
     const changes: TicketsChange[] = []
@@ -238,7 +238,7 @@ describe('remote pages: events, projection and cursor in one transaction (ARCHIT
   })
 })
 
-describe('convergence: the projection equals the fold, whatever the arrival order', () => {
+describe('convergence ("every station and the server converge to the same state", PRODUCT.md)', () => {
   it('folds randomly ordered, duplicated and split pages to the same tickets as foldTicket', async () => {
     const seed = runSeed('store convergence')
     const random = seededRandom(seed)
