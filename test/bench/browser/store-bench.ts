@@ -1,0 +1,269 @@
+/**
+ * The page side of the `store` bench: a station database of 100,000 tickets made by the real
+ * rules and the real fold, loaded in chunks, and the timed store operations. Timing happens here,
+ * in the page, so the figures hold no DevTools-protocol round trips.
+ */
+import {
+  addTechNote,
+  changeFields,
+  foldTicket,
+  openTicket,
+  type CommandContext,
+  type OpenInput,
+  type TicketEvent,
+} from '../../../src/shared/incident'
+import { uuidv7 } from '../../../src/shared/ids'
+import { createClock, formatHlc, tick } from '../../../src/shared/sync/hlc'
+import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
+import {
+  StationDb,
+  ticketRow,
+  type StoredEvent,
+  type TicketRow,
+} from '../../../src/renderer/src/store/db'
+import { seededRandom, type Random } from '../../support/random'
+import type { ChromeTransactionDurability } from 'dexie'
+
+export const BENCH_DB = 'warmline-bench'
+const STATIONS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8']
+const START = Date.parse('2026-08-01T07:00:00.000Z')
+
+const FIRST =
+  `james mary john patricia robert jennifer michael linda william elizabeth david barbara richard susan joseph jessica thomas sarah charles karen christopher lisa daniel nancy matthew betty anthony margaret mark sandra donald ashley steven kimberly paul emily andrew donna joshua michelle kenneth carol kevin amanda brian dorothy george melissa timothy deborah ronald stephanie edward rebecca jason sharon jeffrey laura ryan cynthia jacob kathleen gary amy nicholas angela eric shirley jonathan anna stephen brenda larry pamela justin emma scott nicole brandon helen benjamin samantha samuel katherine gregory christine alexander debra frank rachel patrick carolyn raymond janet jack catherine dennis maria jerry heather tyler diane aaron ruth jose julie adam olivia nathan joyce henry virginia douglas victoria zachary kelly peter lauren kyle christina ethan joan walter evelyn noah judith jeremy megan christian andrea keith cheryl roger hannah terry jacqueline gerald martha harold gloria sean teresa austin ann carl sara arthur madison lawrence frances dylan kathryn jesse janice jordan jean bryan abigail billy alice joe judy bruce sophia gabriel grace logan denise albert amber willie doris alan marilyn juan danielle wayne beverly elijah isabella randy theresa roy diana vincent natalie ralph brittany eugene charlotte russell marie bobby kayla mason alexis philip lori`.split(
+    ' ',
+  )
+const LAST =
+  `smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson white harris sanchez clark ramirez lewis robinson walker young allen king wright scott torres nguyen hill flores green adams nelson baker hall rivera campbell mitchell carter roberts gomez phillips evans turner diaz parker cruz edwards collins reyes stewart morris morales murphy cook rogers gutierrez ortiz morgan cooper peterson bailey reed kelly howard ramos kim cox ward richardson watson brooks chavez wood james bennett gray mendoza ruiz hughes price alvarez castillo sanders patel myers long ross foster jimenez powell jenkins perry russell sullivan bell coleman butler henderson barnes gonzales fisher vasquez simmons romero jordan patterson alexander hamilton graham reynolds griffin wallace moreno west cole hayes bryant herrera gibson ellis tran medina aguilar stevens murray ford castro marshall owens harrison fernandez mcdonald woods washington kennedy wells vargas henry chen freeman webb tucker guzman burns crawford olson simpson porter hunter gordon mendez silva shaw snyder mason dixon munoz hunt hicks holmes palmer wagner black robertson boyd rose stone salazar fox warren mills meyer rice schmidt garza daniels ferguson nichols stephens soto weaver ryan gardner payne grant dunn kelley spencer hawkins arnold pierce vazquez hansen peters santos hart bradley knight elliott cunningham duncan armstrong hudson carroll lane riley andrews alvarado ray delgado berry perkins hoffman johnston matthews pena richards contreras willis carpenter lawrence sandoval`.split(
+    ' ',
+  )
+const WHAT =
+  `printer password vpn wifi email outlook laptop projector monitor keyboard mouse headset phone voicemail calendar teams zoom canvas blackboard library badge door account mfa authenticator license office excel word powerpoint onedrive sharepoint drive backup virus phishing spam browser chrome firefox safari java portal payroll registration grades transcript network ethernet dhcp dns certificate server share folder permission scanner copier toner`.split(
+    ' ',
+  )
+const HOW =
+  `not working, cannot connect, keeps asking for, locked out of, slow, missing, error on, will not open, crashes, stopped syncing, shows blank, denied access to`.split(
+    ', ',
+  )
+
+/** A call's data, computed from its index alone, so queries can be built without reading the DB. */
+export function syntheticCall(index: number) {
+  const random = seededRandom(0x9e3779b1 ^ index)
+  const station = STATIONS[index % STATIONS.length]!
+  const number = `${station}-${Math.floor(index / STATIONS.length) + 1}`
+  const first = random.pick(FIRST)
+  const last = random.pick(LAST)
+  const phone = `${200 + random.int(800)}${String(random.int(10_000_000)).padStart(7, '0')}`
+  const what = random.pick(WHAT)
+  const input: OpenInput = {
+    source: random.chance(0.8) ? 'phone' : 'email',
+    caller: {
+      name: `${capital(first)} ${capital(last)}`,
+      phone: `(${phone.slice(0, 3)}) ${phone.slice(3, 6)}-${phone.slice(6)}`,
+      email: `${first}.${last}@example.edu`,
+      username: `${first[0]}${last}${index % 100}`,
+    },
+    title: `${capital(what)} ${random.pick(HOW)} ${random.pick(WHAT)} in building ${1 + random.int(40)}`,
+    description:
+      'Caller reports the problem started this morning; restarted once, no change. '.repeat(2),
+    service: capital(what),
+    category: 'General',
+    impact: (1 + random.int(4)) as 1 | 2 | 3 | 4,
+    urgency: (1 + random.int(4)) as 1 | 2 | 3 | 4,
+    priorityIncrease: random.chance(0.05),
+    receivedAt: new Date(START + index * 60_000).toISOString(),
+  }
+  return { random, station, number, first, last, phone, what, input }
+}
+
+function capital(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1)
+}
+
+function eventsOf(index: number): TicketEvent[] {
+  const { random, station, number, input } = syntheticCall(index)
+  let wall = START + index * 60_000
+  let clock = createClock(station)
+  const ctx: CommandContext = {
+    actor: `agent${1 + (index % 40)}`,
+    station,
+    now: () => wall,
+    newId: () => uuidFor(index, wall, random),
+    nextHlc: () => {
+      wall += 1000
+      clock = tick(clock, wall)
+      return formatHlc(clock)
+    },
+  }
+  const opened = openTicket(input, number, ctx)
+  if (!opened.ok)
+    throw new Error(`synthetic call ${index} refused: ${JSON.stringify(opened.errors)}`)
+  const events = [...opened.events]
+  if (random.chance(0.3)) {
+    const noted = addTechNote(foldTicket(events)!, 'Walked the caller through a restart.', ctx)
+    if (noted.ok) events.push(...noted.events)
+  }
+  return events
+}
+
+/** A UUIDv7 from the index's own random stream, so the database is the same on every load. */
+function uuidFor(index: number, wall: number, random: Random): string {
+  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width)
+  const time = hex(wall, 12)
+  const rand = hex(index, 8) + hex(random.int(2 ** 30), 8) + hex(random.int(2 ** 30), 8)
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${rand.slice(0, 3)}-${hex(8 + random.int(4), 1)}${rand.slice(3, 6)}-${rand.slice(6, 18)}`
+}
+
+/** Writes tickets [start, start + count) with their events, as a station that pulled them. */
+async function loadChunk(start: number, count: number): Promise<number> {
+  const db = new StationDb(BENCH_DB, { durability: 'relaxed' })
+  await db.open()
+  const events: StoredEvent[] = []
+  const tickets: TicketRow[] = []
+  for (let index = start; index < start + count; index++) {
+    const made = eventsOf(index)
+    // At most two events per ticket: sequence numbers 2i+1 and 2i+2 belong to ticket i.
+    for (const [k, event] of made.entries())
+      events.push({ ...event, syncState: 'applied', seq: index * 2 + k + 1 })
+    tickets.push(ticketRow(foldTicket(made)!))
+  }
+  await db.transaction('rw', [db.events, db.tickets, db.meta], async () => {
+    await db.events.bulkPut(events)
+    await db.tickets.bulkPut(tickets)
+    await db.meta.bulkPut([
+      { key: 'cursor', value: (start + count) * 2 },
+      { key: 'station', value: { code: 'A1', lastSequence: {} } },
+    ])
+  })
+  const total = await db.tickets.count()
+  db.close()
+  return total
+}
+
+async function ticketCount(): Promise<number> {
+  const db = new StationDb(BENCH_DB)
+  await db.open()
+  const count = await db.tickets.count()
+  db.close()
+  return count
+}
+
+/**
+ * Times `store.record` of one event and its projection, `rounds` times per durability, the two
+ * interleaved so neither gets the warmer cache. Openings take a number; notes and field changes
+ * go to random existing tickets (read beforehand, as the open ticket view has them).
+ */
+async function measureRecords(
+  rounds: number,
+  warmup: number,
+  tickets: number,
+  seed: number,
+): Promise<Record<ChromeTransactionDurability, number[]>> {
+  const random = seededRandom(seed)
+  const stores = {
+    strict: await createStationStore(BENCH_DB, { durability: 'strict' }),
+    relaxed: await createStationStore(BENCH_DB, { durability: 'relaxed' }),
+  }
+  const timings: Record<ChromeTransactionDurability, number[]> = {
+    strict: [],
+    relaxed: [],
+    default: [],
+  }
+  const agent = (ctx: { nextHlc(): string }): CommandContext => ({
+    actor: 'agent1',
+    station: 'A1',
+    now: Date.now,
+    newId: () => uuidv7(),
+    nextHlc: ctx.nextHlc,
+  })
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (const durability of ['strict', 'relaxed'] as const) {
+      const store: StationStore = stores[durability]
+      const kind = round % 3
+      const existing =
+        kind === 0 ? null : await store.ticketByNumber(syntheticCall(random.int(tickets)).number)
+      const started = performance.now()
+      const result = await store.record((ctx) => {
+        if (kind === 0)
+          return openTicket(
+            syntheticCall(tickets + round).input,
+            ctx.nextTicketNumber(),
+            agent(ctx),
+          )
+        if (!existing) throw new Error('bench ticket missing: the profile is not loaded')
+        return kind === 1
+          ? addTechNote(existing, `Bench note ${round}`, agent(ctx))
+          : changeFields(existing, { urgency: existing.urgency === 1 ? 2 : 1 }, agent(ctx))
+      })
+      const elapsed = performance.now() - started
+      if (!result.ok) throw new Error(`bench record refused: ${JSON.stringify(result.errors)}`)
+      if (round >= warmup) timings[durability].push(elapsed)
+    }
+  }
+  stores.strict.close()
+  stores.relaxed.close()
+  return timings
+}
+
+/** `first_last`: a first-name and a last-name prefix together ("jam smi"), reported on its own. */
+type QueryKind = 'number' | 'name' | 'phone' | 'title' | 'first_last'
+
+/**
+ * Times searches an agent types: a ticket number, a caller name prefix, a phone prefix and a
+ * title word prefix, plus two-word name queries.
+ */
+async function measureSearches(
+  perKind: number,
+  tickets: number,
+  seed: number,
+): Promise<{ timings: Record<QueryKind, number[]>; empty: string[] }> {
+  const random = seededRandom(seed)
+  const store = await createStationStore(BENCH_DB)
+  const empty: string[] = []
+  const timings: Record<QueryKind, number[]> = {
+    number: [],
+    name: [],
+    phone: [],
+    title: [],
+    first_last: [],
+  }
+  const kinds: QueryKind[] = ['number', 'name', 'phone', 'title', 'first_last']
+  for (let i = 0; i < perKind * kinds.length; i++) {
+    const kind = kinds[i % kinds.length]!
+    const call = syntheticCall(random.int(tickets))
+    const query =
+      kind === 'number'
+        ? call.number
+        : kind === 'name'
+          ? (Math.floor(i / kinds.length) % 2 === 0 ? call.first : call.last).slice(
+              0,
+              3 + random.int(3),
+            )
+          : kind === 'phone'
+            ? call.phone.slice(0, 6)
+            : kind === 'title'
+              ? call.what.slice(0, 4)
+              : `${call.first.slice(0, 3)} ${call.last.slice(0, 3)}`
+    const started = performance.now()
+    const found = await store.search(query, kind === 'phone' ? 20 : 50)
+    timings[kind].push(performance.now() - started)
+    // The searched ticket itself matches, so an empty result means a missing profile; except for
+    // two common name prefixes, which the store checks among recent candidates only.
+    if (found.length === 0 && kind !== 'first_last') {
+      throw new Error(`bench search "${query}" (${kind}) found nothing: is the profile loaded?`)
+    }
+    if (found.length === 0) empty.push(query)
+  }
+  store.close()
+  return { timings, empty }
+}
+
+const storeBench = { loadChunk, ticketCount, measureRecords, measureSearches }
+export type StoreBench = typeof storeBench
+
+declare global {
+  interface Window {
+    storeBench: StoreBench
+  }
+}
+
+window.storeBench = storeBench
