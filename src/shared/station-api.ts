@@ -196,7 +196,6 @@ export type ResponseOf<M extends StationMethod> = z.output<StationApiSchemas[M][
 export type EventPayloadOf<E extends StationEvent> = z.output<(typeof stationEventSchemas)[E]>
 
 export const STATION_METHODS = Object.keys(stationApiSchemas) as StationMethod[]
-export const STATION_EVENTS = Object.keys(stationEventSchemas) as StationEvent[]
 
 export function isStationMethod(value: unknown): value is StationMethod {
   return typeof value === 'string' && Object.hasOwn(stationApiSchemas, value)

@@ -1,15 +1,17 @@
 /**
- * How the renderer reaches the station services: `window.station` when the Electron preload put
- * it there, else the browser host's WebSocket. Both are the same `StationApi` built from the same
- * contract, so the UI has one code path.
+ * How the renderer reaches the station services: the transport the Electron preload put at
+ * `window.station`, else the browser host's WebSocket. Either way the typed `StationApi` is built
+ * here, in the page's own world, from the same contract: one code path for the UI, and errors
+ * that are real `StationError`s.
  */
-import { BROWSER_HOST, createStationApi, type StationApi } from '../../../shared/station-api'
+import { BROWSER_HOST, createStationApi, type StationApi, type StationTransport } from '../../../shared/station-api'
 import { createWebSocketTransport } from './ws-transport'
 import { takeLaunchToken } from './token'
 
 declare global {
   interface Window {
-    station?: StationApi
+    /** Set by the Electron preload (src/preload/index.ts). */
+    station?: StationTransport
   }
 }
 
@@ -17,7 +19,7 @@ let bridge: StationApi | null = null
 
 export function station(): StationApi {
   if (bridge) return bridge
-  if (window.station) return (bridge = window.station)
+  if (window.station) return (bridge = createStationApi(window.station))
   const token = takeLaunchToken(window.location, window.sessionStorage, window.history)
   if (!token) {
     throw new Error('Warmline: open the address the browser host printed (it carries this launch\'s token).')
