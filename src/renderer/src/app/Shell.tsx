@@ -3,7 +3,8 @@
  * bottom, dialogs and the shortcut overlay on top. Supervisors also get the live queue, the floor
  * view and metrics.
  */
-import { useEffect, useRef, useState, type ComponentType } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import type { SupervisorQueue } from '../queue'
 import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
 import { IntakePanel } from '../intake/IntakePanel'
 import { useDraftPersistence } from '../intake/persistence'
@@ -14,7 +15,7 @@ import { useDesk, useIntake, useNav, useSession } from './desk'
 import { DialogHost } from './DialogHost'
 import type { View } from './nav-store'
 import { ShortcutOverlay } from './ShortcutOverlay'
-import { SUPERVISOR_VIEWS } from './supervisor-views'
+import { SUPERVISOR_VIEWS, SupervisorView, useSupervisorQueue } from './supervisor-views'
 
 type NavEntry = { view: View; label: string; keys?: string }
 
@@ -34,6 +35,8 @@ export function Shell() {
   useSyncStatusFeed()
   useDraftPersistence()
   useScreenPop()
+  const supervisor = user !== null && user.role !== 'agent'
+  const queue = useSupervisorQueue(supervisor)
 
   const nav = desk.nav.getState()
   const newCall = () => {
@@ -123,7 +126,7 @@ export function Shell() {
         </div>
       </nav>
       <main className="main">
-        <CurrentView view={view} />
+        <CurrentView view={view} queue={queue} />
       </main>
       <StatusBar />
       <DialogHost />
@@ -148,7 +151,7 @@ function useScreenPop(): void {
   )
 }
 
-function CurrentView({ view }: { view: View }) {
+function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | null }) {
   switch (view.name) {
     case 'intake':
       return <IntakePanel />
@@ -162,11 +165,7 @@ function CurrentView({ view }: { view: View }) {
       return <SearchResults query={view.query} />
     case 'queue':
     case 'floorView':
-    case 'metrics': {
-      const Component: ComponentType = SUPERVISOR_VIEWS.find(
-        (v) => v.view.name === view.name,
-      )!.component
-      return <Component />
-    }
+    case 'metrics':
+      return <SupervisorView name={view.name} queue={queue} />
   }
 }

@@ -1,27 +1,83 @@
 /**
- * The supervisors' views (issue 6) as the shell mounts them. Until they land, each entry holds
- * its place in the navigation with a note, so the shell and its shortcuts do not change later.
+ * The supervisors' screens (issue 6) in the desk: one supervisor queue per signed-in supervisor,
+ * loaded once and kept live from the store, shared by the Live queue, Metrics and QA review.
  */
-import type { ComponentType } from 'react'
+import { useEffect, useState } from 'react'
+import {
+  FloorView,
+  LiveQueuePanel,
+  MetricsView,
+  QaReview,
+  createSupervisorQueue,
+  type SupervisorQueue,
+} from '../queue'
+import { useDesk, useRecord } from './desk'
 import type { View } from './nav-store'
+import { useDirectory } from './use-directory'
 
-function Pending({ title }: { title: string }) {
-  return (
-    <section className="view" aria-labelledby="pending-title">
-      <h1 id="pending-title">{title}</h1>
-      <p className="muted">
-        Coming with the supervisors’ live queue. Meanwhile the Floor list shows every open ticket.
-      </p>
-    </section>
+export type SupervisorViewName = 'queue' | 'floorView' | 'metrics'
+
+export const SUPERVISOR_VIEWS: { view: View & { name: SupervisorViewName }; label: string }[] = [
+  { view: { name: 'queue' }, label: 'Live queue' },
+  { view: { name: 'floorView' }, label: 'Floor view' },
+  { view: { name: 'metrics' }, label: 'Metrics and QA' },
+]
+
+/**
+ * The queue lives as long as the supervisor's desk (the shell is drawn anew at each sign-in, so
+ * the role is fixed for its lifetime): switching screens never reloads it.
+ */
+export function useSupervisorQueue(supervisor: boolean): SupervisorQueue | null {
+  const desk = useDesk()
+  const [queue] = useState(() =>
+    supervisor ? createSupervisorQueue({ store: desk.store, station: desk.station }) : null,
   )
+  useEffect(() => {
+    if (!queue) return
+    void queue.start()
+    // A clicked desktop notification brings its ticket up in the Live queue.
+    const off = desk.station.on('notify.clicked', ({ ticketId }) => {
+      if (ticketId) desk.nav.getState().go({ name: 'queue' })
+    })
+    return () => {
+      off()
+      queue.stop()
+    }
+  }, [desk, queue])
+  return queue
 }
 
-export const SUPERVISOR_VIEWS: { view: View; label: string; component: ComponentType }[] = [
-  { view: { name: 'queue' }, label: 'Live queue', component: () => <Pending title="Live queue" /> },
-  {
-    view: { name: 'floorView' },
-    label: 'Floor view',
-    component: () => <Pending title="Floor view" />,
-  },
-  { view: { name: 'metrics' }, label: 'Metrics', component: () => <Pending title="Metrics" /> },
-]
+export function SupervisorView({
+  name,
+  queue,
+}: {
+  name: SupervisorViewName
+  queue: SupervisorQueue | null
+}) {
+  const desk = useDesk()
+  const record = useRecord()
+  const directory = useDirectory()
+  const nav = desk.nav.getState()
+  if (!queue) return <p className="view muted">The supervisors’ screens are for supervisors.</p>
+  switch (name) {
+    case 'queue':
+      return (
+        <LiveQueuePanel
+          queue={queue}
+          directory={directory}
+          record={record}
+          onOpenTicket={nav.openTicket}
+          onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
+        />
+      )
+    case 'floorView':
+      return <FloorView station={desk.station} directory={directory} ticker={queue.ticker} />
+    case 'metrics':
+      return (
+        <>
+          <MetricsView queue={queue} />
+          <QaReview queue={queue} directory={directory} onOpenTicket={nav.openTicket} />
+        </>
+      )
+  }
+}
