@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startBrowserHost, type BrowserHost } from '../../src/main/browser-host'
 import type { StationServices } from '../../src/main/station/services'
+import { takeLaunchToken } from '../../src/renderer/src/bridge/token'
 import { createWebSocketTransport, type SocketConstructor } from '../../src/renderer/src/bridge/ws-transport'
 import { BROWSER_HOST, StationError, createStationApi } from '../../src/shared/station-api'
-import { tempDir, testStationServices } from './support/station'
+import { eventually, tempDir, testStationServices } from './support/station'
 
 /** A port nothing listens on: the station services run, the central server is simply away. */
 const UNREACHABLE_SERVER = 'http://127.0.0.1:9'
@@ -145,5 +146,49 @@ describe('the browser host', () => {
     } finally {
       transport.close()
     }
+  })
+
+  it('reconnects by itself when the host restarts, and says notifications may have been missed', async () => {
+    const first = await startBrowserHost({ services, rendererDir: path.join(dir.dir, 'renderer'), port: 0 })
+    const url = `ws://127.0.0.1:${first.port}${BROWSER_HOST.socketPath}`
+    const transport = createWebSocketTransport({
+      url,
+      token: first.token,
+      WebSocket: WebSocket as unknown as SocketConstructor,
+      maxReconnectDelayMs: 100,
+      requestTimeoutMs: 5_000,
+    })
+    const api = createStationApi(transport)
+    try {
+      await api.app.info({})
+      const missed = new Promise((resolve) => api.on('sync.remoteChanged', resolve))
+      await first.close()
+      // A request on the connection that was lost fails (main may or may not have run it)...
+      await eventually('the page to notice the host is gone', async () => !(await transport.invoke('station.info', {}) as { ok: boolean }).ok)
+      // ...one asked while the host is away waits, and is answered once it is back.
+      const answer = api.station.info({})
+      const second = await startBrowserHost({ services, rendererDir: path.join(dir.dir, 'renderer'), port: first.port, token: first.token })
+      try {
+        expect(await answer).toEqual({ stationCode: null, name: null })
+        expect(await missed).toEqual({ seq: null })
+      } finally {
+        await second.close()
+      }
+    } finally {
+      transport.close()
+    }
+  })
+})
+
+describe('the launch token in the page', () => {
+  it('moves from the URL fragment to session storage, and survives a reload', () => {
+    const stored = new Map<string, string>()
+    const storage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) }
+    const replaced: string[] = []
+    const history = { replaceState: (_data: unknown, _unused: string, url?: string | URL | null) => void replaced.push(String(url)) }
+    expect(takeLaunchToken({ hash: '#token=abc123', pathname: '/', search: '' }, storage, history)).toBe('abc123')
+    expect(replaced).toEqual(['/'])
+    expect(takeLaunchToken({ hash: '', pathname: '/queue', search: '' }, storage, history)).toBe('abc123')
+    expect(takeLaunchToken({ hash: '', pathname: '/', search: '' }, { getItem: () => null, setItem: () => undefined }, history)).toBeNull()
   })
 })

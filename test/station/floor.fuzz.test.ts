@@ -35,7 +35,7 @@ import {
 import { eventually, tempDir } from './support/station'
 
 const STATIONS = 5
-const STEPS = 60
+const STEPS = 80
 
 let dir: Awaited<ReturnType<typeof tempDir>>
 let central: Central
@@ -94,10 +94,13 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
     const roll = rng.next()
     const station = rng.pick(floor)
     if (roll < 0.3) {
-      const ticket = rng.chance(0.35) ? null : await someTicket(station)
-      await record(station, (ctx) =>
-        ticket ? randomEdit(rng, ticket, ctx) : openTicket(phoneCall({ title: `Call ${step} at ${station.name}` }), ctx.nextTicketNumber(), ctx),
-      )
+      // A burst of work at one station, online or not.
+      for (let n = 1 + rng.int(4); n > 0; n--) {
+        const ticket = rng.chance(0.3) ? null : await someTicket(station)
+        await record(station, (ctx) =>
+          ticket ? randomEdit(rng, ticket, ctx) : openTicket(phoneCall({ title: `Call ${step} at ${station.name}` }), ctx.nextTicketNumber(), ctx),
+        )
+      }
     } else if (roll < 0.5) {
       // Concurrent edits: several stations change the same ticket at once, each from its own view.
       const ticket = await someTicket(station)

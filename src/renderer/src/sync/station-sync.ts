@@ -51,7 +51,8 @@ export function createStationSync({ station, store, onError = console.error }: S
   let stopped = false
 
   const report = (error: unknown) => {
-    if (!isExpected(error)) onError(error)
+    // After stop, work in flight fails as its store closes; the next start redoes it from the store.
+    if (!stopped && !isExpected(error)) onError(error)
   }
 
   async function handOver(events?: readonly TicketEvent[]): Promise<void> {
