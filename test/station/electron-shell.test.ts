@@ -128,6 +128,14 @@ describe('the Electron adapter', () => {
     expect(fake.app.protocols).toEqual(['warmline'])
   })
 
+  it('shows desktop notifications and reports clicks back to the page', async () => {
+    expect(await invoke(RENDERER, 'notify.show', { title: 'P1 ticket waiting', body: 'S1-4 has no team yet' })).toEqual({
+      ok: true,
+      value: { shown: true },
+    })
+    expect(fake.Notification.shown).toEqual([{ title: 'P1 ticket waiting', body: 'S1-4 has no team yet', silent: false }])
+  })
+
   it('keeps its data in the user-data directory', async () => {
     expect(await invoke(RENDERER, 'app.setServerUrl', { serverUrl: 'https://warmline.example.edu' })).toEqual({
       ok: true,

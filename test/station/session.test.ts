@@ -92,6 +92,14 @@ describe('a station session', () => {
     expect(await credentials.get('session-token:ann')).toBeNull()
   })
 
+  it('fetches the directory and looks callers up through main', async () => {
+    await api.session.login({ username: 'ann', password: PASSWORD })
+    const directory = await api.directory.get({})
+    expect(directory.policy.matrix).toHaveLength(4)
+    expect(directory.users.map((u) => u.username)).toContain('ann')
+    expect(await api.directory.callers({ q: 'nobody-by-this-name' })).toEqual({ callers: [] })
+  })
+
   it('lets the floor view see the station\'s report over the live socket', async () => {
     await api.session.login({ username: 'ann', password: PASSWORD })
     await api.station.enroll({ code: await central.enrollmentCode(), name: 'Desk 1' })

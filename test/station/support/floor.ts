@@ -193,7 +193,7 @@ export async function openStation(options: {
     async tickets() {
       const all: Ticket[] = []
       for (const state of TICKET_STATES) {
-        for (let offset = 0; ; offset += 1000) {
+        for (let offset = 0; offset < 1_000_000; offset += 1000) {
           const window = await station.store.queueWindow(state, { offset, limit: 1000 })
           all.push(...window)
           if (window.length < 1000) break
