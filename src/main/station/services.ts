@@ -67,21 +67,8 @@ export async function createStationServices(options: StationServicesOptions): Pr
   let identity: StationIdentity | null = await loadIdentity(options.dataDir)
   const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
   const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
-  // The agent is created right after the session; a session change before then has nobody to tell.
-  let agent: SyncAgent | null = null
-  const session = await StationSession.open({
-    dataDir: options.dataDir,
-    client,
-    credentials: options.credentials,
-    verifiers,
-    scheduler,
-    stationCode: () => identity?.stationCode ?? null,
-    onChange: (state: SessionState) => {
-      emit('session.changed', state)
-      agent?.sessionChanged()
-    },
-  })
-  agent = new SyncAgent({
+  // The agent and the session refer to each other; neither calls the other before both exist.
+  const sync: SyncAgent = new SyncAgent({
     outbox,
     client,
     credentials: () => session.credentials(),
@@ -93,7 +80,18 @@ export async function createStationServices(options: StationServicesOptions): Pr
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   })
-  const sync = agent
+  const session = await StationSession.open({
+    dataDir: options.dataDir,
+    client,
+    credentials: options.credentials,
+    verifiers,
+    scheduler,
+    stationCode: () => identity?.stationCode ?? null,
+    onChange: (state: SessionState) => {
+      emit('session.changed', state)
+      sync.sessionChanged()
+    },
+  })
 
   const token = (): string => {
     const credentials = session.credentials()
