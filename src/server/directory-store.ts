@@ -146,11 +146,16 @@ export async function importDirectory(
   }
 }
 
+export const POLICY_SQL = `SELECT value FROM settings WHERE key = 'priority_policy'`
+
+/** The stored policy (a value from POLICY_SQL, null when none was imported) or the default. */
+export function policyFrom(value: unknown): PriorityPolicy {
+  return value == null ? DEFAULT_PRIORITY_POLICY : priorityPolicySchema.parse(value)
+}
+
 export async function priorityPolicy(db: Queryable): Promise<PriorityPolicy> {
-  const [row] = await db.query<{ value: unknown }>(
-    `SELECT value FROM settings WHERE key = 'priority_policy'`,
-  )
-  return row ? priorityPolicySchema.parse(row.value) : DEFAULT_PRIORITY_POLICY
+  const [row] = await db.query<{ value: unknown }>(POLICY_SQL)
+  return policyFrom(row?.value)
 }
 
 export async function getDirectory(db: Queryable): Promise<DirectorySnapshot> {

@@ -69,7 +69,7 @@ export async function raiseAlert(
   nextHlc: (now: number, after?: string) => string,
 ): Promise<{ response: MonitoringAlertResponse; commit: CommitOutcome }> {
   // Looked up under the event-log lock: two copies of one alert arriving together open one ticket.
-  return withEventLog(db, async (tx) => {
+  return withEventLog(db, async (tx, policy) => {
     const open = await openTicketWithKey(tx, alert.alertKey)
     const at = new Date(now).toISOString()
     let event: TicketEvent
@@ -112,7 +112,7 @@ export async function raiseAlert(
         now,
       )
     }
-    const commit = await commitEvents(tx, [event], now)
+    const commit = await commitEvents(tx, [event], now, policy)
     const result = commit.results.get(event.id)
     if (result?.status !== 'applied')
       throw new Error(`The server's own event was not applied: ${JSON.stringify(result)}`)

@@ -25,7 +25,7 @@ import type { PullResponse, PushResponse, PushResult } from '../../shared/sync/w
 import { SERVER_STATION, type Principal } from '../accounts'
 import type { Database, Queryable } from '../db/database'
 import { ADVISORY_LOCKS } from '../db/locks'
-import { priorityPolicy } from '../directory-store'
+import { POLICY_SQL, policyFrom } from '../directory-store'
 
 export const EVENTS_CHANNEL = 'warmline_events'
 
@@ -37,11 +37,21 @@ export interface CommitOutcome {
   mailQueued: boolean
 }
 
-/** Runs `fn` in a transaction holding the event-log lock (see the file comment). */
-export function withEventLog<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in a transaction holding the event-log lock (see the file comment), with the priority
+ * policy the projection is folded with. Round trips inside the lock are what a push costs, so the
+ * lock and the policy come in one statement.
+ */
+export function withEventLog<T>(
+  db: Database,
+  fn: (tx: Queryable, policy: PriorityPolicy) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.eventLog])
-    return fn(tx)
+    const [row] = await tx.query<{ policy: unknown }>(
+      `SELECT pg_advisory_xact_lock($1)::text AS locked, (${POLICY_SQL}) AS policy`,
+      [ADVISORY_LOCKS.eventLog],
+    )
+    return fn(tx, policyFrom(row?.policy))
   })
 }
 
@@ -129,60 +139,75 @@ const wantsEmail = (event: TicketEvent) =>
 /**
  * Stores validated events (unique ids) in a transaction that holds the event-log lock. Events
  * already stored come back as duplicates, or as conflicting duplicates when their content differs.
+ * Four statements in the common case: insert, read the tickets, (re-fold reads), write the rest.
  */
 export async function commitEvents(
   tx: Queryable,
   events: readonly TicketEvent[],
   receivedAt: number,
+  policy: PriorityPolicy,
 ): Promise<CommitOutcome> {
-  const results = new Map<string, PushResult>()
-  const existing = await tx.query<{ id: string; seq: number; body: unknown }>(
-    'SELECT id, seq, body FROM events WHERE id = ANY($1::uuid[])',
-    [events.map((e) => e.id)],
-  )
-  const existingById = new Map(existing.map((r) => [r.id, r]))
-  const fresh: TicketEvent[] = []
-  for (const event of events) {
-    const found = existingById.get(event.id)
-    if (!found) fresh.push(event)
-    else if (sameEvent(found.body, stored(event)))
-      results.set(event.id, { id: event.id, status: 'duplicate', seq: found.seq })
-    else {
-      const reason = `An event with id ${event.id} and different content is already stored (seq ${found.seq}).`
-      results.set(event.id, rejection(event.id, 'conflicting_duplicate', reason))
-    }
-  }
-  if (!fresh.length) return { results, maxSeq: 0, mailQueued: false }
-
-  // The lock makes a concurrent insert of the same id impossible; ON CONFLICT is the belt to it.
+  // The lock makes a concurrent insert of the same id impossible; ON CONFLICT finds repeats.
   const inserted = await tx.query<{ id: string; seq: number }>(
     `INSERT INTO events (id, ticket_id, body, received_at)
-     SELECT u.id, u.ticket_id, u.body, $4 FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS u(id, ticket_id, body, ord)
-     ORDER BY u.ord
+     SELECT u.id, u.ticket_id, u.body, $4
+       FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS u(id, ticket_id, body, ord)
+      ORDER BY u.ord
      ON CONFLICT (id) DO NOTHING RETURNING id, seq`,
     [
-      fresh.map((e) => e.id),
-      fresh.map((e) => e.ticketId),
-      fresh.map((e) => JSON.stringify(e)),
+      events.map((e) => e.id),
+      events.map((e) => e.ticketId),
+      events.map((e) => JSON.stringify(e)),
       receivedAt,
     ],
   )
   const seqById = new Map(inserted.map((r) => [r.id, r.seq]))
-  const applied = fresh.filter((e) => seqById.has(e.id))
-  for (const event of applied)
-    results.set(event.id, { id: event.id, status: 'applied', seq: seqById.get(event.id)! })
-  const maxSeq = Math.max(0, ...seqById.values())
+  const results = new Map<string, PushResult>()
+  const applied = events.filter((e) => seqById.has(e.id))
+  for (const e of applied)
+    results.set(e.id, { id: e.id, status: 'applied', seq: seqById.get(e.id)! })
+  const repeated = events.filter((e) => !seqById.has(e.id))
+  if (repeated.length) {
+    const rows = await tx.query<{ id: string; seq: number; body: unknown }>(
+      'SELECT id, seq, body FROM events WHERE id = ANY($1::uuid[])',
+      [repeated.map((e) => e.id)],
+    )
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    for (const event of repeated) {
+      const found = byId.get(event.id)!
+      const reason = `An event with id ${event.id} and different content is already stored (seq ${found.seq}).`
+      results.set(
+        event.id,
+        sameEvent(found.body, stored(event))
+          ? { id: event.id, status: 'duplicate', seq: found.seq }
+          : rejection(event.id, 'conflicting_duplicate', reason),
+      )
+    }
+  }
+  if (!applied.length) return { results, maxSeq: 0, mailQueued: false }
+  const maxSeq = Math.max(...seqById.values())
 
-  const projections = await nextProjections(tx, applied, await priorityPolicy(tx))
+  const tickets = [...(await nextProjections(tx, applied, policy)).entries()]
   const lastSeq = new Map<string, number>()
-  for (const event of applied)
-    lastSeq.set(event.ticketId, Math.max(lastSeq.get(event.ticketId) ?? 0, seqById.get(event.id)!))
-  const tickets = [...projections.entries()]
+  for (const e of applied)
+    lastSeq.set(e.ticketId, Math.max(lastSeq.get(e.ticketId) ?? 0, seqById.get(e.id)!))
+  const mails = applied.filter(wantsEmail)
+  // The projection, the mail outbox and the poke in one statement. The outbox row is keyed by note
+  // id and written with the note: exactly one email per note, however often it is pushed again.
+  // NOTIFY reaches every listening process when (and only if) this transaction commits.
   await tx.query(
-    `INSERT INTO tickets (id, body, number, state, alert_key, updated_at, last_seq)
-     SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[])
-     ON CONFLICT (id) DO UPDATE SET body = excluded.body, number = excluded.number, state = excluded.state,
-       alert_key = excluded.alert_key, updated_at = excluded.updated_at, last_seq = excluded.last_seq`,
+    `WITH projection AS (
+       INSERT INTO tickets (id, body, number, state, alert_key, updated_at, last_seq)
+       SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[])
+       ON CONFLICT (id) DO UPDATE SET body = excluded.body, number = excluded.number, state = excluded.state,
+         alert_key = excluded.alert_key, updated_at = excluded.updated_at, last_seq = excluded.last_seq
+     ), outbox AS (
+       INSERT INTO mail_outbox (note_id, event_id, ticket_id, status, next_attempt_at, created_at)
+       SELECT u.note_id, u.event_id, u.ticket_id, 'pending', $11, $11
+         FROM unnest($8::uuid[], $9::uuid[], $10::uuid[]) AS u(note_id, event_id, ticket_id)
+       ON CONFLICT (note_id) DO NOTHING
+     )
+     SELECT pg_notify($12, $13)::text`,
     [
       tickets.map(([id]) => id),
       tickets.map(([, t]) => (t ? JSON.stringify(t) : null)),
@@ -191,27 +216,14 @@ export async function commitEvents(
       tickets.map(([, t]) => t?.alertKey ?? null),
       tickets.map(([, t]) => t?.updatedAt ?? null),
       tickets.map(([id]) => lastSeq.get(id)!),
+      mails.map((e) => (e.type === 'customer_note_added' ? e.payload.noteId : '')),
+      mails.map((e) => e.id),
+      mails.map((e) => e.ticketId),
+      receivedAt,
+      EVENTS_CHANNEL,
+      String(maxSeq),
     ],
   )
-
-  // Queued in the same transaction as the note itself, keyed by note id: exactly one email per
-  // note, however often the note is pushed again.
-  const mails = applied.filter(wantsEmail)
-  if (mails.length) {
-    await tx.query(
-      `INSERT INTO mail_outbox (note_id, event_id, ticket_id, status, next_attempt_at, created_at)
-       SELECT u.note_id, u.event_id, u.ticket_id, 'pending', $4, $4 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS u(note_id, event_id, ticket_id)
-       ON CONFLICT (note_id) DO NOTHING`,
-      [
-        mails.map((e) => (e.type === 'customer_note_added' ? e.payload.noteId : '')),
-        mails.map((e) => e.id),
-        mails.map((e) => e.ticketId),
-        receivedAt,
-      ],
-    )
-  }
-  // Delivered to every listening process when (and only if) this transaction commits.
-  await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(maxSeq)])
   return { results, maxSeq, mailQueued: mails.length > 0 }
 }
 
@@ -274,7 +286,7 @@ export async function pushEvents(
   const unique = new Map<string, TicketEvent>()
   for (const v of verdicts) if (v.ok && !unique.has(v.event.id)) unique.set(v.event.id, v.event)
   const commit = unique.size
-    ? await withEventLog(db, (tx) => commitEvents(tx, [...unique.values()], now))
+    ? await withEventLog(db, (tx, policy) => commitEvents(tx, [...unique.values()], now, policy))
     : { results: new Map<string, PushResult>(), maxSeq: 0, mailQueued: false }
 
   const answered = new Set<string>()
