@@ -149,7 +149,7 @@ const MAX_TOKENS = 24
  * How many matches of one search word are listed (primary keys only, cheap) before the word
  * counts as too common to list; and how many rows a search reads to check such words.
  */
-const MAX_CANDIDATES = 5000
+export const MAX_CANDIDATES = 2000
 const MAX_ROWS_CHECKED = 500
 
 export interface StationStore {
