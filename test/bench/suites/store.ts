@@ -107,6 +107,7 @@ export async function run(emit: Emit): Promise<void> {
       )
       progress(describe('record strict', records.strict))
       progress(describe('record relaxed', records.relaxed))
+      progress(describe('floor: add 1 event + put 1 ticket, nothing else, strict', records.floor))
       emit({
         name: 'store.record_event_p95_ms',
         value: round(percentile(records.strict, 95)),
