@@ -46,7 +46,11 @@ export function Shell() {
 
   useKeys((event) => {
     if (matches(event, SHORTCUTS.help.keys) || event.key === 'F1') nav.toggleShortcuts()
-    else if (matches(event, SHORTCUTS.newCall.keys)) newCall()
+    else if (
+      matches(event, SHORTCUTS.newCall.keys) ||
+      matches(event, SHORTCUTS.newCallInBrowser.keys)
+    )
+      newCall()
     else if (matches(event, SHORTCUTS.search.keys)) searchBox.current?.focus()
     else if (matches(event, SHORTCUTS.myTickets.keys)) nav.go({ name: 'mine' })
     else if (matches(event, SHORTCUTS.floor.keys)) nav.go({ name: 'floor' })

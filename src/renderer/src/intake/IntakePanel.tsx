@@ -112,6 +112,7 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
   const record = useRecord()
   const refusals = useIntake((s) => s.refusals)
   const savedAt = useIntake((s) => s.savedAt)
+  const saving = useIntake((s) => s.saving)
   const saveError = useIntake((s) => s.saveError)
   const focusCallerRequest = useIntake((s) => s.focusCallerRequest)
   // By label, so a template keeps its digit however the directory orders or names its ids.
@@ -144,8 +145,14 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
     else description.current?.focus()
   }
   const focusAfterTemplate = (template: CallTemplate) => {
-    if (template.accountMatter) identityGroup.current?.querySelector('input')?.focus()
-    else description.current?.focus()
+    if (template.accountMatter) {
+      identityGroup.current?.querySelector('input')?.focus()
+      return
+    }
+    // At the end of the template's text: the agent's notes follow its prompts.
+    const field = description.current
+    field?.focus()
+    field?.setSelectionRange(field.value.length, field.value.length)
   }
   const pickTemplate = (template: CallTemplate) => {
     // Drawn at once, so the identity group exists and the very next key lands where focus goes.
@@ -216,7 +223,13 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
           onChange={(kind) => update({ kind })}
         />
         <span className="muted save-state" aria-live="polite">
-          {saveError ? `Draft not saved: ${saveError}` : savedAt ? 'Draft saved' : ''}
+          {saveError
+            ? `Draft not saved: ${saveError}`
+            : saving
+              ? 'Saving draft…'
+              : savedAt
+                ? 'Draft saved'
+                : ''}
         </span>
       </header>
 

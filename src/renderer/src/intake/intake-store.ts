@@ -23,6 +23,8 @@ export interface IntakeState {
   focusCallerRequest: number
   /** When the station store last confirmed the draft written. */
   savedAt: number | null
+  /** A write of the draft is on its way to the station store. */
+  saving: boolean
   /** Set while the draft could not be written; the agent is told rather than surprised later. */
   saveError: string | null
   start(now: number): void
@@ -35,6 +37,7 @@ export interface IntakeState {
   loggedAs(call: LoggedCall): void
   discard(): void
   focusCaller(): void
+  markSaving(): void
   markSaved(at: number): void
   markSaveFailed(message: string): void
 }
@@ -52,6 +55,7 @@ export function createIntakeStore() {
       logged: null,
       focusCallerRequest: 0,
       savedAt: null,
+      saving: false,
       saveError: null,
       start(now) {
         // A call already in progress is never thrown away by a stray Ctrl+N.
@@ -90,8 +94,11 @@ export function createIntakeStore() {
       focusCaller() {
         set({ focusCallerRequest: get().focusCallerRequest + 1 })
       },
+      markSaving() {
+        set({ saving: true })
+      },
       markSaved(at) {
-        set({ savedAt: at, saveError: null })
+        set({ savedAt: at, saving: false, saveError: null })
       },
       markSaveFailed(message) {
         set({ saveError: message })

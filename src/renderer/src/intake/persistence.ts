@@ -23,9 +23,12 @@ export function useDraftPersistence(): void {
       desk.intake.getState().restore(saved.value)
       desk.nav.getState().go({ name: 'intake' })
     })
+    let queued = 0
     const unsubscribe = desk.intake.subscribe((state, previous) => {
       if (state.draft === previous.draft) return
       const draft = state.draft
+      queued++
+      if (!state.saving) desk.intake.getState().markSaving()
       chain = chain
         .then(() =>
           draft && draftHasContent(draft)
@@ -34,9 +37,11 @@ export function useDraftPersistence(): void {
         )
         .then(
           () => {
-            if (!stopped) desk.intake.getState().markSaved(Date.now())
+            // "Saved" only once the latest change is written, not an earlier one.
+            if (--queued === 0 && !stopped) desk.intake.getState().markSaved(Date.now())
           },
           (error: unknown) => {
+            queued--
             // Keep the chain alive: the next keystroke tries again.
             desk.intake
               .getState()

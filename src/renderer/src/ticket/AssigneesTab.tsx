@@ -102,7 +102,7 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
         {working && (
           <form
             className="row row--end"
-            aria-label="Assign to a team"
+            aria-label="Reassign"
             onSubmit={(event) => {
               event.preventDefault()
               void reassign()

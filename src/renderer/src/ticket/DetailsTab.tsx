@@ -173,8 +173,17 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
           <dd>{formatWhen(ticket.receivedAt, now)}</dd>
           <dt>Owner</dt>
           <dd>{ticket.owner}</dd>
-          <dt>First assignment due</dt>
-          <dd>{formatWhen(ticket.firstAssignmentDueAt, now)}</dd>
+          {ticket.firstAssignedAt === null ? (
+            <>
+              <dt>First assignment due</dt>
+              <dd>{formatWhen(ticket.firstAssignmentDueAt, now)}</dd>
+            </>
+          ) : (
+            <>
+              <dt>First assigned</dt>
+              <dd>{formatWhen(ticket.firstAssignedAt, now)}</dd>
+            </>
+          )}
           <dt>Resolution due</dt>
           <dd>{formatWhen(ticket.resolutionDueAt, now)}</dd>
           <dt>Type</dt>

@@ -66,7 +66,6 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
       {ticket.state !== 'closed' && (
         <form
           className="notes__composer"
-          aria-label={`Write: ${copy.field.toLowerCase()}`}
           onSubmit={(event) => {
             event.preventDefault()
             void save()

@@ -19,6 +19,11 @@ export interface Shortcut {
 export const SHORTCUTS = {
   help: { keys: '?', description: 'Show or hide these shortcuts', group: 'Anywhere' },
   newCall: { keys: 'Ctrl+N', description: 'New call', group: 'Anywhere' },
+  newCallInBrowser: {
+    keys: 'Alt+N',
+    description: 'New call, in a browser tab (where Ctrl+N opens a window)',
+    group: 'Anywhere',
+  },
   search: {
     keys: 'Ctrl+K',
     description: 'Find a ticket by number, caller or words',
