@@ -162,4 +162,4 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
   expect(serverTickets.length).toBeGreaterThan(0)
   const conflicts = serverTickets.reduce((n, t) => n + t.conflicts.length, 0)
   console.info(`[station floor] ${log.length} events, ${serverTickets.length} tickets, ${conflicts} conflicts recorded by the fold`)
-}, 480_000)
+}, 600_000)

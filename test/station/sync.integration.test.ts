@@ -30,7 +30,7 @@ afterAll(async () => {
   await dir?.remove()
 })
 
-const LONG = 240_000
+const LONG = 480_000
 
 async function station(name: string, username: string): Promise<TestStation> {
   await central.createAgent(username)

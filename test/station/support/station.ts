@@ -37,7 +37,7 @@ export function testStationServices(options: TestStationOptions): Promise<Statio
 }
 
 /** Polls `check` until it holds; bounded, and says what it waited for when it gives up. */
-export async function eventually<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, attempts = 600, everyMs = 50): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, attempts = 2_400, everyMs = 50): Promise<T> {
   let last: unknown
   for (let i = 0; i < attempts; i++) {
     try {
