@@ -561,8 +561,9 @@ export async function createStationStore(
     const found: TicketRow[] = []
     const checked =
       unchecked.length > 0 ? Math.min(candidates.length, MAX_ROWS_CHECKED) : candidates.length
-    for (let at = 0; at < checked && found.length < limit; at += limit) {
-      const rows = await db.tickets.bulkGet(candidates.slice(at, at + limit))
+    // Batches grow: few round trips when matches are rare, little over-reading when they are not.
+    for (let at = 0, batch = limit; at < checked && found.length < limit; at += batch, batch *= 3) {
+      const rows = await db.tickets.bulkGet(candidates.slice(at, Math.min(at + batch, checked)))
       for (const row of rows) {
         if (row && prefixesAll(row.tokens, unchecked)) found.push(row)
       }
