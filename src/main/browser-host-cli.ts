@@ -25,13 +25,20 @@ async function main(): Promise<void> {
     },
   })
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got "${values.port}"`)
   const dataDir = path.resolve(values['data-dir'] ?? path.join(root, 'data', 'web-station'))
-  const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }
+  const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    version: string
+  }
 
   const station = await launchStation({
     dataDir,
-    serverUrl: resolveServerUrl({ flag: values.server, env: process.env.WARMLINE_SERVER_URL, settings: await loadSettings(dataDir) }),
+    serverUrl: resolveServerUrl({
+      flag: values.server,
+      env: process.env.WARMLINE_SERVER_URL,
+      settings: await loadSettings(dataDir),
+    }),
     startEmbeddedServer,
     shell: 'browser',
     version,
@@ -40,7 +47,11 @@ async function main(): Promise<void> {
     // No OS keychain here: the session token stays in this process's memory, never on its disk.
     credentials: new MemoryCredentialStore(),
   })
-  const host = await startBrowserHost({ services: station.services, rendererDir: path.join(root, 'out', 'renderer'), port })
+  const host = await startBrowserHost({
+    services: station.services,
+    rendererDir: path.join(root, 'out', 'renderer'),
+    port,
+  })
 
   process.stdout.write(
     `Warmline station for the browser; central server ${station.serverUrl}${station.embeddedServer ? ' (embedded)' : ''}; data in ${dataDir}\nOpen:\n${host.url}\n`,

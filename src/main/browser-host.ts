@@ -17,7 +17,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { BROWSER_HOST, MAX_HAND_OVER } from '../shared/station-api'
 import type { StationServices } from './station/services'
 
-const { socketPath: BROWSER_HOST_SOCKET_PATH, tokenProtocolPrefix: TOKEN_PROTOCOL_PREFIX } = BROWSER_HOST
+const { socketPath: BROWSER_HOST_SOCKET_PATH, tokenProtocolPrefix: TOKEN_PROTOCOL_PREFIX } =
+  BROWSER_HOST
 export const LOOPBACK = '127.0.0.1'
 
 export interface BrowserHostOptions {
@@ -83,7 +84,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (!found?.isFile()) file = path.join(rendererDir, 'index.html')
     const body = await readFile(file).catch(() => null)
     if (!body) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('The renderer is not built: run `npm run build` first.')
+      response
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('The renderer is not built: run `npm run build` first.')
       return
     }
     response.writeHead(200, {
@@ -111,7 +114,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const sockets = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
-    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? false,
+    handleProtocols: (protocols) =>
+      [...protocols].find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? false,
   })
 
   function reject(socket: Duplex, status: number, reason: string): void {
@@ -122,10 +126,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Node drops its own error listener from an upgraded socket: a client that resets now must
     // not become an uncaught exception.
     socket.on('error', () => socket.destroy())
-    const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
-    const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length)
+    const offered = (request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+    const presented = offered
+      .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))
+      ?.slice(TOKEN_PROTOCOL_PREFIX.length)
     const pathname = new URL(request.url ?? '/', 'http://host').pathname
-    if (pathname !== BROWSER_HOST_SOCKET_PATH || !hosts.has(request.headers.host ?? '')) return reject(socket, 404, 'Not Found')
+    if (pathname !== BROWSER_HOST_SOCKET_PATH || !hosts.has(request.headers.host ?? ''))
+      return reject(socket, 404, 'Not Found')
     // Browsers always send Origin; a page of another site must not ride on a token it learnt.
     const origin = request.headers.origin
     if (origin !== undefined && !origins.has(origin)) return reject(socket, 403, 'Forbidden')

@@ -14,7 +14,9 @@ runElectronShell(
   { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell },
   {
     // electron-vite sets ELECTRON_RENDERER_URL in `npm run dev`; the built app loads its own file.
-    rendererUrl: process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).toString(),
+    rendererUrl:
+      process.env.ELECTRON_RENDERER_URL ??
+      pathToFileURL(path.join(here, '../renderer/index.html')).toString(),
     preloadPath: path.join(here, '../preload/index.cjs'),
     startEmbeddedServer,
   },

@@ -7,12 +7,21 @@
  * Built as CommonJS (out/preload/index.cjs): sandboxed preloads cannot be ES modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { STATION_IPC, isStationEvent, isStationMethod, type StationReply, type StationTransport } from '../shared/station-api'
+import {
+  STATION_IPC,
+  isStationEvent,
+  isStationMethod,
+  type StationReply,
+  type StationTransport,
+} from '../shared/station-api'
 
 const transport: StationTransport = {
   invoke(method, request) {
     if (!isStationMethod(method)) {
-      return Promise.resolve<StationReply>({ ok: false, error: { code: 'bad_request', message: `There is no station method "${String(method)}".` } })
+      return Promise.resolve<StationReply>({
+        ok: false,
+        error: { code: 'bad_request', message: `There is no station method "${String(method)}".` },
+      })
     }
     return ipcRenderer.invoke(STATION_IPC.invoke, method, request)
   },

@@ -16,7 +16,13 @@
  */
 import { z } from 'zod'
 import { UUID_PATTERN } from './ids'
-import { callerRecordSchema, callTemplateSchema, routingGuidanceSchema, teamSchema, userSchema } from './directory'
+import {
+  callerRecordSchema,
+  callTemplateSchema,
+  routingGuidanceSchema,
+  teamSchema,
+  userSchema,
+} from './directory'
 import { priorityPolicySchema } from './incident/priority'
 import {
   enrollRequestSchema,
@@ -126,7 +132,10 @@ export const stationApiSchemas = {
   /** Only for users who signed in online on this station before; checked against a local verifier. */
   'session.loginOffline': { request: credentialsSchema, response: sessionStateSchema },
   /** `pendingLeft`: this user's events still unsent; they go out at the user's next online sign-in. */
-  'session.logout': { request: empty, response: z.object({ pendingLeft: z.number().int().min(0) }) },
+  'session.logout': {
+    request: empty,
+    response: z.object({ pendingLeft: z.number().int().min(0) }),
+  },
   'session.setupNeeded': { request: empty, response: z.object({ needsSetup: z.boolean() }) },
   /** First run: creates the first administrator (refused by the server once any user exists). */
   'session.setup': { request: setupRequestSchema, response: sessionStateSchema },
@@ -141,7 +150,10 @@ export const stationApiSchemas = {
   },
   /** One page of the server's log after the renderer's own cursor. */
   'sync.nextPage': {
-    request: z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional() }),
+    request: z.object({
+      after: z.number().int().min(0),
+      limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
+    }),
     response: pullResponseSchema,
   },
   'sync.status': { request: empty, response: syncStatusSchema },
@@ -157,7 +169,11 @@ export const stationApiSchemas = {
   'floor.watch': { request: empty, response: empty },
 
   'notify.show': {
-    request: z.object({ title: z.string().min(1).max(120), body: z.string().max(500), ticketId: z.string().regex(UUID_PATTERN).optional() }),
+    request: z.object({
+      title: z.string().min(1).max(120),
+      body: z.string().max(500),
+      ticketId: z.string().regex(UUID_PATTERN).optional(),
+    }),
     response: z.object({ shown: z.boolean() }),
   },
 
@@ -227,7 +243,10 @@ export type StationErrorCode = (typeof STATION_ERROR_CODES)[number]
 
 export const stationReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(STATION_ERROR_CODES), message: z.string() }) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.enum(STATION_ERROR_CODES), message: z.string() }),
+  }),
 ])
 export type StationReply = z.infer<typeof stationReplySchema>
 
@@ -249,7 +268,10 @@ export const STATION_IPC = { invoke: 'station:invoke', event: 'station:event' } 
  * The browser host's WebSocket: its path, and the subprotocol prefix the page presents this
  * launch's token in (`warmline-token.<token>`).
  */
-export const BROWSER_HOST = { socketPath: '/station', tokenProtocolPrefix: 'warmline-token.' } as const
+export const BROWSER_HOST = {
+  socketPath: '/station',
+  tokenProtocolPrefix: 'warmline-token.',
+} as const
 
 /** What a transport moves: one generic call (answered with a `StationReply`) and one subscription. */
 export interface StationTransport {

@@ -23,23 +23,38 @@ let serverUrl: string
 
 test.beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'warmline-e2e-station-'))
-  host = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main/browser-host-cli.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WARMLINE_SERVER_URL: '' },
-  })
+  host = spawn(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+      'src/main/browser-host-cli.ts',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WARMLINE_SERVER_URL: '' },
+    },
+  )
   let output = ''
   host.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
-  ;({ pageUrl, serverUrl } = await new Promise<{ pageUrl: string; serverUrl: string }>((resolve, reject) => {
-    host.once('exit', (code) => reject(new Error(`the browser host exited (${code}):\n${output}`)))
-    host.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      // The URL to open is printed on a line of its own.
-      const page = /^(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)$/m.exec(output)
-      const server = /central server (http:\/\/127\.0\.0\.1:\d+) \(embedded\)/.exec(output)
-      if (page && server) resolve({ pageUrl: page[1]!, serverUrl: server[1]! })
-    })
-  }))
+  ;({ pageUrl, serverUrl } = await new Promise<{ pageUrl: string; serverUrl: string }>(
+    (resolve, reject) => {
+      host.once('exit', (code) =>
+        reject(new Error(`the browser host exited (${code}):\n${output}`)),
+      )
+      host.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        // The URL to open is printed on a line of its own.
+        const page = /^(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)$/m.exec(output)
+        const server = /central server (http:\/\/127\.0\.0\.1:\d+) \(embedded\)/.exec(output)
+        if (page && server) resolve({ pageUrl: page[1]!, serverUrl: server[1]! })
+      })
+    },
+  ))
 })
 
 test.afterAll(async () => {
@@ -51,14 +66,18 @@ test.afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function serverEvents(): Promise<{ type: string; actor: string; station: string; payload: { title?: string; number?: string } }[]> {
+async function serverEvents(): Promise<
+  { type: string; actor: string; station: string; payload: { title?: string; number?: string } }[]
+> {
   const login = await fetch(`${serverUrl}${ROUTES.session}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   })
   const { token } = sessionResponseSchema.parse(await login.json())
-  const pulled = await fetch(`${serverUrl}${ROUTES.events}?after=0&limit=1000`, { headers: { authorization: `Bearer ${token}` } })
+  const pulled = await fetch(`${serverUrl}${ROUTES.events}?after=0&limit=1000`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   return pullResponseSchema.parse(await pulled.json()).events.map((row) => row.event as never)
 }
 
@@ -79,7 +98,10 @@ test('a call logged in the browser arrives at the central server', async ({ page
   await page.getByRole('button', { name: 'Sign in' }).click()
 
   const title = `VPN drops every few minutes (${Date.now()})`
-  await page.getByRole('button', { name: /^New call/ }).first().click()
+  await page
+    .getByRole('button', { name: /^New call/ })
+    .first()
+    .click()
   await page.getByLabel('Caller name').fill('Dana Whitfield')
   await page.getByLabel('Title').fill(title)
   await page.getByLabel('Service', { exact: true }).fill('Network')
@@ -87,7 +109,13 @@ test('a call logged in the browser arrives at the central server', async ({ page
   await page.getByRole('button', { name: /^Log call/ }).click()
 
   await expect
-    .poll(async () => (await serverEvents()).find((event) => event.type === 'opened' && event.payload.title === title), { timeout: 30_000 })
+    .poll(
+      async () =>
+        (await serverEvents()).find(
+          (event) => event.type === 'opened' && event.payload.title === title,
+        ),
+      { timeout: 30_000 },
+    )
     .toMatchObject({ actor: AGENT.username, station: expect.stringMatching(/^S\d+$/) })
   const opened = (await serverEvents()).find((event) => event.payload.title === title)!
   // The number the agent read to the caller is the one the server holds.

@@ -7,7 +7,10 @@ import { WebSocket } from 'ws'
 import { startBrowserHost, type BrowserHost } from '../../src/main/browser-host'
 import type { StationServices } from '../../src/main/station/services'
 import { takeLaunchToken } from '../../src/renderer/src/bridge/token'
-import { createWebSocketTransport, type SocketConstructor } from '../../src/renderer/src/bridge/ws-transport'
+import {
+  createWebSocketTransport,
+  type SocketConstructor,
+} from '../../src/renderer/src/bridge/ws-transport'
 import { BROWSER_HOST, StationError, createStationApi } from '../../src/shared/station-api'
 import { eventually, tempDir, testStationServices } from './support/station'
 
@@ -25,7 +28,10 @@ beforeAll(async () => {
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Warmline</title>')
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'export {}')
   await writeFile(path.join(dir.dir, 'secret.txt'), 'outside the renderer')
-  services = await testStationServices({ serverUrl: UNREACHABLE_SERVER, dataDir: path.join(dir.dir, 'station') })
+  services = await testStationServices({
+    serverUrl: UNREACHABLE_SERVER,
+    dataDir: path.join(dir.dir, 'station'),
+  })
   host = await startBrowserHost({ services, rendererDir, port: 0 })
 })
 
@@ -36,7 +42,11 @@ afterAll(async () => {
 })
 
 /** Opens a socket as a client would; resolves with how the handshake ended. */
-function handshake(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<'open' | number> {
+function handshake(
+  url: string,
+  protocols: string[],
+  headers: Record<string, string> = {},
+): Promise<'open' | number> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, { headers })
     ws.on('open', () => {
@@ -70,17 +80,29 @@ describe('the browser host', () => {
   })
 
   it('refuses a page of another origin even when it has the token', async () => {
-    expect(await handshake(socketUrl(), withToken(host.token), { origin: 'http://evil.test' })).toBe(403)
-    expect(await handshake(socketUrl(), withToken(host.token), { origin: host.origin })).toBe('open')
+    expect(
+      await handshake(socketUrl(), withToken(host.token), { origin: 'http://evil.test' }),
+    ).toBe(403)
+    expect(await handshake(socketUrl(), withToken(host.token), { origin: host.origin })).toBe(
+      'open',
+    )
   })
 
   it('refuses requests for another host name (DNS rebinding)', async () => {
     // fetch may not set Host; node:http can, as a rebinding browser effectively would.
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: `evil.test:${host.port}` } }, (response) => {
-        response.resume()
-        resolve(response.statusCode)
-      })
+      request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: '/',
+          headers: { host: `evil.test:${host.port}` },
+        },
+        (response) => {
+          response.resume()
+          resolve(response.statusCode)
+        },
+      )
         .on('error', reject)
         .end()
     })
@@ -122,21 +144,34 @@ describe('the browser host', () => {
     const api = createStationApi(transport)
     try {
       const info = await api.app.info({})
-      expect(info).toMatchObject({ shell: 'browser', serverUrl: UNREACHABLE_SERVER, embeddedServer: false })
+      expect(info).toMatchObject({
+        shell: 'browser',
+        serverUrl: UNREACHABLE_SERVER,
+        embeddedServer: false,
+      })
       await expect(api.sync.nextPage({ after: -1 })).rejects.toMatchObject({ code: 'bad_request' })
-      const offline = await api.session.login({ username: 'ann', password: 'x' }).catch((error: unknown) => error)
+      const offline = await api.session
+        .login({ username: 'ann', password: 'x' })
+        .catch((error: unknown) => error)
       expect(offline).toBeInstanceOf(StationError)
       expect(offline).toMatchObject({ code: 'offline' })
       const raw = await transport.invoke('session.current', { extra: 'ignored' })
       expect(raw).toEqual({ ok: true, value: { user: null, mode: null, expiresAt: null } })
-      expect(await transport.invoke('no.such' as never, {})).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect(await transport.invoke('no.such' as never, {})).toMatchObject({
+        ok: false,
+        error: { code: 'bad_request' },
+      })
     } finally {
       transport.close()
     }
   })
 
   it('pushes notifications from main to the page', async () => {
-    const transport = createWebSocketTransport({ url: socketUrl(), token: host.token, WebSocket: WebSocket as unknown as SocketConstructor })
+    const transport = createWebSocketTransport({
+      url: socketUrl(),
+      token: host.token,
+      WebSocket: WebSocket as unknown as SocketConstructor,
+    })
     const api = createStationApi(transport)
     try {
       await api.app.info({})
@@ -149,7 +184,11 @@ describe('the browser host', () => {
   })
 
   it('reconnects by itself when the host restarts, and says notifications may have been missed', async () => {
-    const first = await startBrowserHost({ services, rendererDir: path.join(dir.dir, 'renderer'), port: 0 })
+    const first = await startBrowserHost({
+      services,
+      rendererDir: path.join(dir.dir, 'renderer'),
+      port: 0,
+    })
     const url = `ws://127.0.0.1:${first.port}${BROWSER_HOST.socketPath}`
     const transport = createWebSocketTransport({
       url,
@@ -164,10 +203,18 @@ describe('the browser host', () => {
       const missed = new Promise((resolve) => api.on('sync.remoteChanged', resolve))
       await first.close()
       // A request on the connection that was lost fails (main may or may not have run it)...
-      await eventually('the page to notice the host is gone', async () => !(await transport.invoke('station.info', {}) as { ok: boolean }).ok)
+      await eventually(
+        'the page to notice the host is gone',
+        async () => !((await transport.invoke('station.info', {})) as { ok: boolean }).ok,
+      )
       // ...one asked while the host is away waits, and is answered once it is back.
       const answer = api.station.info({})
-      const second = await startBrowserHost({ services, rendererDir: path.join(dir.dir, 'renderer'), port: first.port, token: first.token })
+      const second = await startBrowserHost({
+        services,
+        rendererDir: path.join(dir.dir, 'renderer'),
+        port: first.port,
+        token: first.token,
+      })
       try {
         expect(await answer).toEqual({ stationCode: null, name: null })
         expect(await missed).toEqual({ seq: null })
@@ -183,12 +230,28 @@ describe('the browser host', () => {
 describe('the launch token in the page', () => {
   it('moves from the URL fragment to session storage, and survives a reload', () => {
     const stored = new Map<string, string>()
-    const storage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) }
+    const storage = {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => void stored.set(k, v),
+    }
     const replaced: string[] = []
-    const history = { replaceState: (_data: unknown, _unused: string, url?: string | URL | null) => void replaced.push(String(url)) }
-    expect(takeLaunchToken({ hash: '#token=abc123', pathname: '/', search: '' }, storage, history)).toBe('abc123')
+    const history = {
+      replaceState: (_data: unknown, _unused: string, url?: string | URL | null) =>
+        void replaced.push(String(url)),
+    }
+    expect(
+      takeLaunchToken({ hash: '#token=abc123', pathname: '/', search: '' }, storage, history),
+    ).toBe('abc123')
     expect(replaced).toEqual(['/'])
-    expect(takeLaunchToken({ hash: '', pathname: '/queue', search: '' }, storage, history)).toBe('abc123')
-    expect(takeLaunchToken({ hash: '', pathname: '/', search: '' }, { getItem: () => null, setItem: () => undefined }, history)).toBeNull()
+    expect(takeLaunchToken({ hash: '', pathname: '/queue', search: '' }, storage, history)).toBe(
+      'abc123',
+    )
+    expect(
+      takeLaunchToken(
+        { hash: '', pathname: '/', search: '' },
+        { getItem: () => null, setItem: () => undefined },
+        history,
+      ),
+    ).toBeNull()
   })
 })

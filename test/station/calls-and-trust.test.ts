@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { callNumberFromArgv, callNumberFromUrl } from '../../src/main/station/calls'
-import { contentSecurityPolicy, isExternalLinkAllowed, isTrustedRendererUrl } from '../../src/main/electron/trust'
+import {
+  contentSecurityPolicy,
+  isExternalLinkAllowed,
+  isTrustedRendererUrl,
+} from '../../src/main/electron/trust'
 import { resolveServerUrl } from '../../src/main/station/config'
 import { backoffDelay } from '../../src/main/station/scheduler'
 
@@ -61,7 +65,9 @@ describe('incoming calls from the telephony integration', () => {
   it('takes the number from a warmline:// or tel: URL', () => {
     expect(callNumberFromUrl('warmline://call/%2B1%20555%20010%202233')).toBe('+1 555 010 2233')
     expect(callNumberFromUrl('tel:+15550102233')).toBe('+15550102233')
-    expect(callNumberFromArgv(['/usr/bin/warmline', '--flag', 'warmline://call/5550102233'])).toBe('5550102233')
+    expect(callNumberFromArgv(['/usr/bin/warmline', '--flag', 'warmline://call/5550102233'])).toBe(
+      '5550102233',
+    )
   })
 
   it('ignores anything that is not a plain number', () => {
@@ -75,7 +81,9 @@ describe('incoming calls from the telephony integration', () => {
 describe('configuration and backoff', () => {
   it('takes the server URL from the flag, then the environment, then the saved setting', () => {
     const settings = { serverUrl: 'http://saved.example:8080' }
-    expect(resolveServerUrl({ flag: 'http://flag.example:1/', env: 'http://env.example', settings })).toBe('http://flag.example:1')
+    expect(
+      resolveServerUrl({ flag: 'http://flag.example:1/', env: 'http://env.example', settings }),
+    ).toBe('http://flag.example:1')
     expect(resolveServerUrl({ env: 'http://env.example', settings })).toBe('http://env.example')
     expect(resolveServerUrl({ settings })).toBe('http://saved.example:8080')
     expect(resolveServerUrl({ settings: { serverUrl: null } })).toBeNull()

@@ -1,7 +1,10 @@
 import path from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SafeStorageCredentialStore, type SafeStorageLike } from '../../src/main/electron/credential-store'
+import {
+  SafeStorageCredentialStore,
+  type SafeStorageLike,
+} from '../../src/main/electron/credential-store'
 import { tempDir } from './support/station'
 
 function safeStorage(backend: string, available = true): SafeStorageLike {
@@ -31,7 +34,7 @@ describe('the safeStorage credential store', () => {
     expect(await store.get('session-token:ann')).toBeNull()
   })
 
-  it.each(['basic_text', 'unknown'])('refuses Linux\'s plaintext fallback (%s)', async (backend) => {
+  it.each(['basic_text', 'unknown'])("refuses Linux's plaintext fallback (%s)", async (backend) => {
     const store = new SafeStorageCredentialStore(safeStorage(backend), file, 'linux')
     expect(store.refusal()).toMatch(/plain text/)
     await expect(store.set('session-token:ann', 'secret-token')).rejects.toThrow(/keyring/)

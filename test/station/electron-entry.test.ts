@@ -9,12 +9,19 @@ import { ROUTES } from '../../src/shared/sync/wire'
 import { STATION_IPC } from '../../src/shared/station-api'
 import { eventually, tempDir } from './support/station'
 
-const state = vi.hoisted(() => ({ userData: '', singleInstance: true, keyringBackend: 'gnome_libsecret', encryptionAvailable: true }))
+const state = vi.hoisted(() => ({
+  userData: '',
+  singleInstance: true,
+  keyringBackend: 'gnome_libsecret',
+  encryptionAvailable: true,
+}))
 vi.mock('electron', async () => (await import('./support/fake-electron')).createFakeElectron(state))
 
 const dir = await tempDir('electron-entry')
 state.userData = dir.dir
-const fake = (await import('electron')) as unknown as ReturnType<typeof import('./support/fake-electron').createFakeElectron>
+const fake = (await import('electron')) as unknown as ReturnType<
+  typeof import('./support/fake-electron').createFakeElectron
+>
 
 afterAll(async () => {
   // Quitting closes the station services and the embedded server.
@@ -27,11 +34,24 @@ it('starts the embedded central server when no server URL is set', async () => {
   delete process.env.WARMLINE_SERVER_URL
   delete process.env.ELECTRON_RENDERER_URL
   await import('../../src/main/index')
-  const window = await eventually('the window to load', () => fake.BrowserWindow.created.find((w) => w.loadedUrl), 1_200, 100)
+  const window = await eventually(
+    'the window to load',
+    () => fake.BrowserWindow.created.find((w) => w.loadedUrl),
+    1_200,
+    100,
+  )
   expect(window.loadedUrl).toMatch(/^file:\/\/.*\/renderer\/index\.html$/)
-  expect(window.options.webPreferences).toMatchObject({ preload: expect.stringMatching(/preload[\\/]index\.cjs$/), sandbox: true })
+  expect(window.options.webPreferences).toMatchObject({
+    preload: expect.stringMatching(/preload[\\/]index\.cjs$/),
+    sandbox: true,
+  })
 
-  const reply = (await fake.ipcMain.invoke(STATION_IPC.invoke, window.loadedUrl, 'app.info', {})) as {
+  const reply = (await fake.ipcMain.invoke(
+    STATION_IPC.invoke,
+    window.loadedUrl,
+    'app.info',
+    {},
+  )) as {
     ok: true
     value: { serverUrl: string; embeddedServer: boolean }
   }

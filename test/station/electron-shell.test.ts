@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { STATION_IPC } from '../../src/shared/station-api'
 import { tempDir } from './support/station'
 
-const state = vi.hoisted(() => ({ userData: '', singleInstance: true, keyringBackend: 'gnome_libsecret', encryptionAvailable: true }))
+const state = vi.hoisted(() => ({
+  userData: '',
+  singleInstance: true,
+  keyringBackend: 'gnome_libsecret',
+  encryptionAvailable: true,
+}))
 vi.mock('electron', async () => (await import('./support/fake-electron')).createFakeElectron(state))
 
 const electron = await import('electron')
@@ -49,10 +54,12 @@ const invoke = (senderUrl: string | null, method: unknown, request: unknown) =>
   fake.ipcMain.invoke(STATION_IPC.invoke, senderUrl, method, request) as Promise<unknown>
 
 describe('the Electron adapter', () => {
-  it('opens one sandboxed, context-isolated window without Node, on the app\'s own renderer', () => {
+  it("opens one sandboxed, context-isolated window without Node, on the app's own renderer", () => {
     expect(fake.BrowserWindow.created).toHaveLength(1)
     const window = fake.BrowserWindow.created[0]!
-    expect(window.options.webPreferences).toEqual(secureWebPreferences('/opt/warmline/out/preload/index.cjs'))
+    expect(window.options.webPreferences).toEqual(
+      secureWebPreferences('/opt/warmline/out/preload/index.cjs'),
+    )
     expect(window.options.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
@@ -68,17 +75,27 @@ describe('the Electron adapter', () => {
     expect(embeddedStarts).toEqual([])
     expect(await invoke(RENDERER, 'app.info', {})).toEqual({
       ok: true,
-      value: { version: '0.1.0-test', shell: 'electron', serverUrl: 'http://127.0.0.1:9', embeddedServer: false },
+      value: {
+        version: '0.1.0-test',
+        shell: 'electron',
+        serverUrl: 'http://127.0.0.1:9',
+        embeddedServer: false,
+      },
     })
   })
 
   it('sends a strict CSP with every response and grants no permission', () => {
     let headers: Record<string, string[]> = {}
-    fake.session.defaultSession.headersListener!({ responseHeaders: { 'X-Other': ['1'] } }, (response) => {
-      headers = (response as { responseHeaders: Record<string, string[]> }).responseHeaders
-    })
+    fake.session.defaultSession.headersListener!(
+      { responseHeaders: { 'X-Other': ['1'] } },
+      (response) => {
+        headers = (response as { responseHeaders: Record<string, string[]> }).responseHeaders
+      },
+    )
     expect(headers['X-Other']).toEqual(['1'])
-    expect(headers['Content-Security-Policy']![0]).toMatch(/default-src 'self'.*script-src 'self';.*object-src 'none'/)
+    expect(headers['Content-Security-Policy']![0]).toMatch(
+      /default-src 'self'.*script-src 'self';.*object-src 'none'/,
+    )
     let granted: boolean | undefined
     fake.session.defaultSession.permissionHandler!({}, 'media', (answer) => {
       granted = answer
@@ -86,26 +103,49 @@ describe('the Electron adapter', () => {
     expect(granted).toBe(false)
   })
 
-  it('refuses IPC from any sender but the app\'s own page', async () => {
-    for (const foreign of ['https://evil.test/', 'file:///tmp/index.html', 'file:///opt/warmline/out/renderer/other.html', null]) {
-      expect(await invoke(foreign, 'app.info', {}), String(foreign)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+  it("refuses IPC from any sender but the app's own page", async () => {
+    for (const foreign of [
+      'https://evil.test/',
+      'file:///tmp/index.html',
+      'file:///opt/warmline/out/renderer/other.html',
+      null,
+    ]) {
+      expect(await invoke(foreign, 'app.info', {}), String(foreign)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      })
     }
   })
 
   it('refuses payloads that do not match the contract', async () => {
-    expect(await invoke(RENDERER, 'sync.nextPage', { after: 'zero' })).toMatchObject({ ok: false, error: { code: 'bad_request' } })
-    expect(await invoke(RENDERER, 'sync.handOver', { events: [{ id: 'not-a-uuid', actor: 'ann' }] })).toMatchObject({
+    expect(await invoke(RENDERER, 'sync.nextPage', { after: 'zero' })).toMatchObject({
       ok: false,
       error: { code: 'bad_request' },
     })
-    expect(await invoke(RENDERER, 'app.setServerUrl', { serverUrl: 'javascript:alert(1)' })).toMatchObject({ ok: false, error: { code: 'bad_request' } })
-    expect(await invoke(RENDERER, 'process.exit', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } })
-    expect(await invoke(RENDERER, 'constructor', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    expect(
+      await invoke(RENDERER, 'sync.handOver', { events: [{ id: 'not-a-uuid', actor: 'ann' }] }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    })
+    expect(
+      await invoke(RENDERER, 'app.setServerUrl', { serverUrl: 'javascript:alert(1)' }),
+    ).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    expect(await invoke(RENDERER, 'process.exit', {})).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    })
+    expect(await invoke(RENDERER, 'constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    })
   })
 
   it('denies new windows (opening https links in the browser) and foreign navigation', () => {
     const contents = fake.BrowserWindow.created[0]!.webContents
-    expect(contents.windowOpenHandler!({ url: 'https://kb.example.edu/42' })).toEqual({ action: 'deny' })
+    expect(contents.windowOpenHandler!({ url: 'https://kb.example.edu/42' })).toEqual({
+      action: 'deny',
+    })
     expect(contents.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
     expect(fake.shell.opened).toEqual(['https://kb.example.edu/42'])
     const navigate = (url: string) => {
@@ -123,26 +163,46 @@ describe('the Electron adapter', () => {
 
   it('pops the caller when a second launch brings a call URL', () => {
     const contents = fake.BrowserWindow.created[0]!.webContents
-    fake.app.emit('second-instance', {}, ['/usr/bin/warmline', 'warmline://call/%2B15550102233'], dir.dir)
-    expect(contents.sent.at(-1)).toEqual([STATION_IPC.event, 'call.incoming', { number: '+15550102233', at: expect.any(Number) }])
+    fake.app.emit(
+      'second-instance',
+      {},
+      ['/usr/bin/warmline', 'warmline://call/%2B15550102233'],
+      dir.dir,
+    )
+    expect(contents.sent.at(-1)).toEqual([
+      STATION_IPC.event,
+      'call.incoming',
+      { number: '+15550102233', at: expect.any(Number) },
+    ])
     expect(fake.app.protocols).toEqual(['warmline'])
   })
 
   it('shows desktop notifications and reports clicks back to the page', async () => {
-    expect(await invoke(RENDERER, 'notify.show', { title: 'P1 ticket waiting', body: 'S1-4 has no team yet' })).toEqual({
+    expect(
+      await invoke(RENDERER, 'notify.show', {
+        title: 'P1 ticket waiting',
+        body: 'S1-4 has no team yet',
+      }),
+    ).toEqual({
       ok: true,
       value: { shown: true },
     })
-    expect(fake.Notification.shown).toEqual([{ title: 'P1 ticket waiting', body: 'S1-4 has no team yet', silent: false }])
+    expect(fake.Notification.shown).toEqual([
+      { title: 'P1 ticket waiting', body: 'S1-4 has no team yet', silent: false },
+    ])
   })
 
   it('keeps its data in the user-data directory', async () => {
-    expect(await invoke(RENDERER, 'app.setServerUrl', { serverUrl: 'https://warmline.example.edu' })).toEqual({
+    expect(
+      await invoke(RENDERER, 'app.setServerUrl', { serverUrl: 'https://warmline.example.edu' }),
+    ).toEqual({
       ok: true,
       value: { restartRequired: true },
     })
     const { loadSettings } = await import('../../src/main/station/config')
-    expect(await loadSettings(state.userData)).toEqual({ serverUrl: 'https://warmline.example.edu' })
+    expect(await loadSettings(state.userData)).toEqual({
+      serverUrl: 'https://warmline.example.edu',
+    })
     expect(path.isAbsolute(state.userData)).toBe(true)
   })
 })

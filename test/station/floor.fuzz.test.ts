@@ -58,15 +58,23 @@ function randomEdit(rng: Random, ticket: Ticket, ctx: StationCommandContext): Co
     case 0:
       return changeFields(ticket, { title: `Retitled ${rng.int(1_000_000)}` }, ctx)
     case 1:
-      return changeFields(ticket, { impact: rng.pick([1, 2, 3, 4] as const), urgency: rng.pick([1, 2, 3, 4] as const) }, ctx)
+      return changeFields(
+        ticket,
+        { impact: rng.pick([1, 2, 3, 4] as const), urgency: rng.pick([1, 2, 3, 4] as const) },
+        ctx,
+      )
     case 2:
       return addTechNote(ticket, `Note ${rng.int(1_000_000)}`, ctx)
     case 3:
-      return ticket.state === 'on_hold' ? resume(ticket, ctx) : hold(ticket, 'Waiting for the caller', ctx)
+      return ticket.state === 'on_hold'
+        ? resume(ticket, ctx)
+        : hold(ticket, 'Waiting for the caller', ctx)
     case 4:
       return resolve(ticket, completeResolution(), ctx)
     default:
-      return ticket.state === 'resolved' ? reopen(ticket, 'Came back', ctx) : addTechNote(ticket, 'Follow-up', ctx)
+      return ticket.state === 'resolved'
+        ? reopen(ticket, 'Came back', ctx)
+        : addTechNote(ticket, 'Follow-up', ctx)
   }
 }
 
@@ -82,7 +90,10 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
 
   const recorded = new Set<string>()
   const cut = new Set<TestStation>()
-  const record = async (station: TestStation, command: (ctx: StationCommandContext) => CommandResult) => {
+  const record = async (
+    station: TestStation,
+    command: (ctx: StationCommandContext) => CommandResult,
+  ) => {
     for (const event of (await station.record(command)) ?? []) recorded.add(event.id)
   }
   const someTicket = async (station: TestStation): Promise<Ticket | null> => {
@@ -98,7 +109,13 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
       for (let n = 1 + rng.int(4); n > 0; n--) {
         const ticket = rng.chance(0.3) ? null : await someTicket(station)
         await record(station, (ctx) =>
-          ticket ? randomEdit(rng, ticket, ctx) : openTicket(phoneCall({ title: `Call ${step} at ${station.name}` }), ctx.nextTicketNumber(), ctx),
+          ticket
+            ? randomEdit(rng, ticket, ctx)
+            : openTicket(
+                phoneCall({ title: `Call ${step} at ${station.name}` }),
+                ctx.nextTicketNumber(),
+                ctx,
+              ),
         )
       }
     } else if (roll < 0.5) {
@@ -147,7 +164,7 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
   })
   const serverTickets = await central.projection()
   const serverHash = hashTickets(serverTickets)
-  await eventually('every station to hold the server\'s tickets', async () => {
+  await eventually("every station to hold the server's tickets", async () => {
     for (const station of floor) await station.sync.pull()
     const hashes = await Promise.all(floor.map(async (s) => hashTickets(await s.tickets())))
     return hashes.every((h) => h === serverHash)
@@ -156,10 +173,16 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
   const log = await central.pullAll()
   const ids = log.map((row) => row.event.id)
   expect(new Set(ids).size, 'no event twice in the log').toBe(ids.length)
-  expect([...recorded].filter((id) => !ids.includes(id)), 'no event lost').toEqual([])
+  expect(
+    [...recorded].filter((id) => !ids.includes(id)),
+    'no event lost',
+  ).toEqual([])
   expect(hashTickets(foldAll(log.map((row) => row.event)))).toBe(serverHash)
-  for (const station of floor) expect(await station.store.rejectedEvents(10), `${station.name} rejected nothing`).toEqual([])
+  for (const station of floor)
+    expect(await station.store.rejectedEvents(10), `${station.name} rejected nothing`).toEqual([])
   expect(serverTickets.length).toBeGreaterThan(0)
   const conflicts = serverTickets.reduce((n, t) => n + t.conflicts.length, 0)
-  console.info(`[station floor] ${log.length} events, ${serverTickets.length} tickets, ${conflicts} conflicts recorded by the fold`)
+  console.info(
+    `[station floor] ${log.length} events, ${serverTickets.length} tickets, ${conflicts} conflicts recorded by the fold`,
+  )
 }, 600_000)

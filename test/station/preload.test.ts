@@ -7,7 +7,12 @@ import { EventEmitter } from 'node:events'
 import path from 'node:path'
 import { afterAll, expect, it, vi } from 'vitest'
 import type { StationServices } from '../../src/main/station/services'
-import { STATION_IPC, StationError, createStationApi, type StationTransport } from '../../src/shared/station-api'
+import {
+  STATION_IPC,
+  StationError,
+  createStationApi,
+  type StationTransport,
+} from '../../src/shared/station-api'
 import { tempDir, testStationServices } from './support/station'
 
 const bridge = vi.hoisted(() => ({
@@ -20,20 +25,27 @@ vi.mock('electron', async () => {
   const renderer = new Emitter()
   bridge.renderer = renderer
   return {
-    contextBridge: { exposeInMainWorld: (key: string, value: unknown) => bridge.exposed.set(key, value) },
+    contextBridge: {
+      exposeInMainWorld: (key: string, value: unknown) => bridge.exposed.set(key, value),
+    },
     ipcRenderer: {
       invoke: (channel: string, method: unknown, request: unknown) => {
         if (channel !== 'station:invoke') throw new Error(`unexpected channel ${channel}`)
         return bridge.dispatch!(method, structuredClone(request))
       },
-      on: (channel: string, listener: (...args: unknown[]) => void) => renderer.on(channel, listener),
-      removeListener: (channel: string, listener: (...args: unknown[]) => void) => renderer.removeListener(channel, listener),
+      on: (channel: string, listener: (...args: unknown[]) => void) =>
+        renderer.on(channel, listener),
+      removeListener: (channel: string, listener: (...args: unknown[]) => void) =>
+        renderer.removeListener(channel, listener),
     },
   }
 })
 
 const dir = await tempDir('preload')
-const services: StationServices = await testStationServices({ serverUrl: 'http://127.0.0.1:9', dataDir: path.join(dir.dir, 'station') })
+const services: StationServices = await testStationServices({
+  serverUrl: 'http://127.0.0.1:9',
+  dataDir: path.join(dir.dir, 'station'),
+})
 const invoked: unknown[] = []
 bridge.dispatch = (method, request) => {
   invoked.push(method)
@@ -56,19 +68,24 @@ it('exposes only the station transport', () => {
 it('refuses unknown methods before they reach main', async () => {
   const station = bridge.exposed.get('station') as StationTransport
   invoked.length = 0
-  expect(await station.invoke('require' as never, 'child_process')).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+  expect(await station.invoke('require' as never, 'child_process')).toMatchObject({
+    ok: false,
+    error: { code: 'bad_request' },
+  })
   expect(invoked).toEqual([])
 })
 
 it('gives the page a typed API whose errors keep their codes', async () => {
   const api = createStationApi(bridge.exposed.get('station') as StationTransport)
   expect(await api.app.info({})).toMatchObject({ shell: 'browser' })
-  const error = await api.session.login({ username: 'ann', password: 'secret' }).catch((e: unknown) => e)
+  const error = await api.session
+    .login({ username: 'ann', password: 'secret' })
+    .catch((e: unknown) => e)
   expect(error).toBeInstanceOf(StationError)
   expect(error).toMatchObject({ code: 'offline' })
 })
 
-it('relays only the contract\'s notifications, and stops when unsubscribed', () => {
+it("relays only the contract's notifications, and stops when unsubscribed", () => {
   const api = createStationApi(bridge.exposed.get('station') as StationTransport)
   const calls: unknown[] = []
   const stop = api.on('call.incoming', (payload) => calls.push(payload))

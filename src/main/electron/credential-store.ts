@@ -43,7 +43,9 @@ export class SafeStorageCredentialStore implements CredentialStore {
   async get(key: string): Promise<string | null> {
     this.assertSafe()
     const encrypted = (await this.read())[key]
-    return encrypted === undefined ? null : this.safeStorage.decryptString(Buffer.from(encrypted, 'base64'))
+    return encrypted === undefined
+      ? null
+      : this.safeStorage.decryptString(Buffer.from(encrypted, 'base64'))
   }
 
   async set(key: string, value: string): Promise<void> {

@@ -53,7 +53,10 @@ export function secureWebPreferences(preloadPath: string): Electron.WebPreferenc
   }
 }
 
-const refuse = (message: string): StationReply => ({ ok: false, error: { code: 'forbidden', message } })
+const refuse = (message: string): StationReply => ({
+  ok: false,
+  error: { code: 'forbidden', message },
+})
 
 /** `--server=URL` or `--server URL` among the arguments. */
 function serverFlag(argv: readonly string[]): string | undefined {
@@ -70,7 +73,10 @@ export interface RunningShell {
 }
 
 /** Runs the app; resolves once the window is up, or with null when another instance already runs. */
-export async function runElectronShell(electron: ElectronPieces, options: ShellOptions): Promise<RunningShell | null> {
+export async function runElectronShell(
+  electron: ElectronPieces,
+  options: ShellOptions,
+): Promise<RunningShell | null> {
   const { app, BrowserWindow, ipcMain, session, safeStorage, Notification, shell } = electron
   const logError = options.logError ?? console.error
   const argv = options.argv ?? process.argv
@@ -103,18 +109,27 @@ export async function runElectronShell(electron: ElectronPieces, options: ShellO
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
   })
   // No camera, microphone, geolocation or the like: the station asks for nothing.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  )
 
   const dataDir = app.getPath('userData')
   const station = await launchStation({
     dataDir,
-    serverUrl: resolveServerUrl({ flag: serverFlag(argv), env: env.WARMLINE_SERVER_URL, settings: await loadSettings(dataDir) }),
+    serverUrl: resolveServerUrl({
+      flag: serverFlag(argv),
+      env: env.WARMLINE_SERVER_URL,
+      settings: await loadSettings(dataDir),
+    }),
     startEmbeddedServer: options.startEmbeddedServer,
     shell: 'electron',
     version: app.getVersion(),
     fetch: globalThis.fetch,
     openSocket: openNodeSocket,
-    credentials: new SafeStorageCredentialStore(safeStorage, path.join(dataDir, 'credentials.json')),
+    credentials: new SafeStorageCredentialStore(
+      safeStorage,
+      path.join(dataDir, 'credentials.json'),
+    ),
     notify: ({ title, body, ticketId }) => {
       if (!Notification.isSupported()) return false
       const notification = new Notification({ title, body, silent: false })

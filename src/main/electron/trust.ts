@@ -3,7 +3,10 @@
  * Always decided with a URL parser, never by string prefix, so look-alikes such as
  * `http://localhost:5173.evil.test` or `http://localhost:5173@evil.test` are foreign.
  */
-export function isTrustedRendererUrl(candidate: string | undefined | null, rendererUrl: string): boolean {
+export function isTrustedRendererUrl(
+  candidate: string | undefined | null,
+  rendererUrl: string,
+): boolean {
   if (!candidate) return false
   let url: URL
   let trusted: URL
@@ -35,7 +38,10 @@ export function isExternalLinkAllowed(candidate: string): boolean {
 export function contentSecurityPolicy(rendererUrl: string): string {
   const trusted = new URL(rendererUrl)
   // The dev server needs its own origin (and its HMR socket); the built app needs nothing remote.
-  const dev = trusted.protocol === 'file:' ? '' : ` ${trusted.origin} ${trusted.origin.replace(/^http/, 'ws')}`
+  const dev =
+    trusted.protocol === 'file:'
+      ? ''
+      : ` ${trusted.origin} ${trusted.origin.replace(/^http/, 'ws')}`
   return [
     "default-src 'self'",
     `script-src 'self'${dev}`,

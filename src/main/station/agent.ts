@@ -27,7 +27,12 @@
  * Live. One WebSocket (token as subprotocol) reconnecting with backoff. It carries pokes and floor
  *   presence in, and this station's report (pending, last sync) out.
  */
-import { StationError, type StationEvent, type EventPayloadOf, type SyncStatus } from '../../shared/station-api'
+import {
+  StationError,
+  type StationEvent,
+  type EventPayloadOf,
+  type SyncStatus,
+} from '../../shared/station-api'
 import type { PullResponse, PushResult } from '../../shared/sync/wire'
 import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { Connectivity } from './connectivity'
@@ -129,12 +134,15 @@ export class SyncAgent {
             this.publish()
           },
           onClose: () => {
-            this.connectivity.unreachable('The live connection to the central server was lost; reconnecting.')
+            this.connectivity.unreachable(
+              'The live connection to the central server was lost; reconnecting.',
+            )
             this.publish()
           },
           onMessage: (message) => {
             if (message.type === 'poke') this.deps.emit('sync.remoteChanged', { seq: message.seq })
-            else if (message.type === 'stations') this.deps.emit('floor.stations', { stations: message.stations })
+            else if (message.type === 'stations')
+              this.deps.emit('floor.stations', { stations: message.stations })
             else this.problem = message.message
           },
         })
@@ -149,7 +157,9 @@ export class SyncAgent {
   async handOver(events: readonly OutboxEvent[]): Promise<number> {
     // An event the server already answered for is not pushed again: its answer is repeated.
     const known = events.flatMap((event) => this.answered.get(event.id) ?? [])
-    const accepted = await this.deps.outbox.add(events.filter((event) => !this.answered.has(event.id)))
+    const accepted = await this.deps.outbox.add(
+      events.filter((event) => !this.answered.has(event.id)),
+    )
     if (known.length > 0) this.deps.emit('sync.results', { results: known })
     if (accepted > 0) this.pushSoon()
     this.publish()
@@ -190,25 +200,36 @@ export class SyncAgent {
     const credentials = this.deps.credentials()
     const pending = this.deps.outbox.size
     const mine = credentials ? this.deps.outbox.countFor(credentials.username) : 0
-    const connection = this.connectivity.current === 'offline' ? 'offline' : this.inFlight > 0 || this.running ? 'syncing' : 'online'
+    const connection =
+      this.connectivity.current === 'offline'
+        ? 'offline'
+        : this.inFlight > 0 || this.running
+          ? 'syncing'
+          : 'online'
     return {
       connection,
       pending,
       waitingForSignIn: pending - mine,
       lastSyncAt: this.lastSyncAt,
-      lastError: this.problem ?? this.connectivity.lastError ?? (credentials ? null : this.signInHint(pending)),
+      lastError:
+        this.problem ??
+        this.connectivity.lastError ??
+        (credentials ? null : this.signInHint(pending)),
       clockWarning: this.clockWarning,
       nextRetryAt: this.nextRetryAt,
     }
   }
 
   private signInHint(pending: number): string | null {
-    return pending > 0 ? `${pending} event${pending === 1 ? '' : 's'} wait to be sent: sign in online to send them.` : null
+    return pending > 0
+      ? `${pending} event${pending === 1 ? '' : 's'} wait to be sent: sign in online to send them.`
+      : null
   }
 
   private requireCredentials(): { username: string; token: string } {
     const credentials = this.deps.credentials()
-    if (!credentials) throw new StationError('not_signed_in', 'Sign in online to sync with the central server.')
+    if (!credentials)
+      throw new StationError('not_signed_in', 'Sign in online to sync with the central server.')
     return credentials
   }
 
@@ -267,7 +288,10 @@ export class SyncAgent {
       this.remember(answered)
       this.clockWarning = response.clockWarning ?? null
       this.succeeded()
-      this.deps.emit('sync.results', { results: answered, ...(response.clockWarning ? { clockWarning: response.clockWarning } : {}) })
+      this.deps.emit('sync.results', {
+        results: answered,
+        ...(response.clockWarning ? { clockWarning: response.clockWarning } : {}),
+      })
       if (answered.length === 0) {
         this.problem = 'The central server did not answer for the events sent; retrying.'
         this.retryLater()

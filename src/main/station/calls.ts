@@ -17,7 +17,8 @@ export function callNumberFromUrl(text: string): string | null {
   }
   let raw: string
   if (url.protocol === 'tel:') raw = url.pathname
-  else if (url.protocol === `${CALL_PROTOCOL}:` && url.hostname === 'call') raw = url.pathname.replace(/^\/+/, '')
+  else if (url.protocol === `${CALL_PROTOCOL}:` && url.hostname === 'call')
+    raw = url.pathname.replace(/^\/+/, '')
   else return null
   let number: string
   try {

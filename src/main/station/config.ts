@@ -9,11 +9,16 @@ import { readJsonFile, writeFileDurably } from './durable-file'
 const settingsSchema = z.object({ serverUrl: z.url().nullable().default(null) })
 export type StationSettings = z.infer<typeof settingsSchema>
 
-const identitySchema = z.object({ stationCode: z.string().regex(/^[A-Z0-9]{1,12}$/), name: z.string() })
+const identitySchema = z.object({
+  stationCode: z.string().regex(/^[A-Z0-9]{1,12}$/),
+  name: z.string(),
+})
 export type StationIdentity = z.infer<typeof identitySchema>
 
 export async function loadSettings(dataDir: string): Promise<StationSettings> {
-  const parsed = settingsSchema.safeParse((await readJsonFile(path.join(dataDir, 'settings.json'))) ?? {})
+  const parsed = settingsSchema.safeParse(
+    (await readJsonFile(path.join(dataDir, 'settings.json'))) ?? {},
+  )
   return parsed.success ? parsed.data : { serverUrl: null }
 }
 
@@ -34,7 +39,11 @@ export async function saveIdentity(dataDir: string, identity: StationIdentity): 
  * The server URL in force: a command-line flag, then `WARMLINE_SERVER_URL`, then the saved
  * setting. Null means "run the central server inside this app".
  */
-export function resolveServerUrl(sources: { flag?: string | undefined; env?: string | undefined; settings: StationSettings }): string | null {
+export function resolveServerUrl(sources: {
+  flag?: string | undefined
+  env?: string | undefined
+  settings: StationSettings
+}): string | null {
   const url = sources.flag?.trim() || sources.env?.trim() || sources.settings.serverUrl
   if (!url) return null
   const parsed = new URL(url)

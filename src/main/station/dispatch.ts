@@ -21,11 +21,18 @@ export type StationHandlers = {
 
 export type Dispatch = (method: unknown, request: unknown) => Promise<StationReply>
 
-const fail = (code: StationError['code'], message: string): StationReply => ({ ok: false, error: { code, message } })
+const fail = (code: StationError['code'], message: string): StationReply => ({
+  ok: false,
+  error: { code, message },
+})
 
-export function createDispatcher(handlers: StationHandlers, logError: (error: unknown) => void = console.error): Dispatch {
+export function createDispatcher(
+  handlers: StationHandlers,
+  logError: (error: unknown) => void = console.error,
+): Dispatch {
   return async (method, request) => {
-    if (!isStationMethod(method)) return fail('bad_request', `There is no station method "${String(method)}".`)
+    if (!isStationMethod(method))
+      return fail('bad_request', `There is no station method "${String(method)}".`)
     const schemas = stationApiSchemas[method]
     const parsed = schemas.request.safeParse(request ?? {})
     if (!parsed.success) return fail('bad_request', `${method}: ${describeIssues(parsed.error)}`)
@@ -35,7 +42,10 @@ export function createDispatcher(handlers: StationHandlers, logError: (error: un
     } catch (error) {
       if (error instanceof StationError) return fail(error.code, error.message)
       logError(error)
-      return fail('internal', `${method} failed inside the station service; the details are in its log.`)
+      return fail(
+        'internal',
+        `${method} failed inside the station service; the details are in its log.`,
+      )
     }
   }
 }

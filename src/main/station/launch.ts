@@ -4,7 +4,11 @@
  * system), then assemble the station services against it.
  */
 import path from 'node:path'
-import { createStationServices, type StationServices, type StationServicesOptions } from './services'
+import {
+  createStationServices,
+  type StationServices,
+  type StationServicesOptions,
+} from './services'
 
 export interface EmbeddedServer {
   url: string
@@ -12,9 +16,16 @@ export interface EmbeddedServer {
 }
 
 /** `startServer` of src/server, passed in so this module stays free of the server's weight in tests. */
-export type StartEmbeddedServer = (options: { dataDir: string; port: number; host: string }) => Promise<EmbeddedServer>
+export type StartEmbeddedServer = (options: {
+  dataDir: string
+  port: number
+  host: string
+}) => Promise<EmbeddedServer>
 
-export interface LaunchOptions extends Omit<StationServicesOptions, 'serverUrl' | 'embeddedServer'> {
+export interface LaunchOptions extends Omit<
+  StationServicesOptions,
+  'serverUrl' | 'embeddedServer'
+> {
   /** Null: run the central server in this process, with its data under `<dataDir>/server`. */
   serverUrl: string | null
   startEmbeddedServer: StartEmbeddedServer
@@ -31,11 +42,19 @@ export async function launchStation(options: LaunchOptions): Promise<LaunchedSta
   const { startEmbeddedServer, serverUrl: configured, ...rest } = options
   const embedded = configured
     ? null
-    : await startEmbeddedServer({ dataDir: path.join(options.dataDir, 'server'), port: 0, host: '127.0.0.1' })
+    : await startEmbeddedServer({
+        dataDir: path.join(options.dataDir, 'server'),
+        port: 0,
+        host: '127.0.0.1',
+      })
   const serverUrl = configured ?? embedded!.url
   let services: StationServices
   try {
-    services = await createStationServices({ ...rest, serverUrl, embeddedServer: embedded !== null })
+    services = await createStationServices({
+      ...rest,
+      serverUrl,
+      embeddedServer: embedded !== null,
+    })
   } catch (error) {
     await embedded?.close()
     throw error

@@ -3,7 +3,11 @@
  * and this station's report; losing it loses nothing, so it just reconnects with backoff.
  */
 import { WebSocket } from 'ws'
-import { serverLiveMessageSchema, type ServerLiveMessage, type StationLiveMessage } from '../../shared/sync/wire'
+import {
+  serverLiveMessageSchema,
+  type ServerLiveMessage,
+  type StationLiveMessage,
+} from '../../shared/sync/wire'
 import { backoffDelay, type BackoffPolicy, type Scheduler } from './scheduler'
 
 /** The part of the WebSocket API the station uses; both `ws` and the browser's WebSocket fit. */

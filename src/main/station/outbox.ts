@@ -26,7 +26,9 @@ function parseRecords(text: string): Record_[] {
       // Only the last line can be torn (a crash in the middle of an append that was never
       // acknowledged); anything else is corruption we must not paper over.
       if (i === lines.length - 1) break
-      throw new Error(`Outbox file is corrupt at line ${i + 1}: ${(error as Error).message}`, { cause: error })
+      throw new Error(`Outbox file is corrupt at line ${i + 1}: ${(error as Error).message}`, {
+        cause: error,
+      })
     }
   }
   return records

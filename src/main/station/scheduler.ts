@@ -24,6 +24,9 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 60_000 }
  * station retries immediately after a failure.
  */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)))
+  const ceiling = Math.min(
+    policy.maxMs,
+    policy.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)),
+  )
   return ceiling / 2 + random() * (ceiling / 2)
 }

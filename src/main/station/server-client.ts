@@ -75,7 +75,10 @@ export class ServerClient {
     return this.request('POST', ROUTES.enrollmentCodes, enrollmentCodeResponseSchema, { token })
   }
 
-  enroll(body: { code: string; name: string }, token: string | null): Promise<z.infer<typeof enrollResponseSchema>> {
+  enroll(
+    body: { code: string; name: string },
+    token: string | null,
+  ): Promise<z.infer<typeof enrollResponseSchema>> {
     return this.request('POST', ROUTES.enroll, enrollResponseSchema, { body, token })
   }
 
@@ -84,7 +87,10 @@ export class ServerClient {
   }
 
   pull(token: string, after: number, limit?: number): Promise<PullResponse> {
-    const query = new URLSearchParams({ after: String(after), ...(limit ? { limit: String(limit) } : {}) })
+    const query = new URLSearchParams({
+      after: String(after),
+      ...(limit ? { limit: String(limit) } : {}),
+    })
     return this.request('GET', `${ROUTES.events}?${query}`, pullResponseSchema, { token })
   }
 
@@ -93,7 +99,9 @@ export class ServerClient {
   }
 
   callers(token: string, q: string): Promise<unknown> {
-    return this.request('GET', `${ROUTES.callers}?${new URLSearchParams({ q })}`, z.unknown(), { token })
+    return this.request('GET', `${ROUTES.callers}?${new URLSearchParams({ q })}`, z.unknown(), {
+      token,
+    })
   }
 
   private async request<T extends z.ZodType>(
@@ -115,7 +123,10 @@ export class ServerClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       })
     } catch (error) {
-      throw new StationError('offline', `The central server at ${this.baseUrl} cannot be reached (${describeNetworkError(error)}).`)
+      throw new StationError(
+        'offline',
+        `The central server at ${this.baseUrl} cannot be reached (${describeNetworkError(error)}).`,
+      )
     }
     const text = await response.text().catch(() => '')
     let body: unknown = undefined
@@ -126,12 +137,17 @@ export class ServerClient {
     }
     if (!response.ok) {
       const parsed = errorBodySchema.safeParse(body)
-      const message = parsed.success ? parsed.data.error.message : `The central server answered ${response.status} ${response.statusText}.`
+      const message = parsed.success
+        ? parsed.data.error.message
+        : `The central server answered ${response.status} ${response.statusText}.`
       throw new StationError(codeFor(response.status), message)
     }
     const parsed = schema.safeParse(body)
     if (!parsed.success) {
-      throw new StationError('refused', `The central server sent an answer this station does not understand (${route}); is it a different version?`)
+      throw new StationError(
+        'refused',
+        `The central server sent an answer this station does not understand (${route}); is it a different version?`,
+      )
     }
     return parsed.data
   }

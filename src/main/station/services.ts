@@ -14,7 +14,13 @@ import {
   type StationEvent,
 } from '../../shared/station-api'
 import { SyncAgent, type Emit } from './agent'
-import { loadIdentity, saveIdentity, loadSettings, saveSettings, type StationIdentity } from './config'
+import {
+  loadIdentity,
+  saveIdentity,
+  loadSettings,
+  saveSettings,
+  type StationIdentity,
+} from './config'
 import type { CredentialStore } from './credentials'
 import { createDispatcher, type Dispatch, type StationHandlers } from './dispatch'
 import type { LiveSocketFactory } from './live'
@@ -57,13 +63,19 @@ export interface StationServices {
   close(): Promise<void>
 }
 
-export async function createStationServices(options: StationServicesOptions): Promise<StationServices> {
+export async function createStationServices(
+  options: StationServicesOptions,
+): Promise<StationServices> {
   const scheduler = options.scheduler ?? systemScheduler
   const listeners = new Set<StationListener>()
   const emit: Emit = <E extends StationEvent>(event: E, payload: EventPayloadOf<E>) => {
     for (const listener of listeners) listener(event, payload)
   }
-  const client = new ServerClient({ baseUrl: options.serverUrl, fetch: options.fetch, timeoutMs: options.requestTimeoutMs })
+  const client = new ServerClient({
+    baseUrl: options.serverUrl,
+    fetch: options.fetch,
+    timeoutMs: options.requestTimeoutMs,
+  })
   let identity: StationIdentity | null = await loadIdentity(options.dataDir)
   const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
   const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
@@ -95,7 +107,8 @@ export async function createStationServices(options: StationServicesOptions): Pr
 
   const token = (): string => {
     const credentials = session.credentials()
-    if (!credentials) throw new StationError('not_signed_in', 'Sign in online to reach the central server.')
+    if (!credentials)
+      throw new StationError('not_signed_in', 'Sign in online to reach the central server.')
     return credentials.token
   }
 
@@ -127,7 +140,10 @@ export async function createStationServices(options: StationServicesOptions): Pr
       return session.login(request.username, request.password)
     },
 
-    'station.info': () => ({ stationCode: identity?.stationCode ?? null, name: identity?.name ?? null }),
+    'station.info': () => ({
+      stationCode: identity?.stationCode ?? null,
+      name: identity?.name ?? null,
+    }),
     'station.enroll': (request) => enroll(request, session.credentials()?.token ?? null),
 
     'sync.handOver': async ({ events }) => ({ accepted: await sync.handOver(events) }),
@@ -137,12 +153,22 @@ export async function createStationServices(options: StationServicesOptions): Pr
 
     'directory.get': async () => {
       const parsed = directorySnapshotSchema.safeParse(await client.directory(token()))
-      if (!parsed.success) throw new StationError('refused', 'The central server sent a directory this station does not understand.')
+      if (!parsed.success)
+        throw new StationError(
+          'refused',
+          'The central server sent a directory this station does not understand.',
+        )
       return parsed.data
     },
     'directory.callers': async ({ q }) => {
-      const parsed = z.object({ callers: z.array(callerRecordSchema) }).safeParse(await client.callers(token(), q))
-      if (!parsed.success) throw new StationError('refused', 'The central server sent a caller list this station does not understand.')
+      const parsed = z
+        .object({ callers: z.array(callerRecordSchema) })
+        .safeParse(await client.callers(token(), q))
+      if (!parsed.success)
+        throw new StationError(
+          'refused',
+          'The central server sent a caller list this station does not understand.',
+        )
       return parsed.data
     },
     'floor.watch': () => {

@@ -117,14 +117,20 @@ export class StationSession {
     try {
       const raw = await this.deps.credentials.get(tokenKey(username))
       const parsed = raw ? storedTokenSchema.safeParse(JSON.parse(raw)) : null
-      return parsed?.success && parsed.data.expiresAt > this.deps.scheduler.now() ? parsed.data : null
+      return parsed?.success && parsed.data.expiresAt > this.deps.scheduler.now()
+        ? parsed.data
+        : null
     } catch {
       // An unreadable keychain entry means signing in online again, nothing worse.
       return null
     }
   }
 
-  private async become(user: User | null, mode: 'online' | 'offline' | null, token: StoredToken | null): Promise<SessionState> {
+  private async become(
+    user: User | null,
+    mode: 'online' | 'offline' | null,
+    token: StoredToken | null,
+  ): Promise<SessionState> {
     this.user = user
     this.mode = mode
     this.token = token

@@ -4,7 +4,12 @@
  * offline proves knowledge of the password the server last accepted here; it grants nothing the
  * server did not grant then.
  */
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import {
+  randomBytes,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { userSchema, type User } from '../../shared/directory'
@@ -23,10 +28,16 @@ const verifierSchema = z.object({
 const fileSchema = z.record(z.string(), verifierSchema)
 type Verifier = z.infer<typeof verifierSchema>
 
-function scrypt(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+function scrypt(
+  password: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r }
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize('NFKC'), salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scryptCallback(password.normalize('NFKC'), salt, 32, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   )
 }
 
@@ -37,7 +48,10 @@ export class VerifierStore {
     private readonly params: { N: number; r: number; p: number },
   ) {}
 
-  static async open(dataDir: string, params: { N: number; r: number; p: number } = DEFAULT_SCRYPT): Promise<VerifierStore> {
+  static async open(
+    dataDir: string,
+    params: { N: number; r: number; p: number } = DEFAULT_SCRYPT,
+  ): Promise<VerifierStore> {
     const file = path.join(dataDir, 'offline-users.json')
     const parsed = fileSchema.safeParse((await readJsonFile(file)) ?? {})
     // A damaged file only costs offline sign-in until the next online one; it must not stop the app.
@@ -67,6 +81,8 @@ export class VerifierStore {
     }
     const expected = Buffer.from(verifier.hash, 'base64')
     const actual = await scrypt(password, Buffer.from(verifier.salt, 'base64'), verifier.params)
-    return actual.length === expected.length && timingSafeEqual(actual, expected) ? verifier.user : null
+    return actual.length === expected.length && timingSafeEqual(actual, expected)
+      ? verifier.user
+      : null
   }
 }

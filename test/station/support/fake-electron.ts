@@ -84,14 +84,25 @@ export function createFakeElectron(state: FakeElectronState) {
 
   const session = {
     defaultSession: {
-      headersListener: null as null | ((details: unknown, callback: (response: unknown) => void) => void),
-      permissionHandler: null as null | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void),
+      headersListener: null as
+        null | ((details: unknown, callback: (response: unknown) => void) => void),
+      permissionHandler: null as
+        | null
+        | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void),
       webRequest: {
-        onHeadersReceived(listener: (details: unknown, callback: (response: unknown) => void) => void) {
+        onHeadersReceived(
+          listener: (details: unknown, callback: (response: unknown) => void) => void,
+        ) {
           session.defaultSession.headersListener = listener
         },
       },
-      setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void) {
+      setPermissionRequestHandler(
+        handler: (
+          contents: unknown,
+          permission: string,
+          callback: (granted: boolean) => void,
+        ) => void,
+      ) {
         session.defaultSession.permissionHandler = handler
       },
     },
@@ -115,7 +126,10 @@ export function createFakeElectron(state: FakeElectronState) {
     }
   }
 
-  const shell = { opened: [] as string[], openExternal: async (url: string) => void shell.opened.push(url) }
+  const shell = {
+    opened: [] as string[],
+    openExternal: async (url: string) => void shell.opened.push(url),
+  }
 
   return { app, ipcMain, BrowserWindow, session, safeStorage, Notification, shell, default: {} }
 }

@@ -12,10 +12,21 @@ import { MemoryCredentialStore } from '../../../src/main/station/credentials'
 import type { StationServices } from '../../../src/main/station/services'
 import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
 import { createStationSync, type StationSync } from '../../../src/renderer/src/sync/station-sync'
-import { foldTicket, parseTicketEvent, type CommandContext, type CommandResult, type Ticket, type TicketEvent } from '../../../src/shared/incident'
+import {
+  foldTicket,
+  parseTicketEvent,
+  type CommandContext,
+  type CommandResult,
+  type Ticket,
+  type TicketEvent,
+} from '../../../src/shared/incident'
 import { TICKET_STATES } from '../../../src/shared/incident/vocabulary'
 import { uuidv7 } from '../../../src/shared/ids'
-import { createStationApi, type StationApi, type StationTransport } from '../../../src/shared/station-api'
+import {
+  createStationApi,
+  type StationApi,
+  type StationTransport,
+} from '../../../src/shared/station-api'
 import { ROUTES, pullResponseSchema, sessionResponseSchema } from '../../../src/shared/sync/wire'
 import { startFlakyLink, type FlakyLink } from './proxy'
 import { eventually, testStationServices } from './station'
@@ -26,7 +37,11 @@ export const PASSWORD = 'correct horse battery'
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
       : v,
   )
 }
@@ -36,10 +51,19 @@ export function hashTickets(tickets: readonly Ticket[]): string {
   return createHash('sha256').update(canonical(sorted)).digest('hex')
 }
 
-async function call(url: string, method: string, route: string, token: string | null, body?: unknown): Promise<unknown> {
+async function call(
+  url: string,
+  method: string,
+  route: string,
+  token: string | null,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${url}${route}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await response.text()
@@ -63,11 +87,21 @@ export interface Central {
 }
 
 export async function startCentral(dataDir: string): Promise<Central> {
-  let server: RunningServer | null = await startServer({ dataDir, port: 0, host: '127.0.0.1', logger: silentLogger })
+  let server: RunningServer | null = await startServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+  })
   const port = server.port
   const url = server.url
   const admin = sessionResponseSchema.parse(
-    await call(url, 'POST', ROUTES.setup, null, { username: 'admin', displayName: 'Admin', password: PASSWORD, loadSampleDirectory: false }),
+    await call(url, 'POST', ROUTES.setup, null, {
+      username: 'admin',
+      displayName: 'Admin',
+      password: PASSWORD,
+      loadSampleDirectory: false,
+    }),
   )
   const central: Central = {
     url,
@@ -82,23 +116,37 @@ export async function startCentral(dataDir: string): Promise<Central> {
       await current?.close()
     },
     async start() {
-      if (!server) server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
+      if (!server)
+        server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
     },
     async createAgent(username) {
-      await call(url, 'POST', ROUTES.users, central.adminToken, { username, displayName: username, role: 'agent', password: PASSWORD })
+      await call(url, 'POST', ROUTES.users, central.adminToken, {
+        username,
+        displayName: username,
+        role: 'agent',
+        password: PASSWORD,
+      })
     },
     async enrollmentCode() {
-      return ((await call(url, 'POST', ROUTES.enrollmentCodes, central.adminToken)) as { code: string }).code
+      return (
+        (await call(url, 'POST', ROUTES.enrollmentCodes, central.adminToken)) as { code: string }
+      ).code
     },
     async projection() {
-      const rows = await server!.db.query<{ body: Ticket | string }>('SELECT body FROM tickets WHERE body IS NOT NULL')
-      return rows.map((row) => (typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body))
+      const rows = await server!.db.query<{ body: Ticket | string }>(
+        'SELECT body FROM tickets WHERE body IS NOT NULL',
+      )
+      return rows.map((row) =>
+        typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
+      )
     },
     async pullAll() {
       const events: { seq: number; event: TicketEvent }[] = []
       let after = 0
       for (let page = 0; page < 10_000; page++) {
-        const response = pullResponseSchema.parse(await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, central.adminToken))
+        const response = pullResponseSchema.parse(
+          await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, central.adminToken),
+        )
         for (const row of response.events) {
           const parsed = parseTicketEvent(row.event)
           if (!parsed.ok) throw new Error(`server holds an invalid event: ${parsed.message}`)
@@ -116,15 +164,20 @@ export async function startCentral(dataDir: string): Promise<Central> {
 /** The server's log folded the way a station folds it. */
 export function foldAll(events: readonly TicketEvent[]): Ticket[] {
   const byTicket = new Map<string, TicketEvent[]>()
-  for (const event of events) byTicket.set(event.ticketId, [...(byTicket.get(event.ticketId) ?? []), event])
-  return [...byTicket.values()].map((list) => foldTicket(list)).filter((t): t is Ticket => t !== null)
+  for (const event of events)
+    byTicket.set(event.ticketId, [...(byTicket.get(event.ticketId) ?? []), event])
+  return [...byTicket.values()]
+    .map((list) => foldTicket(list))
+    .filter((t): t is Ticket => t !== null)
 }
 
 /** The same dispatcher IPC and the browser host use, with a structured clone for the process boundary. */
 function inProcessTransport(services: StationServices): StationTransport {
   return {
-    invoke: async (method, request) => structuredClone(await services.dispatch(method, structuredClone(request))),
-    subscribe: (listener) => services.subscribe((event, payload) => listener(event, structuredClone(payload))),
+    invoke: async (method, request) =>
+      structuredClone(await services.dispatch(method, structuredClone(request))),
+    subscribe: (listener) =>
+      services.subscribe((event, payload) => listener(event, structuredClone(payload))),
   }
 }
 
@@ -163,8 +216,16 @@ export async function openStation(options: {
   async function parts() {
     const services = await testStationServices({ serverUrl: link.url, dataDir, credentials })
     const api = createStationApi(inProcessTransport(services))
-    const store = await createStationStore(`warmline-${options.name}`, { indexedDB, IDBKeyRange: FakeIDBKeyRange, now })
-    const sync = createStationSync({ station: api, store, onError: (error) => console.error(`[${options.name}]`, error) })
+    const store = await createStationStore(`warmline-${options.name}`, {
+      indexedDB,
+      IDBKeyRange: FakeIDBKeyRange,
+      now,
+    })
+    const sync = createStationSync({
+      station: api,
+      store,
+      onError: (error) => console.error(`[${options.name}]`, error),
+    })
     return { services, api, store, sync }
   }
 
@@ -226,7 +287,10 @@ export async function enrollAndSignIn(station: TestStation, central: Central): P
 }
 
 /** Waits until nothing is pending anywhere on the station, main or renderer. */
-export async function settled(station: TestStation, what = `${station.name} to finish syncing`): Promise<void> {
+export async function settled(
+  station: TestStation,
+  what = `${station.name} to finish syncing`,
+): Promise<void> {
   await eventually(what, async () => {
     await station.sync.pull()
     const status = await station.api.sync.status({})

@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
 import { openNodeSocket } from '../../../src/main/station/live'
-import { createStationServices, type StationServices, type StationServicesOptions } from '../../../src/main/station/services'
+import {
+  createStationServices,
+  type StationServices,
+  type StationServicesOptions,
+} from '../../../src/main/station/services'
 
 export async function tempDir(label: string): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), `warmline-${label}-`))
@@ -37,7 +41,12 @@ export function testStationServices(options: TestStationOptions): Promise<Statio
 }
 
 /** Polls `check` until it holds; bounded, and says what it waited for when it gives up. */
-export async function eventually<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, attempts = 2_400, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  attempts = 2_400,
+  everyMs = 50,
+): Promise<T> {
   let last: unknown
   for (let i = 0; i < attempts; i++) {
     try {

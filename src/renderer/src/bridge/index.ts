@@ -4,7 +4,12 @@
  * here, in the page's own world, from the same contract: one code path for the UI, and errors
  * that are real `StationError`s.
  */
-import { BROWSER_HOST, createStationApi, type StationApi, type StationTransport } from '../../../shared/station-api'
+import {
+  BROWSER_HOST,
+  createStationApi,
+  type StationApi,
+  type StationTransport,
+} from '../../../shared/station-api'
 import { createWebSocketTransport } from './ws-transport'
 import { takeLaunchToken } from './token'
 
@@ -22,7 +27,9 @@ export function station(): StationApi {
   if (window.station) return (bridge = createStationApi(window.station))
   const token = takeLaunchToken(window.location, window.sessionStorage, window.history)
   if (!token) {
-    throw new Error('Warmline: open the address the browser host printed (it carries this launch\'s token).')
+    throw new Error(
+      "Warmline: open the address the browser host printed (it carries this launch's token).",
+    )
   }
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
   const url = `${scheme}//${window.location.host}${BROWSER_HOST.socketPath}`

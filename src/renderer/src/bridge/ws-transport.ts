@@ -41,14 +41,25 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const maxDelay = options.maxReconnectDelayMs ?? 5_000
   const listeners = new Set<(event: StationEvent, payload: unknown) => void>()
   /** Requests in call order; `sent` is false while they wait for a connection. */
-  const waiting = new Map<number, { message: string; sent: boolean; resolve: (reply: StationReply) => void; timer: ReturnType<typeof setTimeout> }>()
+  const waiting = new Map<
+    number,
+    {
+      message: string
+      sent: boolean
+      resolve: (reply: StationReply) => void
+      timer: ReturnType<typeof setTimeout>
+    }
+  >()
   let socket: SocketLike | null = null
   let nextId = 1
   let attempt = 0
   let everOpened = false
   let closed = false
 
-  const unavailable = (message: string): StationReply => ({ ok: false, error: { code: 'unavailable', message } })
+  const unavailable = (message: string): StationReply => ({
+    ok: false,
+    error: { code: 'unavailable', message },
+  })
 
   function deliver(event: StationEvent, payload: unknown): void {
     for (const listener of listeners) listener(event, payload)
@@ -98,7 +109,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       }
       if (closed) return
       attempt++
-      setTimeout(connect, Math.min(maxDelay, 100 * 2 ** Math.min(attempt, 10)) * (0.5 + Math.random() / 2))
+      setTimeout(
+        connect,
+        Math.min(maxDelay, 100 * 2 ** Math.min(attempt, 10)) * (0.5 + Math.random() / 2),
+      )
     }
   }
 

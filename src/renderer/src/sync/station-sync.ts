@@ -10,7 +10,12 @@ import type { StationStore } from '../store'
 
 export type SyncStore = Pick<
   StationStore,
-  'pendingEvents' | 'applyPushResults' | 'applyRemotePage' | 'getCursor' | 'stationCode' | 'setStationCode'
+  | 'pendingEvents'
+  | 'applyPushResults'
+  | 'applyRemotePage'
+  | 'getCursor'
+  | 'stationCode'
+  | 'setStationCode'
 >
 
 export interface StationSyncOptions {
@@ -40,10 +45,17 @@ const ROUNDS_PER_RUN = 100
 
 /** Being offline or signed out is a state, not an error: the next poke or reconnect retries. */
 function isExpected(error: unknown): boolean {
-  return error instanceof StationError && ['offline', 'not_signed_in', 'unauthorized', 'unavailable'].includes(error.code)
+  return (
+    error instanceof StationError &&
+    ['offline', 'not_signed_in', 'unauthorized', 'unavailable'].includes(error.code)
+  )
 }
 
-export function createStationSync({ station, store, onError = console.error }: StationSyncOptions): StationSync {
+export function createStationSync({
+  station,
+  store,
+  onError = console.error,
+}: StationSyncOptions): StationSync {
   const unsubscribers: (() => void)[] = []
   let running: Promise<void> | null = null
   let again = false
@@ -97,7 +109,8 @@ export function createStationSync({ station, store, onError = console.error }: S
   /** Main keeps the code enrollment gave; the store numbers tickets and stamps events with it. */
   async function adoptStationCode(): Promise<void> {
     const { stationCode } = await station.station.info({})
-    if (stationCode && stationCode !== (await store.stationCode())) await store.setStationCode(stationCode)
+    if (stationCode && stationCode !== (await store.stationCode()))
+      await store.setStationCode(stationCode)
   }
 
   return {
