@@ -163,7 +163,13 @@ export interface StationStore {
   observeRemoteHlc(hlc: string): Promise<ClockWarning | undefined>
 
   // Writes
+  /**
+   * Runs a command of rules.ts with this station's clock and ticket sequence and writes its
+   * events (pending) and their projection in one transaction. The command must be synchronous:
+   * it runs inside the transaction, and may run twice if another window wrote meanwhile.
+   */
   record(command: (ctx: RecordContext) => CommandResult): Promise<RecordResult>
+  /** Events made elsewhere (already validated, e.g. by rules.ts): idempotent on event id. */
   recordEvents(
     events: readonly TicketEvent[],
   ): Promise<{ recorded: TicketEvent[]; tickets: Ticket[] }>
@@ -173,18 +179,28 @@ export interface StationStore {
   // Reads
   getTicket(id: string): Promise<Ticket | undefined>
   ticketByNumber(number: string): Promise<Ticket | undefined>
+  /**
+   * A ticket number (exact first, then the numbers it begins), a phone prefix (digits, however
+   * typed; newest first), or words each starting a caller name, username or title word.
+   */
   search(query: string, limit?: number): Promise<Ticket[]>
+  /** Every event held for the ticket, in fold order, with its sync state (rejected ones too). */
   ticketEvents(ticketId: string): Promise<StoredEvent[]>
+  /** A window of the tickets in `state`: P1 first, then the longest untouched first. */
   queueWindow(state: TicketState, window: QueueWindow): Promise<Ticket[]>
+  /** Working (open, on hold) tickets unless `states` says otherwise; longest untouched first. */
   ticketsByTeam(
     teamId: string,
     options?: { states?: readonly TicketState[]; limit?: number },
   ): Promise<Ticket[]>
+  /** The same for the tickets an agent owns (took the call for), wherever they are assigned. */
   ticketsByOwner(
     owner: string,
     options?: { states?: readonly TicketState[]; limit?: number },
   ): Promise<Ticket[]>
+  /** Events the server has not answered for, oldest first (UUIDv7 ids sort by time). */
   pendingEvents(limit: number): Promise<TicketEvent[]>
+  /** A counter kept with every write, not a count over the events table. */
   pendingCount(): Promise<number>
   rejectedEvents(limit: number): Promise<StoredEvent[]>
   getCursor(): Promise<number>
@@ -204,7 +220,8 @@ export interface StationStore {
   clearDraft(key: string): Promise<void>
   listDrafts(): Promise<{ key: string; savedAt: number }[]>
 
-  // Change feed
+  // Change feed: after each committed write of this store instance, the tickets it changed (so an
+  // in-memory queue stays current without re-reading). Returns the unsubscribe function.
   onTicketsChanged(listener: (change: TicketsChange) => void): () => void
 }
 
@@ -230,7 +247,7 @@ export async function createStationStore(
   //
   // Each IndexedDB request costs a round trip to the browser's storage process, so a write reads
   // what it needs in one parallel step, computes, and issues all its writes together: recording
-  // one event is three steps (meta; event and ticket; writes), not a dozen sequential requests.
+  // one event is two steps (reads; writes), not a dozen sequential requests.
 
   async function readMeta(keys: readonly string[]): Promise<Map<string, unknown>> {
     const rows = await db.meta.bulkGet([...keys])
