@@ -206,6 +206,9 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
   }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node removes its own error listener from an upgraded socket: a station resetting the
+    // connection during the (async) handshake would otherwise crash the whole server.
+    socket.on('error', () => socket.destroy())
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== ROUTES.live) {
       return refuse(socket, 404, 'not_found', 'No WebSocket here.')
     }
