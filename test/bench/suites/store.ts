@@ -8,7 +8,15 @@
  * Loading 100,000 tickets takes minutes, so the loaded profile is kept in .bench/ (gitignored)
  * and copied for each run: every run starts from the same database and the seed copy stays clean.
  */
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { STATION_DB_VERSION } from '../../../src/renderer/src/store'
@@ -72,6 +80,29 @@ async function buildSeedProfile(script: string): Promise<void> {
   )
 }
 
+const RUN_PREFIX = 'store-run-'
+
+/** Run copies left by a bench that was killed (its process is gone). */
+function removeAbandonedRuns(): void {
+  for (const entry of readdirSync(benchDir)) {
+    if (!entry.startsWith(RUN_PREFIX)) continue
+    const pid = Number(entry.slice(RUN_PREFIX.length))
+    if (Number.isInteger(pid) && !processAlive(pid)) {
+      rmSync(path.join(benchDir, entry), { recursive: true, force: true })
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 const round = (ms: number) => Math.round(ms * 100) / 100
 
 function describe(label: string, timings: readonly number[]): string {
@@ -89,8 +120,8 @@ export async function run(emit: Emit): Promise<void> {
     await buildSeedProfile(script)
   }
 
-  const runProfile = path.join(benchDir, `store-run-${process.pid}`)
-  rmSync(runProfile, { recursive: true, force: true })
+  removeAbandonedRuns()
+  const runProfile = path.join(benchDir, `${RUN_PREFIX}${process.pid}`)
   cpSync(seedProfile, runProfile, { recursive: true })
   try {
     const context = await launchPersistentChromium(runProfile)
