@@ -20,7 +20,7 @@ import type { Database } from './db/database'
 import { migrate } from './db/migrations'
 import { openDatabase } from './db/open'
 import { importDirectory, parseDirectoryFile } from './directory-store'
-import { ApiError, validate } from './http/http'
+import { validate } from './http/http'
 import { STORAGE_FLAGS, storageOptions } from './options'
 
 export const USAGE = `Usage: npm run admin -- <command> [--data-dir DIR | --database-url URL]
@@ -43,14 +43,26 @@ export interface AdminIo {
 
 const ADMIN_ACTOR = 'admin-cli'
 
-async function commandOf(
-  db: Database,
+type Action = (db: Database, now: number) => Promise<void>
+
+/**
+ * Checks a command's input and returns what it does to the database, so that a mistake is reported
+ * before the (slow, exclusive) embedded database is opened.
+ */
+async function prepare(
   command: string | undefined,
   args: string[],
   values: Record<string, string | undefined>,
   io: AdminIo,
-) {
-  const now = Date.now()
+): Promise<Action> {
+  const needName = () => {
+    if (!values.name) throw new Error(`${command} needs --name.`)
+    return values.name
+  }
+  const needArg = (what: string) => {
+    if (!args[0]) throw new Error(`${command} needs a ${what}.`)
+    return args[0]
+  }
   switch (command) {
     case 'create-user': {
       const input = validate(createUserRequestSchema, {
@@ -59,67 +71,75 @@ async function commandOf(
         displayName: values['display-name'] ?? values.username,
         password: await io.readSecret(`Password for ${values.username}: `),
       })
-      const user = await createUser(db, input, now)
-      return io.out(`Created ${user.role} ${user.username} (${user.displayName}).`)
+      return async (db, now) => {
+        const user = await createUser(db, input, now)
+        io.out(`Created ${user.role} ${user.username} (${user.displayName}).`)
+      }
     }
-    case 'enroll-station': {
-      const { code, expiresAt } = await issueEnrollmentCode(db, ADMIN_ACTOR, now)
-      return io.out(
-        `Enrollment code: ${code}\nValid until ${new Date(expiresAt).toISOString()}, for one station.`,
-      )
-    }
+    case 'enroll-station':
+      return async (db, now) => {
+        const { code, expiresAt } = await issueEnrollmentCode(db, ADMIN_ACTOR, now)
+        io.out(
+          `Enrollment code: ${code}\nValid until ${new Date(expiresAt).toISOString()}, for one station.`,
+        )
+      }
     case 'import-directory': {
-      const file = args[0]
-      if (!file) throw new Error('import-directory needs a FILE.')
+      const file = needArg('FILE')
       const data = parseDirectoryFile(file, await readFile(file, 'utf8'))
-      const summary = await db.transaction((tx) => importDirectory(tx, data))
-      return io.out(
-        `Imported ${summary.teams} teams, ${summary.routingGuidance} routing guidance entries, ${summary.templates} templates, ${summary.callers} callers${summary.policy ? ' and the priority policy' : ''}.`,
-      )
+      return async (db) => {
+        const summary = await db.transaction((tx) => importDirectory(tx, data))
+        io.out(
+          `Imported ${summary.teams} teams, ${summary.routingGuidance} routing guidance entries, ${summary.templates} templates, ${summary.callers} callers${summary.policy ? ' and the priority policy' : ''}.`,
+        )
+      }
     }
     case 'create-monitoring-token': {
-      if (!values.name) throw new Error('create-monitoring-token needs --name.')
-      const token = await createIntegrationToken(db, values.name, now)
-      return io.out(
-        `Token for "${values.name}" (shown once; send it as "Authorization: Bearer <token>"):\n${token}`,
-      )
+      const name = needName()
+      return async (db, now) => {
+        const token = await createIntegrationToken(db, name, now)
+        io.out(
+          `Token for "${name}" (shown once; send it as "Authorization: Bearer <token>"):\n${token}`,
+        )
+      }
     }
     case 'revoke-monitoring-token': {
-      if (!values.name) throw new Error('revoke-monitoring-token needs --name.')
-      const revoked = await revokeIntegrationToken(db, values.name, now)
-      return io.out(
-        revoked ? `Revoked "${values.name}".` : `No active token named "${values.name}".`,
-      )
+      const name = needName()
+      return async (db, now) => {
+        const revoked = await revokeIntegrationToken(db, name, now)
+        io.out(revoked ? `Revoked "${name}".` : `No active token named "${name}".`)
+      }
     }
-    case 'mail-status': {
-      const rows = await db.query<{
-        note_id: string
-        status: string
-        attempts: number
-        last_error: string | null
-      }>(
-        `SELECT note_id, status, attempts, last_error FROM mail_outbox WHERE status <> 'sent' ORDER BY created_at`,
-      )
-      if (!rows.length) return io.out('Every queued email has been sent.')
-      for (const r of rows)
-        io.out(
-          `${r.note_id}  ${r.status}  attempts ${r.attempts}${r.last_error ? `  ${r.last_error}` : ''}`,
+    case 'mail-status':
+      return async (db) => {
+        const rows = await db.query<{
+          note_id: string
+          status: string
+          attempts: number
+          last_error: string | null
+        }>(
+          `SELECT note_id, status, attempts, last_error FROM mail_outbox WHERE status <> 'sent' ORDER BY created_at`,
         )
-      return
-    }
+        if (!rows.length) return io.out('Every queued email has been sent.')
+        for (const r of rows) {
+          io.out(
+            `${r.note_id}  ${r.status}  attempts ${r.attempts}${r.last_error ? `  ${r.last_error}` : ''}`,
+          )
+        }
+      }
     case 'resend-mail': {
-      const noteId = args[0]
-      if (!noteId) throw new Error('resend-mail needs a NOTE_ID.')
-      const rows = await db.query(
-        `UPDATE mail_outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL
-          WHERE note_id = $1::uuid AND status IN ('unconfirmed', 'failed') RETURNING note_id`,
-        [noteId, now],
-      )
-      return io.out(
-        rows.length
-          ? `Queued ${noteId} again.`
-          : `No unconfirmed or failed email for note ${noteId}.`,
-      )
+      const noteId = needArg('NOTE_ID')
+      return async (db, now) => {
+        const rows = await db.query(
+          `UPDATE mail_outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL
+            WHERE note_id = $1::uuid AND status IN ('unconfirmed', 'failed') RETURNING note_id`,
+          [noteId, now],
+        )
+        io.out(
+          rows.length
+            ? `Queued ${noteId} again.`
+            : `No unconfirmed or failed email for note ${noteId}.`,
+        )
+      }
     }
     default:
       throw new Error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE)
@@ -147,13 +167,20 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     return 2
   }
   const [command, ...args] = parsed.positionals
+  let action: Action
+  try {
+    action = await prepare(command, args, parsed.values, io)
+  } catch (error) {
+    io.out((error as Error).message)
+    return 1
+  }
   const db = await openDatabase(storageOptions(parsed.values, io.env))
   try {
     await migrate(db, Date.now)
-    await commandOf(db, command, args, parsed.values, io)
+    await action(db, Date.now())
     return 0
   } catch (error) {
-    io.out(error instanceof ApiError || error instanceof Error ? error.message : String(error))
+    io.out(error instanceof Error ? error.message : String(error))
     return 1
   } finally {
     await db.close()

@@ -152,7 +152,8 @@ forEachBackend((backend) => {
       'Every queued email has been sent.',
     )
     expect((await admin(['bogus', ...storage])).output).toMatch(/Unknown command "bogus"/)
-  })
+    // Each command opens the database as its own process would: the embedded one takes seconds.
+  }, 180_000)
 })
 
 it('refuses to open an embedded data directory another process holds', async () => {
@@ -163,4 +164,4 @@ it('refuses to open an embedded data directory another process holds', async () 
   } finally {
     await db.close()
   }
-})
+}, 120_000)
