@@ -81,9 +81,10 @@ const V1_STORES = {
 }
 
 /**
- * Version 2: team and owner queues got their own indexes (version 1 filtered the whole open
- * queue), and the number of pending events became a counter in `meta`, because `count()` over a
- * large table costs a frame or more (PERFORMANCE-NOTES.md).
+ * Version 2: team and owner queues get their own indexes, and the number of pending events
+ * becomes a counter in `meta`, counted once here, because `count()` over a large table costs a
+ * frame or more (PERFORMANCE-NOTES.md). Both arrived before any station shipped; the upgrade is
+ * kept as the pattern (and test) for the changes that will come after.
  */
 const V2_STORES = {
   tickets:
