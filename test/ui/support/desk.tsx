@@ -16,11 +16,7 @@ import type { User } from '../../../src/shared/directory'
 import type { TicketEvent } from '../../../src/shared/incident/events'
 import { openTicket, type CommandResult, type OpenInput } from '../../../src/shared/incident/rules'
 import { uuidv7 } from '../../../src/shared/ids'
-import {
-  createStationApi,
-  type EventPayloadOf,
-  type StationEvent,
-} from '../../../src/shared/station-api'
+import { offlineStation, type OfflineStation } from '../../support/offline-station'
 import {
   createDesk,
   DeskProvider,
@@ -34,25 +30,12 @@ import { createStationStore, type StationStore } from '../../../src/renderer/src
 export const AGENT: User = { username: 'agent1', displayName: 'Agent One', role: 'agent' }
 export const STATION_CODE = 'A1'
 
-export function offlineStation() {
-  const listeners = new Set<(event: StationEvent, payload: unknown) => void>()
-  const api = createStationApi({
-    invoke: async () => ({
-      ok: false,
-      error: { code: 'offline', message: 'The central server cannot be reached.' },
-    }),
-    subscribe: (listener) => {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-  })
+/** The offline station API, its notifications delivered inside React's act(). */
+function stationForTests() {
+  const station = offlineStation()
   return {
-    api,
-    emit<E extends StationEvent>(event: E, payload: EventPayloadOf<E>) {
-      act(() => {
-        for (const listener of listeners) listener(event, payload)
-      })
-    },
+    api: station.api,
+    emit: ((event, payload) => act(() => station.emit(event, payload))) as OfflineStation['emit'],
   }
 }
 
@@ -93,7 +76,7 @@ export async function openTestStation(): Promise<TestStation> {
 
 export interface RenderedDesk {
   desk: Desk
-  station: ReturnType<typeof offlineStation>
+  station: OfflineStation
   /** Events handed to sync after each write, in order. */
   handedOver: TicketEvent[]
   unmount(): void
@@ -101,7 +84,7 @@ export interface RenderedDesk {
 
 /** Renders the signed-in desk on `store`, optionally opened at `view`. */
 export function renderDesk(store: StationStore, view?: View): RenderedDesk {
-  const station = offlineStation()
+  const station = stationForTests()
   const handedOver: TicketEvent[] = []
   const desk = createDesk(
     { station: station.api, store, afterWrite: (events) => handedOver.push(...events) },

@@ -4,7 +4,7 @@
  * be linked to as its parent incident (rule 10).
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useId } from 'react'
+import { useEffect, useId, useState } from 'react'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk } from '../app/desk'
 import { STATE_LABELS } from '../ui/labels'
@@ -15,8 +15,12 @@ import type { IntakeDraft } from './draft'
 /** How far back "the same service in the last hours" looks. */
 export const SAME_SERVICE_WINDOW_MS = 4 * 60 * 60 * 1000
 const RECENT_SHOWN = 5
-/** Open tickets read when looking for the same service (see the report: an index would do better). */
-const SAME_SERVICE_SCAN = 500
+/**
+ * Open tickets read when looking for the same service. The store has no index by service, so
+ * this reads the open queue's first window, once per service the agent picks: a live query would
+ * re-read it on every change of any ticket, and every write of the station would queue behind it.
+ */
+const SAME_SERVICE_SCAN = 200
 
 const WORKING = new Set(['open', 'on_hold'])
 
@@ -24,6 +28,27 @@ interface CallerContextProps {
   draft: IntakeDraft
   nowMs: number
   onLink: (parentTicketId: string | null) => void
+}
+
+function useSameService(service: string, startedAt: number): Ticket[] {
+  const { store } = useDesk()
+  const [found, setFound] = useState<{ service: string; tickets: Ticket[] }>({
+    service: '',
+    tickets: [],
+  })
+  useEffect(() => {
+    if (!service.trim()) return
+    let current = true
+    void store.queueWindow('open', { offset: 0, limit: SAME_SERVICE_SCAN }).then((open) => {
+      const since = startedAt - SAME_SERVICE_WINDOW_MS
+      const tickets = open.filter((t) => t.service === service && t.receivedAt >= since)
+      if (current) setFound({ service, tickets })
+    })
+    return () => {
+      current = false
+    }
+  }, [store, service, startedAt])
+  return found.service === service ? found.tickets : []
 }
 
 export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
@@ -44,17 +69,7 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
     [] as Ticket[],
   )
 
-  const sameService = useLiveQuery(
-    async () => {
-      if (!service.trim()) return []
-      const open = await desk.store.queueWindow('open', { offset: 0, limit: SAME_SERVICE_SCAN })
-      return open.filter(
-        (t) => t.service === service && t.receivedAt >= startedAt - SAME_SERVICE_WINDOW_MS,
-      )
-    },
-    [service, startedAt],
-    [] as Ticket[],
-  )
+  const sameService = useSameService(service, startedAt)
 
   const candidates = new Map<string, { ticket: Ticket; why: string }>()
   for (const ticket of callerTickets) {

@@ -7,7 +7,6 @@ import { useLiveQuery } from 'dexie-react-hooks'
 import { useEffect, useRef, useState } from 'react'
 import { flushSync } from 'react-dom'
 import type { CallTemplate } from '../../../shared/directory'
-import type { EventOf } from '../../../shared/incident/events'
 import {
   SOURCES,
   TICKET_KINDS,
@@ -74,7 +73,7 @@ export function IntakePanel() {
     return (
       <section className="view intake-idle" aria-labelledby="intake-title">
         <h1 id="intake-title">Call intake</h1>
-        {logged && <LoggedBanner number={logged.number} ticketId={logged.ticketId} />}
+        {logged && <LoggedBanner number={logged.ticket.number} ticketId={logged.ticket.id} />}
         <p>
           No call in progress. <kbd>{SHORTCUTS.newCall.keys}</kbd> starts one.
         </p>
@@ -176,9 +175,9 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
         intake().refuse(sortRefusals(result.errors, INTAKE_FIELDS))
         return
       }
-      const opened = result.events[0] as EventOf<'opened'>
-      intake().loggedAs({ ticketId: opened.ticketId, number: opened.payload.number })
-      desk.nav.getState().openTicket(opened.ticketId)
+      const ticket = result.tickets.find((t) => t.id === result.events[0]!.ticketId)!
+      intake().loggedAs({ ticket })
+      desk.nav.getState().openTicket(ticket.id)
     } finally {
       setLogging(false)
     }

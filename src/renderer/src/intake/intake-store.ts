@@ -4,13 +4,14 @@
  */
 import { createStore } from 'zustand/vanilla'
 import type { CallTemplate } from '../../../shared/directory'
+import type { Ticket } from '../../../shared/incident/ticket'
 import type { IdentityItem } from '../../../shared/incident/vocabulary'
 import { NO_REFUSALS, type FormRefusals } from '../ui/rule-errors'
 import { applyTemplate, emptyDraft, type CallerFields, type IntakeDraft } from './draft'
 
 export interface LoggedCall {
-  ticketId: string
-  number: string
+  /** The ticket as the write that logged it committed it. */
+  ticket: Ticket
 }
 
 export interface IntakeState {

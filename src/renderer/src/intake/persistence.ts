@@ -15,39 +15,46 @@ export function useDraftPersistence(): void {
     if (!username) return
     const key = intakeDraftKey(username)
     let stopped = false
-    // Every write waits for the one before, and the first for the restore: a draft typed before
-    // the saved one came back must not overwrite it unseen.
-    let chain = desk.store.loadDraft<IntakeDraft>(key).then((saved) => {
+    /** The draft still to write, if any; only the latest matters, so later ones replace it. */
+    let next: { draft: IntakeDraft | null } | null = null
+    let writing = false
+
+    // One write at a time, latest first: a burst of keystrokes costs one write in flight and one
+    // waiting, not one per key (each write is a flushed IndexedDB commit that a logging call
+    // would queue behind).
+    async function writeLatest(): Promise<void> {
+      writing = true
+      while (next && !stopped) {
+        const { draft } = next
+        next = null
+        try {
+          await (draft && draftHasContent(draft)
+            ? desk.store.saveDraft(key, draft)
+            : desk.store.clearDraft(key))
+          if (!next && !stopped) desk.intake.getState().markSaved(Date.now())
+        } catch (error) {
+          // The next change tries again.
+          desk.intake
+            .getState()
+            .markSaveFailed(error instanceof Error ? error.message : String(error))
+        }
+      }
+      writing = false
+    }
+
+    // A draft typed before the saved one came back must not overwrite it unseen: writes start
+    // after the restore.
+    const restored = desk.store.loadDraft<IntakeDraft>(key).then((saved) => {
       const current = desk.intake.getState().draft
       if (stopped || !saved || (current && draftHasContent(current))) return
       desk.intake.getState().restore(saved.value)
       desk.nav.getState().go({ name: 'intake' })
     })
-    let queued = 0
     const unsubscribe = desk.intake.subscribe((state, previous) => {
       if (state.draft === previous.draft) return
-      const draft = state.draft
-      queued++
+      next = { draft: state.draft }
       if (!state.saving) desk.intake.getState().markSaving()
-      chain = chain
-        .then(() =>
-          draft && draftHasContent(draft)
-            ? desk.store.saveDraft(key, draft)
-            : desk.store.clearDraft(key),
-        )
-        .then(
-          () => {
-            // "Saved" only once the latest change is written, not an earlier one.
-            if (--queued === 0 && !stopped) desk.intake.getState().markSaved(Date.now())
-          },
-          (error: unknown) => {
-            queued--
-            // Keep the chain alive: the next keystroke tries again.
-            desk.intake
-              .getState()
-              .markSaveFailed(error instanceof Error ? error.message : String(error))
-          },
-        )
+      if (!writing) void restored.then(writeLatest)
     })
     return () => {
       stopped = true

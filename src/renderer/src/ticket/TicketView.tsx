@@ -8,7 +8,7 @@ import { useState } from 'react'
 import { returnToOwner } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
-import { useDesk, useNav, useRecord, useTicketUi } from '../app/desk'
+import { useDesk, useIntake, useNav, useRecord, useTicketUi } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
 import { FormErrors } from '../ui/fields'
 import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
@@ -25,7 +25,11 @@ const WORKING = new Set<Ticket['state']>(['open', 'on_hold'])
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const { store } = useDesk()
-  const ticket = useLiveQuery(() => store.getTicket(ticketId), [store, ticketId], null)
+  // A call just logged is on screen with its number at once, before the store is read back.
+  const logged = useIntake((s) => (s.logged?.ticket.id === ticketId ? s.logged.ticket : null))
+  const stored = useLiveQuery(() => store.getTicket(ticketId), [store, ticketId], null)
+  // null while the store is read, undefined when this station does not hold the ticket.
+  const ticket = stored ? stored : (logged ?? stored)
   if (ticket === null) return <p className="view muted">Opening the ticket…</p>
   if (ticket === undefined) {
     return (
