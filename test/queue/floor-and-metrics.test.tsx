@@ -95,7 +95,8 @@ describe('floor view', () => {
 describe('metrics and QA review over the supervisor queue', () => {
   it('shows today’s figures and the tickets for review, and follows the floor', async () => {
     const clock = manualClock(T0)
-    const store = await createStationStore('metrics', { ...privateIndexedDb(), now: clock.now })
+    const database = privateIndexedDb()
+    const store = await createStationStore('metrics', { ...database, now: clock.now })
     await store.setStationCode('SV1')
     const agent = remoteStation('B2', 'agent2', T0)
     const first = agent.open(phoneCall({ receivedAt: new Date(T0).toISOString() }))
@@ -111,7 +112,7 @@ describe('metrics and QA review over the supervisor queue', () => {
     )
 
     const ticker = manualTicker(T0 + 60 * MINUTE)
-    const queue = createSupervisorQueue({ store, ticker })
+    const queue = createSupervisorQueue({ store, ticker, database })
     queues.push(queue)
     await queue.start()
     render(

@@ -88,7 +88,8 @@ afterEach(() => {
 
 async function setUp(name: string, calls: number) {
   const clock = manualClock(T0)
-  const store = await createStationStore(name, { ...privateIndexedDb(), now: clock.now })
+  const database = privateIndexedDb()
+  const store = await createStationStore(name, { ...database, now: clock.now })
   await store.setStationCode('SV1')
   const agent = remoteStation('B2', 'agent2', T0 - 3_600_000)
   const held = new Map<string, TicketEvent[]>()
@@ -104,7 +105,12 @@ async function setUp(name: string, calls: number) {
     Array.from({ length: calls }, (_, i) => call((1 + (i % 4)) as Level, `Call ${i + 1}`)).flat(),
   )
   const station = loopbackStation()
-  const queue = createSupervisorQueue({ store, station: station.api, ticker: manualTicker(T0) })
+  const queue = createSupervisorQueue({
+    store,
+    station: station.api,
+    ticker: manualTicker(T0),
+    database,
+  })
   queues.push(queue)
   await queue.start()
   const record = (

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  changeFields,
   foldTicket,
   hold,
   openTicket,
@@ -18,13 +19,13 @@ import {
   createSupervisorQueue,
   deskDayStart,
   QUEUE_WINDOW,
-  type QueueStore,
   type SupervisorQueue,
 } from '../../src/renderer/src/queue/supervisor-queue'
+import { openTicketReader, type OpenTicketReader } from '../../src/renderer/src/queue/open-tickets'
 import { completeResolution } from '../support/incident-fixtures'
 import { accepted, manualClock, pageOf, phoneCall, remoteStation, T0 } from '../store/fixtures'
 import { privateIndexedDb } from '../store/private-indexeddb'
-import { loopbackStation, manualTicker } from './harness'
+import { loopbackStation, manualTicker, type ManualTicker } from './harness'
 
 const MINUTE = 60_000
 let running: SupervisorQueue[] = []
@@ -35,7 +36,8 @@ afterEach(() => {
 
 async function floor(name: string) {
   const clock = manualClock(T0)
-  const store = await createStationStore(name, { ...privateIndexedDb(), now: clock.now })
+  const database = privateIndexedDb()
+  const store = await createStationStore(name, { ...database, now: clock.now })
   await store.setStationCode('SV1')
   const agent = remoteStation('B2', 'agent2', T0 - 60 * MINUTE)
   let seq = 0
@@ -54,11 +56,30 @@ async function floor(name: string) {
       phoneCall({ impact, urgency, receivedAt: new Date(agent.ctx.now() + 1000).toISOString() }),
     )
   const current = (id: string) => foldTicket(tickets.get(id)!)!
-  return { clock, store, agent, deliver, call, current, tickets }
+  return { clock, store, database, agent, deliver, call, current, tickets }
 }
 
-function start(store: QueueStore, station = loopbackStation(), ticker = manualTicker(T0)) {
-  const queue = createSupervisorQueue({ store, station: station.api, ticker })
+type Floor = Awaited<ReturnType<typeof floor>>
+
+function start(
+  f: Floor,
+  {
+    station = loopbackStation(),
+    ticker = manualTicker(T0),
+    reader,
+  }: {
+    station?: ReturnType<typeof loopbackStation>
+    ticker?: ManualTicker
+    reader?: OpenTicketReader
+  } = {},
+) {
+  const queue = createSupervisorQueue({
+    store: f.store,
+    station: station.api,
+    ticker,
+    database: f.database,
+    ...(reader ? { reader } : {}),
+  })
   running.push(queue)
   return { queue, station, ticker }
 }
@@ -93,7 +114,7 @@ describe('loading the queue in windows', () => {
       ...accepted(hold(first!, 'waiting for the caller', f.agent.ctx)),
       ...accepted(resolve(second!, completeResolution(), f.agent.ctx)),
     ])
-    const { queue } = start(f.store)
+    const { queue } = start(f)
     const batches: string[][] = []
     queue.subscribe((changes) => batches.push(changes.map((c) => c.after!.ticket.priority)))
     await queue.start()
@@ -107,41 +128,57 @@ describe('loading the queue in windows', () => {
     expect(queue.loadState()).toEqual({ loading: false, loaded: queue.model.size })
   })
 
-  for (const resolvedBetweenWindows of [10, 120]) {
-    it(`loses no ticket when ${resolvedBetweenWindows} tickets ahead of the next window are resolved mid-load`, async () => {
-      const f = await floor(`race-${resolvedBetweenWindows}`)
-      await f.deliver(Array.from({ length: 2 * QUEUE_WINDOW + 100 }, () => f.call(4, 4)).flat())
-      let windows = 0
-      const racing: QueueStore = {
-        onTicketsChanged: (listener) => f.store.onTicketsChanged(listener),
-        pendingEvents: (limit) => f.store.pendingEvents(limit),
-        priorityPolicy: () => f.store.priorityPolicy(),
-        async queueWindow(state, window) {
-          const rows = await f.store.queueWindow(state, window)
-          if (state === 'open' && ++windows === 1) {
-            // The floor moves on between two windows: tickets already read are resolved, so
-            // every later ticket's offset shifts back.
-            const resolutions = rows
-              .slice(0, resolvedBetweenWindows)
-              .flatMap((t) => accepted(resolve(f.current(t.id), completeResolution(), f.agent.ctx)))
-            await f.deliver(resolutions)
-          }
-          return rows
-        },
-      }
-      const { queue } = start(racing)
-      await queue.start()
-      expect(openIds(queue)).toEqual(await storeOpenIds(f.store))
-      expect(openIds(queue)).toHaveLength(2 * QUEUE_WINDOW + 100 - resolvedBetweenWindows)
-    })
-  }
+  it('loses no ticket when the floor changes between two windows', async () => {
+    const f = await floor('race')
+    await f.deliver(
+      Array.from({ length: 2 * QUEUE_WINDOW + 100 }, (_, i) =>
+        f.call((3 + (i % 2)) as Level, 4),
+      ).flat(),
+    )
+    const real = openTicketReader(f.store.name, f.database)
+    let windows = 0
+    const racing: OpenTicketReader = {
+      close: () => real.close(),
+      read: (state, limit, onWindow) =>
+        real.read(state, limit, async (tickets) => {
+          await onWindow(tickets)
+          if (state !== 'open' || ++windows !== 1) return
+          // The floor moves on between two windows: tickets already read are resolved or drop
+          // in priority (read again later), and tickets not read yet become P1, moving to a
+          // place the windows have passed.
+          const read = new Set(tickets.map((t) => t.id))
+          const unread = [...f.tickets.keys()].filter((id) => !read.has(id)).slice(0, 10)
+          await f.deliver([
+            ...tickets
+              .slice(0, 10)
+              .flatMap((t) =>
+                accepted(resolve(f.current(t.id), completeResolution(), f.agent.ctx)),
+              ),
+            ...tickets
+              .slice(10, 20)
+              .flatMap((t) =>
+                accepted(changeFields(f.current(t.id), { impact: 4, urgency: 4 }, f.agent.ctx)),
+              ),
+            ...unread.flatMap((id) =>
+              accepted(changeFields(f.current(id), { impact: 1, urgency: 1 }, f.agent.ctx)),
+            ),
+          ])
+        }),
+    }
+    const { queue } = start(f, { reader: racing })
+    await queue.start()
+    expect(openIds(queue)).toEqual(await storeOpenIds(f.store))
+    expect(openIds(queue)).toHaveLength(2 * QUEUE_WINDOW + 90)
+    for (const id of openIds(queue))
+      expect(queue.model.get(id)!.ticket).toEqual(await f.store.getTicket(id))
+  })
 })
 
 describe('following the store', () => {
   it('shows a ticket from another station without reload, keeping filters, sort and selection', async () => {
     const f = await floor('follow')
     await f.deliver([...f.call(1, 1), ...f.call(4, 4), ...f.call(2, 2)])
-    const { queue } = start(f.store)
+    const { queue } = start(f)
     await queue.start()
     const view = queue.view.getState()
     view.toggleFilter('priorities', 'P1')
@@ -163,7 +200,7 @@ describe('following the store', () => {
 
   it('marks tickets with unsent events until the server answers for them', async () => {
     const f = await floor('unsynced')
-    const { queue, station } = start(f.store)
+    const { queue, station } = start(f)
     await queue.start()
     const recorded = await f.store.record((rc) =>
       openTicket(phoneCall(), rc.nextTicketNumber(), {
@@ -189,7 +226,7 @@ describe('following the store', () => {
 
   it('drops a ticket the server refused the opening of', async () => {
     const f = await floor('removed')
-    const { queue } = start(f.store)
+    const { queue } = start(f)
     await queue.start()
     const recorded = await f.store.record((rc) =>
       openTicket(phoneCall(), rc.nextTicketNumber(), {
@@ -215,7 +252,7 @@ describe('desktop notifications', () => {
     const f = await floor('alerts')
     const loadTimeP1 = f.call(1, 1)
     await f.deliver(loadTimeP1)
-    const { queue, station, ticker } = start(f.store, loopbackStation(), manualTicker(T0))
+    const { queue, station, ticker } = start(f)
     await queue.start()
     expect(station.shown).toEqual([])
 
@@ -243,11 +280,26 @@ describe('desktop notifications', () => {
     expect(station.shown).toHaveLength(2)
   })
 
+  it('a stop and a new start, as React StrictMode does, leave one live queue', async () => {
+    const f = await floor('restart')
+    await f.deliver([...f.call(3, 3), ...f.call(3, 4)])
+    const { queue, station } = start(f)
+    const first = queue.start()
+    queue.stop()
+    await queue.start()
+    await first
+    expect(queue.model.size).toBe(2)
+    const p1 = f.call(1, 1)
+    await f.deliver(p1)
+    await expect.poll(() => queue.model.get(p1[0]!.ticketId)).toBeDefined()
+    await expect.poll(() => station.shown.length).toBe(1)
+  })
+
   it('selects and opens the ticket of a clicked notification', async () => {
     const f = await floor('clicked')
     const p1 = f.call(1, 1)
     await f.deliver(p1)
-    const { queue, station } = start(f.store)
+    const { queue, station } = start(f)
     await queue.start()
     station.emit('notify.clicked', { ticketId: p1[0]!.ticketId })
     expect(queue.view.getState()).toMatchObject({ selectedId: p1[0]!.ticketId, panelOpen: true })
@@ -268,7 +320,7 @@ describe("the desk's day", () => {
     const f = await floor('day')
     const events = f.call(3, 3)
     await f.deliver(events)
-    const { queue, ticker } = start(f.store)
+    const { queue, ticker } = start(f)
     await queue.start()
     const ticket: Ticket = f.current(events[0]!.ticketId)
     await f.deliver(accepted(resolve(ticket, completeResolution(), f.agent.ctx)))

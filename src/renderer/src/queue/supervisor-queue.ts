@@ -1,29 +1,28 @@
 /**
- * The supervisor's live queue, wired: the in-memory model loaded from the station store in
+ * The supervisor's live queue, wired: the in-memory model loaded from the station's database in
  * windows, kept current from the store's change feed, and shared by the queue panel, the metrics
  * and the QA review. Created once per signed-in supervisor desk, not per panel, so switching
  * screens neither reloads 10,000 tickets nor loses the view or the alerts.
  *
- * Loading reads the open and on-hold tickets through `queueWindow` (P1 first, so the first window
- * shows what matters most). Windows are by offset while the floor keeps changing, so each window
- * re-reads the tail of the one before and checks that an unchanged ticket from it is still there:
- * if it is, nothing that did not change can have slipped between two windows (what changed
- * arrives through the change feed); if it is not, the state is read again from the start.
- * Feed changes that commit during the load wait and are applied after it, newest last.
+ * Loading reads the open, then the on-hold tickets in keyset windows (open-tickets.ts), P1 first,
+ * so the first window shows what matters most. Feed changes that commit during the load wait and
+ * are applied after it, newest last, so a ticket read in an older state is brought up to date.
  */
 import type { TicketEvent } from '../../../shared/incident/events'
 import type { PriorityPolicy } from '../../../shared/incident/priority'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { StationApi } from '../../../shared/station-api'
 import type { StationStore, TicketsChange } from '../store'
+import type { StationDbOptions } from '../store/db'
 import { AlertWatch, describeAlert, type Alert } from './alerts'
 import { createTicker, type Ticker } from './clock'
 import { QueueModel, type QueueInput, type RowChange } from './model'
+import { openTicketReader, type OpenTicketReader } from './open-tickets'
 import { createQueueViewStore, type QueueViewStore } from './view-store'
 
 export type QueueStore = Pick<
   StationStore,
-  'queueWindow' | 'onTicketsChanged' | 'pendingEvents' | 'priorityPolicy'
+  'name' | 'onTicketsChanged' | 'pendingEvents' | 'priorityPolicy'
 >
 export type QueueStation = Pick<StationApi, 'notify' | 'on'>
 
@@ -32,6 +31,10 @@ export interface SupervisorQueueOptions {
   /** Desktop notifications and sync results come through it; tests may leave it out. */
   station?: QueueStation
   ticker?: Ticker
+  /** Where the station database lives, when not in the global `indexedDB` (Node tests). */
+  database?: Pick<StationDbOptions, 'indexedDB' | 'IDBKeyRange'>
+  /** How the open tickets are read at start; by default from the store's database. */
+  reader?: OpenTicketReader
 }
 
 export interface LoadState {
@@ -52,10 +55,6 @@ export interface SupervisorQueue {
 }
 
 export const QUEUE_WINDOW = 500
-/** Rows of the previous window read again, to prove no unchanged ticket slipped past. */
-const WINDOW_OVERLAP = 50
-const MAX_WINDOWS = 1000
-const MAX_RESTARTS = 3
 /** Pending events looked at to know which tickets hold unsynced work. */
 const PENDING_LIMIT = 1000
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -92,6 +91,8 @@ export function createSupervisorQueue({
   store,
   station,
   ticker = createTicker(),
+  database,
+  reader,
 }: SupervisorQueueOptions): SupervisorQueue {
   const policy = () => store.priorityPolicy()
   const model = new QueueModel(deskDayStart(ticker.now(), policy()))
@@ -106,7 +107,8 @@ export function createSupervisorQueue({
   /** Feed changes and sync results are handled one at a time, in arrival order. */
   let chain: Promise<void> = Promise.resolve()
   const unsubscribers: (() => void)[] = []
-  let stopped = false
+  /** Each start() is one run; a stop() or a later start() ends it, and its late work is dropped. */
+  let run = 0
 
   function publish(changes: readonly RowChange[]): void {
     const now = ticker.now()
@@ -129,62 +131,53 @@ export function createSupervisorQueue({
     return tickets.map((ticket) => ({ ticket, unsynced: unsynced.has(ticket.id) }))
   }
 
-  /**
-   * Held tickets whose unsynced flag no longer matches the pending events, as inputs; `except`
-   * are re-applied anyway.
-   */
-  function reflagged(except: ReadonlySet<string> = new Set()): QueueInput[] {
+  /** Held tickets whose unsynced flag no longer matches the pending events, as inputs. */
+  function reflagged(): QueueInput[] {
     const unsynced = pending.tickets()
     const candidates = new Set([...flagged, ...unsynced])
     flagged = unsynced
     return [...candidates].flatMap((id) => {
       const row = model.get(id)
-      const flips = row && !except.has(id) && row.unsynced !== unsynced.has(id)
-      return flips ? [{ ticket: row.ticket, unsynced: !row.unsynced }] : []
+      return row && row.unsynced !== unsynced.has(id)
+        ? [{ ticket: row.ticket, unsynced: !row.unsynced }]
+        : []
     })
   }
 
+  /**
+   * The change goes on screen first, flagged as far as is known; which tickets hold unsent work
+   * is read after it (one more IndexedDB round trip), and only the flags that moved change again.
+   */
   async function handle(change: TicketsChange): Promise<void> {
+    publish([...model.apply(inputs(change.updated)), ...model.remove(change.removed)])
     pending.reset(await store.pendingEvents(PENDING_LIMIT))
-    const updated = inputs(change.updated)
-    const changes = model.apply([
-      ...updated,
-      ...reflagged(new Set(change.updated.map((t) => t.id))),
-    ])
-    publish([...changes, ...model.remove(change.removed)])
+    const flips = model.apply(reflagged())
+    if (flips.length > 0) publish(flips)
   }
 
   function enqueue(work: () => Promise<void> | void): void {
+    const mine = run
     chain = chain
       .then(async () => {
-        if (!stopped) await work()
+        if (mine === run) await work()
       })
       .catch((error: unknown) => console.error('Warmline: the live queue missed a change', error))
   }
 
-  async function loadState(ticketState: 'open' | 'on_hold'): Promise<void> {
-    for (let restart = 0; restart <= MAX_RESTARTS; restart++) {
-      let offset = 0
-      let tail: Ticket[] = []
-      let aligned = true
-      for (let i = 0; i < MAX_WINDOWS && !stopped; i++) {
-        const start = Math.max(0, offset - tail.length)
-        const rows = await store.queueWindow(ticketState, { offset: start, limit: QUEUE_WINDOW })
-        if (
-          tail.length > 0 &&
-          !tail.some((t) => rows.some((r) => r.id === t.id && r.lastEventKey === t.lastEventKey))
-        ) {
-          aligned = false
-          break
-        }
-        const changes = model.apply(inputs(rows))
-        state = { loading: true, loaded: model.size }
-        publish(changes)
-        if (rows.length < QUEUE_WINDOW) return
-        offset = start + rows.length
-        tail = rows.slice(-WINDOW_OVERLAP)
+  async function load(mine: number): Promise<void> {
+    const windows = reader ?? openTicketReader(store.name, database)
+    try {
+      for (const ticketState of ['open', 'on_hold'] as const) {
+        if (mine !== run) return
+        await windows.read(ticketState, QUEUE_WINDOW, (tickets) => {
+          if (mine !== run) return
+          const changes = model.apply(inputs(tickets))
+          state = { loading: true, loaded: model.size }
+          publish(changes)
+        })
       }
-      if (aligned) return
+    } finally {
+      if (!reader) windows.close()
     }
   }
 
@@ -199,7 +192,7 @@ export function createSupervisorQueue({
     },
 
     async start() {
-      stopped = false
+      const mine = ++run
       state = { loading: true, loaded: model.size }
       buffered = []
       unsubscribers.push(
@@ -213,7 +206,8 @@ export function createSupervisorQueue({
           station.on('sync.results', ({ results }) =>
             enqueue(() => {
               pending.settle(results.map((r) => r.id))
-              publish(model.apply(reflagged()))
+              const flips = model.apply(reflagged())
+              if (flips.length > 0) publish(flips)
             }),
           ),
           station.on('notify.clicked', ({ ticketId }) => {
@@ -223,8 +217,8 @@ export function createSupervisorQueue({
       }
       pending.reset(await store.pendingEvents(PENDING_LIMIT))
       flagged = pending.tickets()
-      await loadState('open')
-      await loadState('on_hold')
+      await load(mine)
+      if (mine !== run) return
       const waiting = buffered
       buffered = null
       for (const change of waiting) enqueue(() => handle(change))
@@ -245,7 +239,7 @@ export function createSupervisorQueue({
     },
 
     stop() {
-      stopped = true
+      run += 1
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
     },
   }
