@@ -1,0 +1,205 @@
+/**
+ * `sync.save_to_supervisor_p95_ms`: from an agent's save to the supervisor's store holding it,
+ * through everything in between as on the floor — the agent's store, its browser host (the real
+ * station services: outbox, sync agent, live socket), the central server on PostgreSQL, the
+ * poke, the supervisor's station services, and the supervisor's renderer pulling into its store
+ * — while 200 more stations are connected to the server over WebSocket, each pulling after
+ * every poke and reporting its presence, as stations do.
+ *
+ * The central server and the 200 stations run in processes of their own, as they would on a
+ * floor; the two measured stations' services run in this one, their pages in Chromium.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import type { BrowserContext, Page } from 'playwright-core'
+import { startBrowserHost, type BrowserHost } from '../../src/main/browser-host'
+import { MemoryCredentialStore } from '../../src/main/station/credentials'
+import { launchStation, type LaunchedStation } from '../../src/main/station/launch'
+import { openNodeSocket } from '../../src/main/station/live'
+import { DEMO_PASSWORD } from '../../src/server/setup'
+import { ROUTES } from '../../src/shared/sync/wire'
+import { percentile, progress, type Emit } from '../bench/bench'
+import { bundleForBrowser, launchPersistentChromium } from '../support/chromium'
+import { startPostgres } from '../support/postgres'
+import { seededRandom } from '../support/random'
+import type {} from './browser/sync-bench-page'
+import { serverApi } from './server-api'
+
+const SIMULATED_STATIONS = 200
+const SAVES = 60
+const SEED = Number(process.env.BENCH_SEED ?? 20261127)
+const root = path.resolve(import.meta.dirname, '../..')
+const TSX = path.join(root, 'node_modules/tsx/dist/cli.mjs')
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+/** A TypeScript entry point in a process of its own; `lines` yields what it prints. */
+function spawnTs(
+  script: string,
+  args: readonly string[],
+): { child: ChildProcess; lines: AsyncIterator<string> } {
+  const child = spawn(process.execPath, [TSX, script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+async function untilHealthy(server: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const ok = await fetch(`${server}${ROUTES.health}`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`the central server at ${server} did not come up`)
+}
+
+/** A station as `npm run web` runs it, serving the bench page instead of the desk. */
+async function stationHost(
+  server: string,
+  dir: string,
+  pageDir: string,
+): Promise<{ station: LaunchedStation; host: BrowserHost }> {
+  const station = await launchStation({
+    dataDir: dir,
+    serverUrl: server,
+    startEmbeddedServer: () => Promise.reject(new Error('the bench runs its own central server')),
+    shell: 'browser',
+    version: 'bench',
+    fetch: globalThis.fetch,
+    openSocket: openNodeSocket,
+    credentials: new MemoryCredentialStore(),
+  })
+  const host = await startBrowserHost({ services: station.services, rendererDir: pageDir, port: 0 })
+  return { station, host }
+}
+
+async function openStationPage(context: BrowserContext, url: string): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.on('pageerror', (error) => progress(`page error: ${error.message}`))
+  await page.goto(url)
+  await page.waitForFunction(() => window.syncBench !== undefined)
+  return page
+}
+
+export async function measureSaveToSupervisor(emit: Emit): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'warmline-sync-bench-'))
+  const closers: (() => Promise<unknown> | void)[] = []
+  try {
+    progress('sync: bundling the station page')
+    const pageDir = path.join(dir, 'page')
+    mkdirSync(pageDir)
+    writeFileSync(
+      path.join(pageDir, 'entry.js'),
+      await bundleForBrowser('test/queue/browser/sync-bench-page.ts'),
+    )
+    writeFileSync(
+      path.join(pageDir, 'index.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><title>sync bench</title></head><body><script src="/entry.js"></script></body></html>',
+    )
+
+    const postgres = await startPostgres()
+    closers.push(() => postgres.stop())
+    const port = await freePort()
+    const server = `http://127.0.0.1:${port}`
+    const serverProcess = spawnTs('src/server/cli.ts', [
+      '--port',
+      String(port),
+      '--data-dir',
+      path.join(dir, 'server'),
+      '--database-url',
+      await postgres.createDatabase(),
+    ])
+    closers.push(() => stop(serverProcess.child))
+    await untilHealthy(server)
+    const api = serverApi(server)
+    const admin = await api.setUp('bench-admin-password')
+
+    progress(`sync: connecting ${SIMULATED_STATIONS} simulated stations`)
+    const simulated = spawnTs('test/queue/simulated-stations.ts', [
+      server,
+      admin,
+      String(SIMULATED_STATIONS),
+    ])
+    closers.push(() => stop(simulated.child))
+    if ((await simulated.lines.next()).value !== 'ready')
+      throw new Error('the simulated stations did not connect')
+
+    const pages: Page[] = []
+    for (const [role, username] of [
+      ['agent', 'agent1'],
+      ['supervisor', 'super1'],
+    ] as const) {
+      const { station, host } = await stationHost(server, path.join(dir, role), pageDir)
+      closers.push(
+        () => station.close(),
+        () => host.close(),
+      )
+      const context = await launchPersistentChromium(path.join(dir, `${role}-profile`))
+      closers.push(() => context.close())
+      const page = await openStationPage(context, host.url)
+      const code = await api.issueCode(admin)
+      await page.evaluate((c) => window.syncBench.start(c), {
+        username,
+        password: DEMO_PASSWORD,
+        code,
+        name: `Bench ${role}`,
+      })
+      pages.push(page)
+    }
+    const [agent, supervisor] = pages as [Page, Page]
+
+    progress(`sync: ${SAVES} saves at the agent's station, one at a time`)
+    const random = seededRandom(SEED)
+    const latencies: number[] = []
+    for (let i = 0; i < SAVES; i++) {
+      const { ticketId, savedAt } = await agent.evaluate((n) => window.syncBench.save(n), i)
+      const arrivedAt = await supervisor.evaluate((id) => window.syncBench.arrival(id), ticketId)
+      latencies.push(arrivedAt - savedAt)
+      await new Promise((resolve) => setTimeout(resolve, 100 + random.int(200)))
+    }
+    await stop(simulated.child)
+    const pulls = (await simulated.lines.next()).value as string | undefined
+    const round = (ms: number) => Math.round(ms * 10) / 10
+    progress(
+      `sync: save → supervisor n=${latencies.length} p50=${round(percentile(latencies, 50))} p95=${round(percentile(latencies, 95))} max=${round(Math.max(...latencies))} ms; simulated stations: ${pulls ?? 'no count'}`,
+    )
+    emit({
+      name: 'sync.save_to_supervisor_p95_ms',
+      value: round(percentile(latencies, 95)),
+      unit: 'ms',
+      goal: 250,
+      better: 'lower',
+    })
+  } finally {
+    for (const close of closers.reverse()) await close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
