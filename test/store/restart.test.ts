@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addTechNote, compareEvents, openTicket } from '../../src/shared/incident'
+import { addTechNote, compareEvents, foldTicket, openTicket } from '../../src/shared/incident'
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
 import { agentAt, manualClock, phoneCall, T0 } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
@@ -129,6 +129,85 @@ describe('two windows of the app on one database', () => {
     expect(await first.pendingCount()).toBe(9)
     first.close()
     second.close()
+  })
+
+  it('keep both notes when each adds one to the same ticket', async () => {
+    const { start } = station()
+    const first = await start()
+    const second = await start()
+    await first.setStationCode('A1')
+    const { tickets } = await openCall(first)
+    const ticket = (await second.getTicket(tickets[0]!.id))!
+    const note = (store: StationStore, body: string) =>
+      store.record((ctx) => addTechNote(ticket, body, agentAt(ctx)))
+    // Each window's remembered copy of the ticket is stale once the other one writes.
+    await note(first, 'from the first window')
+    await note(second, 'from the second window')
+    await note(first, 'first again')
+    const stored = (await first.getTicket(ticket.id))!
+    expect(stored.notes.map((n) => n.body)).toEqual([
+      'from the first window',
+      'from the second window',
+      'first again',
+    ])
+    const events = await first.ticketEvents(ticket.id)
+    expect(stored).toEqual(foldTicket(events.map(({ syncState: _s, ...event }) => event)))
+    expect(await second.pendingCount()).toBe(4)
+    first.close()
+    second.close()
+  })
+
+  it('do not bring back a note the server rejected while the other window held the ticket', async () => {
+    const { start } = station()
+    const agentWindow = await start()
+    const syncWindow = await start()
+    await agentWindow.setStationCode('A1')
+    const { tickets } = await openCall(agentWindow)
+    const note = async (body: string) => {
+      const result = await agentWindow.record((ctx) => addTechNote(tickets[0]!, body, agentAt(ctx)))
+      if (!result.ok) throw new Error('refused')
+      return result.events[0]!
+    }
+    const rejected = await note('rejected by the server')
+    await note('kept')
+    // The last event stays the same, so only the ticket's content shows the change.
+    await syncWindow.applyPushResults([
+      { id: rejected.id, status: 'rejected', code: 'forbidden', reason: 'not allowed' },
+    ])
+    await note('after the rejection')
+    const stored = (await agentWindow.getTicket(tickets[0]!.id))!
+    expect(stored.notes.map((n) => n.body)).toEqual(['kept', 'after the rejection'])
+    agentWindow.close()
+    syncWindow.close()
+  })
+
+  it('notice a ticket the other window changed without moving the clock or the pending count', async () => {
+    const { start } = station()
+    const agentWindow = await start()
+    const syncWindow = await start()
+    await agentWindow.setStationCode('A1')
+    const { tickets } = await openCall(agentWindow)
+    const note = async (body: string) => {
+      const result = await agentWindow.record((ctx) => addTechNote(tickets[0]!, body, agentAt(ctx)))
+      if (!result.ok) throw new Error('refused')
+      return result.events[0]!
+    }
+    const disputed = await note('rejected, then accepted after all')
+    await syncWindow.applyPushResults([
+      { id: disputed.id, status: 'rejected', code: 'forbidden', reason: 'not allowed' },
+    ])
+    await note('second')
+    // Back in the projection: the ticket changes, its last event and the counters do not.
+    await syncWindow.applyPushResults([{ id: disputed.id, status: 'duplicate', seq: 7 }])
+    await note('third')
+    const stored = (await agentWindow.getTicket(tickets[0]!.id))!
+    expect(stored.notes.map((n) => n.body)).toEqual([
+      'rejected, then accepted after all',
+      'second',
+      'third',
+    ])
+    agentWindow.close()
+    syncWindow.close()
   })
 })
 

@@ -354,6 +354,8 @@ export async function createStationStore(
     if (puts.length > 0) issue(db.tickets.bulkPut(puts))
     if (removals.length > 0) issue(db.tickets.bulkDelete(removals))
     await Promise.all(writes)
+    for (const row of puts) rememberRow(row)
+    for (const id of removals) recentRows.delete(id)
   }
 
   /** Runs `work` in one read-write transaction and tells the change feed once it committed. */
@@ -383,41 +385,42 @@ export async function createStationStore(
     }
   }
 
-  /** What a local write reads before it can compute anything, in one parallel step. */
+  /** What a local write reads about its events and tickets, in one parallel step. */
   interface LocalReads {
-    meta: Map<string, unknown>
     existing: (StoredEvent | undefined)[]
     rows: Map<string, TicketRow | undefined>
+    /** Tickets of which the store holds no event: a new ticket's fold has nothing to read. */
     unheld: Set<string>
   }
 
-  async function readForLocal(
-    events: readonly TicketEvent[],
-    metaKeys: readonly string[],
-  ): Promise<LocalReads> {
+  async function readForLocal(events: readonly TicketEvent[]): Promise<LocalReads> {
     const ticketIds = [...new Set(events.map((event) => event.ticketId))]
-    const [meta, existing, rows, held] = await Promise.all([
-      readMeta(metaKeys),
+    const [existing, rows, unheld] = await Promise.all([
       db.events.bulkGet(events.map((event) => event.id)),
       ticketRows(ticketIds),
-      // Keys only, at most one: whether a new ticket's fold has anything to read (orphans).
-      Promise.all(
-        ticketIds.map((id) =>
-          db.events
-            .where('[ticketId+hlc]')
-            .between([id, Dexie.minKey], [id, Dexie.maxKey])
-            .limit(1)
-            .primaryKeys(),
-        ),
-      ),
+      unheldTickets(ticketIds),
     ])
-    const unheld = new Set(ticketIds.filter((_, i) => held[i]!.length === 0))
-    return { meta, existing, rows, unheld }
+    return { existing, rows, unheld }
+  }
+
+  async function unheldTickets(ticketIds: readonly string[]): Promise<Set<string>> {
+    // Keys only, at most one per ticket.
+    const held = await Promise.all(
+      ticketIds.map((id) =>
+        db.events
+          .where('[ticketId+hlc]')
+          .between([id, Dexie.minKey], [id, Dexie.maxKey])
+          .limit(1)
+          .primaryKeys(),
+      ),
+    )
+    return new Set(ticketIds.filter((_, i) => held[i]!.length === 0))
   }
 
   /** Local events (deduplicated by id), the new ones as pending, with the counter moved. */
   async function recordLocal(
     events: readonly TicketEvent[],
+    pending: number,
     reads: LocalReads,
     changes: Changes,
     out: Projected,
@@ -425,7 +428,7 @@ export async function createStationStore(
     const fresh = events.filter((_, i) => reads.existing[i] === undefined)
     if (fresh.length > 0) {
       changes.add.push(...fresh.map((event): StoredEvent => ({ ...event, syncState: 'pending' })))
-      changes.meta.set(META.pendingCount, pendingOf(reads.meta) + fresh.length)
+      changes.meta.set(META.pendingCount, pending + fresh.length)
       for (const [ticketId, added] of groupByTicket(fresh)) changes.project.set(ticketId, added)
     }
     await commit(changes, reads.rows, out, reads.unheld)
@@ -464,19 +467,130 @@ export async function createStationStore(
   }
 
   /**
-   * The station row and clock as this store instance last wrote or read them. A command runs on
-   * them before anything is read, saving a round trip; the write's own read then confirms them,
-   * and if another window of the app wrote since, the command runs again on what is stored.
+   * What this store instance last saw of the rows a local write reads: the station, its clock
+   * and the pending counter, and the tickets it recently read or wrote. With them a command is
+   * carried out in one round trip (see `recordOptimistically`); they are a guess, always checked
+   * against the store inside the write, never trusted.
    */
-  let lastIdentity: Map<string, unknown> | null = null
-  const IDENTITY_KEYS = [META.station, META.clock] as const
+  const VIEW_KEYS = [META.station, META.clock, META.pendingCount] as const
+  let lastMeta: Map<string, unknown> = new Map()
+  const recentRows = new Map<string, TicketRow>()
+  const RECENT_ROWS = 500
 
+  /** Takes in meta values as they are once the current write commits. */
   function remember(meta: ReadonlyMap<string, unknown>): void {
-    lastIdentity = new Map(IDENTITY_KEYS.map((key) => [key, meta.get(key)]))
+    const next = new Map(lastMeta)
+    for (const key of VIEW_KEYS) if (meta.has(key)) next.set(key, meta.get(key))
+    lastMeta = next
   }
 
-  function sameIdentity(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
-    return IDENTITY_KEYS.every((key) => JSON.stringify(a.get(key)) === JSON.stringify(b.get(key)))
+  function rememberRow(row: TicketRow): void {
+    recentRows.delete(row.id)
+    recentRows.set(row.id, row)
+    if (recentRows.size > RECENT_ROWS) recentRows.delete(recentRows.keys().next().value!)
+  }
+
+  const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+  /** A command's writes, computed from the remembered view; null when the view does not cover it. */
+  function planFromView(attempt: {
+    result: CommandResult & { ok: true }
+    writes: Map<string, unknown>
+  }): {
+    events: TicketEvent[]
+    expected: Map<string, TicketRow | undefined>
+    next: Map<string, Ticket>
+  } | null {
+    const events = uniqueById(attempt.result.events)
+    const expected = new Map<string, TicketRow | undefined>()
+    const next = new Map<string, Ticket>()
+    for (const [ticketId, group] of groupByTicket(events)) {
+      const sorted = [...group].sort(compareEvents)
+      const cached = recentRows.get(ticketId)
+      if (cached) {
+        const current = ticketOfRow(cached)
+        if (!canApplyInOrder(current, sorted[0]!)) return null
+        // applyEvent returns null only when there is no ticket yet.
+        next.set(
+          ticketId,
+          sorted.reduce((t, event) => applyEvent(t, event, policy)!, current),
+        )
+      } else if (sorted.some((event) => event.type === 'opened')) {
+        // A new ticket: expected absent, with nothing held for it.
+        const opened = foldTicket(sorted, policy)
+        if (!opened) return null
+        next.set(ticketId, opened)
+      } else return null
+      expected.set(ticketId, cached)
+    }
+    return { events, expected, next }
+  }
+
+  /** Thrown inside a write whose remembered view turned out stale: the write is rolled back. */
+  class StaleView extends Error {}
+
+  /**
+   * Carries out a command on the remembered view in one round trip: the checking reads and all
+   * writes are issued together (requests in a transaction run in order, so the reads see the
+   * store as it was before the writes). If the reads differ from the view, the transaction is
+   * aborted and nothing is written. Returns null when the view does not cover the command or
+   * was stale; the caller then does the careful write.
+   */
+  async function recordOptimistically(
+    command: (ctx: RecordContext) => CommandResult,
+  ): Promise<RecordResult | null> {
+    if (!lastMeta.has(META.station)) return null
+    const known = lastMeta
+    let attempt: ReturnType<typeof runCommand>
+    try {
+      attempt = runCommand(command, known)
+    } catch {
+      return null // the careful write runs it again and reports what is wrong
+    }
+    const { result, writes } = attempt
+    // A refused command writes nothing; its refusal does not depend on the station's meta.
+    if (!result.ok) return result
+    const plan = planFromView({ result, writes })
+    if (!plan) return null
+    const ticketIds = [...plan.expected.keys()]
+    const fresh = [...plan.expected].filter(([, row]) => row === undefined).map(([id]) => id)
+    const metaWrites = new Map(writes)
+    metaWrites.set(META.pendingCount, pendingOf(known) + plan.events.length)
+    const rows = [...plan.next.values()].map(ticketRow)
+    try {
+      return await write(async (out): Promise<RecordResult> => {
+        const reads = Promise.all([
+          readMeta(VIEW_KEYS),
+          db.events.bulkGet(plan.events.map((event) => event.id)),
+          db.tickets.bulkGet(ticketIds),
+          unheldTickets(fresh),
+        ])
+        const written = Promise.all([
+          db.events.bulkAdd(
+            plan.events.map((event): StoredEvent => ({ ...event, syncState: 'pending' })),
+          ),
+          db.tickets.bulkPut(rows),
+          db.meta.bulkPut([...metaWrites].map(([key, value]) => ({ key, value }))),
+        ])
+        // Awaited below once the view is confirmed; handled here so an abort is reported once.
+        written.catch(() => undefined)
+        const [meta, existing, stored, unheld] = await reads
+        const current =
+          VIEW_KEYS.every((key) => sameValue(meta.get(key), known.get(key))) &&
+          existing.every((event) => event === undefined) &&
+          ticketIds.every((id, i) => sameValue(stored[i], plan.expected.get(id))) &&
+          fresh.every((id) => unheld.has(id))
+        if (!current) throw new StaleView()
+        await written
+        for (const row of rows) rememberRow(row)
+        for (const [id, ticket] of plan.next) out.set(id, ticket)
+        remember(metaWrites)
+        return { ok: true, events: result.events, tickets: [...plan.next.values()] }
+      })
+    } catch {
+      // A stale view, or a write the careful path will judge (and report) on its own.
+      return null
+    }
   }
 
   function stationOf(meta: ReadonlyMap<string, unknown>): StationMeta | undefined {
@@ -625,7 +739,7 @@ export async function createStationStore(
     async setStationCode(code) {
       formatTicketNumber(code, 1) // refuses what is not a station code
       await db.transaction('rw', db.meta, async () => {
-        const meta = await readMeta(IDENTITY_KEYS)
+        const meta = await readMeta([META.station, META.clock])
         const station: StationMeta = { code, lastSequence: stationOf(meta)?.lastSequence ?? {} }
         await putMeta(META.station, station)
         remember(new Map([...meta, [META.station, station]]))
@@ -638,7 +752,7 @@ export async function createStationStore(
 
     async nextHlc() {
       return db.transaction('rw', db.meta, async () => {
-        const meta = await readMeta(IDENTITY_KEYS)
+        const meta = await readMeta([META.station, META.clock])
         const clock = tick(clockOf(meta, requireStation(stationOf(meta))), now())
         await putMeta(META.clock, clock)
         remember(new Map([...meta, [META.clock, clock]]))
@@ -648,7 +762,7 @@ export async function createStationStore(
 
     async observeRemoteHlc(hlc) {
       return db.transaction('rw', db.meta, async () => {
-        const meta = await readMeta(IDENTITY_KEYS)
+        const meta = await readMeta([META.station, META.clock])
         const merged = receive(clockOf(meta, requireStation(stationOf(meta))), hlc, now())
         await putMeta(META.clock, merged.clock)
         remember(new Map([...meta, [META.clock, merged.clock]]))
@@ -657,40 +771,33 @@ export async function createStationStore(
     },
 
     async record(command) {
+      const quick = await recordOptimistically(command)
+      if (quick) return quick
       return write(async (out): Promise<RecordResult> => {
-        const keys = [...IDENTITY_KEYS, META.pendingCount]
-        const carryOut = async (
-          events: TicketEvent[],
-          writes: Map<string, unknown>,
-          reads: LocalReads,
-        ): Promise<RecordResult> => {
-          const changes = noChanges()
-          for (const [key, value] of writes) changes.meta.set(key, value)
-          await recordLocal(uniqueById(events), reads, changes, out)
-          remember(new Map([...reads.meta, ...writes]))
-          return { ok: true, events, tickets: [...out.values()].filter(isTicket) }
-        }
+        const meta = await readMeta(VIEW_KEYS)
         // A refused command wrote nothing, and its number (if it took one) is free again.
-        if (lastIdentity) {
-          const known = lastIdentity
-          const guess = runCommand(command, known)
-          if (!guess.result.ok) return guess.result
-          const reads = await readForLocal(uniqueById(guess.result.events), keys)
-          if (sameIdentity(reads.meta, known))
-            return carryOut(guess.result.events, guess.writes, reads)
-        }
-        const attempt = runCommand(command, await readMeta(keys))
-        if (!attempt.result.ok) return attempt.result
-        const reads = await readForLocal(uniqueById(attempt.result.events), keys)
-        return carryOut(attempt.result.events, attempt.writes, reads)
+        const { result, writes } = runCommand(command, meta)
+        if (!result.ok) return result
+        const events = uniqueById(result.events)
+        const reads = await readForLocal(events)
+        const changes = noChanges()
+        for (const [key, value] of writes) changes.meta.set(key, value)
+        await recordLocal(events, pendingOf(meta), reads, changes, out)
+        remember(new Map([...meta, ...changes.meta]))
+        return { ok: true, events: result.events, tickets: [...out.values()].filter(isTicket) }
       })
     },
 
     async recordEvents(events) {
       return write(async (out) => {
         const unique = uniqueById(events)
-        const reads = await readForLocal(unique, [META.pendingCount])
-        const recorded = await recordLocal(unique, reads, noChanges(), out)
+        const [meta, reads] = await Promise.all([
+          readMeta([META.pendingCount]),
+          readForLocal(unique),
+        ])
+        const changes = noChanges()
+        const recorded = await recordLocal(unique, pendingOf(meta), reads, changes, out)
+        remember(new Map([...meta, ...changes.meta]))
         return { recorded, tickets: [...out.values()].filter(isTicket) }
       })
     },
@@ -730,6 +837,7 @@ export async function createStationStore(
         }
         if (pending !== pendingOf(meta)) changes.meta.set(META.pendingCount, Math.max(0, pending))
         await commit(changes, new Map(), out)
+        remember(new Map([...meta, ...changes.meta]))
         return outcome
       })
     },
@@ -796,14 +904,18 @@ export async function createStationStore(
 
     async getTicket(id) {
       const row = await db.tickets.get(id)
-      return row && ticketOfRow(row)
+      if (!row) return undefined
+      rememberRow(row)
+      return ticketOfRow(row)
     },
 
     async ticketByNumber(number) {
       const plan = planSearch(number)
       if (plan.kind !== 'number') return undefined
       const row = await db.tickets.where('number').equals(plan.number).first()
-      return row && ticketOfRow(row)
+      if (!row) return undefined
+      rememberRow(row)
+      return ticketOfRow(row)
     },
 
     async search(query, limit = 20) {
