@@ -83,14 +83,14 @@ export interface RenderedDesk {
 }
 
 /** Renders the signed-in desk on `store`, optionally opened at `view`. */
-export function renderDesk(store: StationStore, view?: View): RenderedDesk {
+export function renderDesk(store: StationStore, view?: View, user: User = AGENT): RenderedDesk {
   const station = stationForTests()
   const handedOver: TicketEvent[] = []
   const desk = createDesk(
     { station: station.api, store, afterWrite: (events) => handedOver.push(...events) },
     view,
   )
-  desk.session.setState({ phase: 'desk', user: AGENT, mode: 'offline', stationCode: STATION_CODE })
+  desk.session.setState({ phase: 'desk', user, mode: 'offline', stationCode: STATION_CODE })
   const { unmount } = render(
     <DeskProvider desk={desk}>
       <Shell />

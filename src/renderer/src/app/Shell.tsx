@@ -46,6 +46,8 @@ export function Shell() {
 
   useKeys((event) => {
     if (matches(event, SHORTCUTS.help.keys) || event.key === 'F1') nav.toggleShortcuts()
+    // Behind the open overlay, only `?` acts: it closes it again.
+    else if (shortcutsOpen) return false
     else if (
       matches(event, SHORTCUTS.newCall.keys) ||
       matches(event, SHORTCUTS.newCallInBrowser.keys)
@@ -55,7 +57,7 @@ export function Shell() {
     else if (matches(event, SHORTCUTS.myTickets.keys)) nav.go({ name: 'mine' })
     else if (matches(event, SHORTCUTS.floor.keys)) nav.go({ name: 'floor' })
     else return false
-  }, !dialogOpen && !shortcutsOpen)
+  }, !dialogOpen)
 
   const entries: NavEntry[] = [
     {

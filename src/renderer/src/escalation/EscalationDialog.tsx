@@ -3,7 +3,7 @@
  * warm-transfer number, hours and KB reference stay on screen while the agent transfers; the
  * transfer is recorded (who accepted, or why it could not happen) and the ticket goes to the team.
  */
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { escalate } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk, useRecord } from '../app/desk'
@@ -59,6 +59,7 @@ function EscalationFormView({
   const suggestions = suggestionsFor(ticket, directory.routingGuidance, directory.teams)
   const [form, setForm] = useState<EscalationForm>(() => initialForm(ticket, suggestions))
   const [refusals, setRefusals] = useState(NO_REFUSALS)
+  const radioName = useId()
   const teams = escalationTeams(directory.teams, ticket.teamId)
   const team = directory.teams.find((t) => t.id === form.teamId)
   const followed = suggestions.find((s) => s.guidance.teamId === form.teamId)
@@ -136,13 +137,13 @@ function EscalationFormView({
           {OUTCOMES.map((outcome) => (
             <div className="check" key={outcome.value}>
               <input
-                id={`transfer-${outcome.value}`}
+                id={`${radioName}-${outcome.value}`}
                 type="radio"
-                name="transfer"
+                name={radioName}
                 checked={form.transfer === outcome.value}
                 onChange={() => change({ transfer: outcome.value })}
               />
-              <label htmlFor={`transfer-${outcome.value}`}>{outcome.label}</label>
+              <label htmlFor={`${radioName}-${outcome.value}`}>{outcome.label}</label>
             </div>
           ))}
           {error('warmTransfer') && (
