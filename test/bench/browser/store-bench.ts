@@ -112,32 +112,45 @@ function uuidFor(index: number, wall: number, random: Random): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-7${rand.slice(0, 3)}-${hex(8 + random.int(4), 1)}${rand.slice(3, 6)}-${rand.slice(6, 18)}`
 }
 
-/**
- * Writes tickets [start, start + count) with their events, as a station that pulled them;
- * returns how many tickets are loaded so far.
- */
-async function loadChunk(start: number, count: number): Promise<number> {
-  const db = new StationDb(BENCH_DB, { durability: 'relaxed' })
-  await db.open()
+function rowsOf(start: number, end: number): { events: StoredEvent[]; tickets: TicketRow[] } {
   const events: StoredEvent[] = []
   const tickets: TicketRow[] = []
-  for (let index = start; index < start + count; index++) {
+  for (let index = start; index < end; index++) {
     const made = eventsOf(index)
     // At most two events per ticket: sequence numbers 2i+1 and 2i+2 belong to ticket i.
-    for (const [k, event] of made.entries())
+    for (const [k, event] of made.entries()) {
       events.push({ ...event, syncState: 'applied', seq: index * 2 + k + 1 })
+    }
     tickets.push(ticketRow(foldTicket(made)!))
   }
-  await db.transaction('rw', [db.events, db.tickets, db.meta], async () => {
-    await db.events.bulkPut(events)
-    await db.tickets.bulkPut(tickets)
-    await db.meta.bulkPut([
-      { key: 'cursor', value: (start + count) * 2 },
-      { key: 'station', value: { code: 'A1', lastSequence: {} } },
-    ])
-  })
+  return { events, tickets }
+}
+
+/**
+ * Writes tickets [start, end) with their events, as a station that pulled them, in transactions
+ * of `chunk` tickets. The next chunk is generated while the browser writes the last one.
+ */
+async function loadRange(start: number, end: number, chunk: number): Promise<void> {
+  const db = new StationDb(BENCH_DB, { durability: 'relaxed' })
+  await db.open()
+  let writing: Promise<void> = Promise.resolve()
+  for (let from = start; from < end; from += chunk) {
+    const to = Math.min(from + chunk, end)
+    const { events, tickets } = rowsOf(from, to)
+    await writing
+    writing = db.transaction('rw', [db.events, db.tickets, db.meta], async () => {
+      await Promise.all([
+        db.events.bulkPut(events),
+        db.tickets.bulkPut(tickets),
+        db.meta.bulkPut([
+          { key: 'cursor', value: to * 2 },
+          { key: 'station', value: { code: 'A1', lastSequence: {} } },
+        ]),
+      ])
+    })
+  }
+  await writing
   db.close()
-  return start + count
 }
 
 async function ticketCount(): Promise<number> {
@@ -296,7 +309,7 @@ async function measureSearches(
   return { timings, empty }
 }
 
-const storeBench = { loadChunk, ticketCount, measureRecords, measureSearches }
+const storeBench = { loadRange, ticketCount, measureRecords, measureSearches }
 export type StoreBench = typeof storeBench
 
 declare global {
