@@ -1,7 +1,7 @@
 /**
  * The supervisors' live queue (issue 6), in real Chromium on an on-disk profile:
  *   queue.load_10k_ms              a fresh supervisor page loads 10,000 open tickets from IndexedDB
- *   queue.first_render_10k_ms      the Live Queue mounted over them: render, commit, layout
+ *   queue.first_render_10k_ms      the Live Queue mounted over them: render, commit, layout (median of 5)
  *   queue.row_update_ms            one live change with 10,000 rows: change feed → row on screen (p95)
  *   sync.save_to_supervisor_p95_ms an agent's save → the supervisor's store has it, through the
  *                                  real station services and the central server, with 200
@@ -18,6 +18,8 @@ import { measureSaveToSupervisor } from '../../queue/save-to-supervisor'
 
 const TICKETS = 10_000
 const UPDATES = 60
+/** Fresh mounts of the panel: the figure is their median, the cold first one is printed. */
+const MOUNTS = 5
 const ORIGIN = 'http://warmline-queue-bench.test'
 const SEED = Number(process.env.BENCH_SEED ?? 20261127)
 
@@ -67,13 +69,13 @@ async function measureRendering(emit: Emit): Promise<void> {
         better: 'lower',
       })
 
-      const render = await page.evaluate(() => window.queueBench.firstRender())
+      const render = await page.evaluate((n) => window.queueBench.firstRenders(n), MOUNTS)
       progress(
-        `queue: first render ${round(render.ms)} ms, ${render.rowsInDom} rows in the DOM, "${render.shown}" shown`,
+        `queue: first render ${render.ms.map(round).join(', ')} ms (the first one cold), ${render.rowsInDom} rows in the DOM, "${render.shown}" shown`,
       )
       emit({
         name: 'queue.first_render_10k_ms',
-        value: round(render.ms),
+        value: round(percentile(render.ms, 50)),
         unit: 'ms',
         goal: 300,
         better: 'lower',

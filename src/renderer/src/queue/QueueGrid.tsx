@@ -94,8 +94,10 @@ export function QueueGrid({ viewStore, initialHeight = 600 }: QueueGridProps) {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
+    // Rows are never measured (fixed height), so items keep their default index keys: a key
+    // function changing with every live update would make the virtualizer recompute the
+    // positions of all 10,000 rows each time.
     estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => rows[index]!.id,
     overscan: 8,
     initialRect: { width: 0, height: initialHeight },
   })
