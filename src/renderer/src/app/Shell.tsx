@@ -62,7 +62,7 @@ export function Shell() {
   const entries: NavEntry[] = [
     {
       view: { name: 'intake' },
-      label: callInProgress ? 'Call in progress' : 'Call intake',
+      label: callInProgress ? 'Current call' : 'Call intake',
       keys: SHORTCUTS.newCall.keys,
     },
     { view: { name: 'mine' }, label: 'My tickets', keys: SHORTCUTS.myTickets.keys },
