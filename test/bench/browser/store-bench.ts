@@ -153,12 +153,6 @@ async function loadRange(start: number, end: number, chunk: number): Promise<voi
   db.close()
 }
 
-/** One chunk, [start, start + count); returns how many tickets are loaded so far. */
-async function loadChunk(start: number, count: number): Promise<number> {
-  await loadRange(start, start + count, count)
-  return start + count
-}
-
 async function ticketCount(): Promise<number> {
   const db = new StationDb(BENCH_DB)
   await db.open()
@@ -315,7 +309,7 @@ async function measureSearches(
   return { timings, empty }
 }
 
-const storeBench = { loadRange, loadChunk, ticketCount, measureRecords, measureSearches }
+const storeBench = { loadRange, ticketCount, measureRecords, measureSearches }
 export type StoreBench = typeof storeBench
 
 declare global {
