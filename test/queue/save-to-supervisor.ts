@@ -11,7 +11,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -21,7 +20,6 @@ import { MemoryCredentialStore } from '../../src/main/station/credentials'
 import { launchStation, type LaunchedStation } from '../../src/main/station/launch'
 import { openNodeSocket } from '../../src/main/station/live'
 import { DEMO_PASSWORD } from '../../src/server/setup'
-import { ROUTES } from '../../src/shared/sync/wire'
 import { percentile, progress, type Emit } from '../bench/bench'
 import { bundleForBrowser, launchPersistentChromium } from '../support/chromium'
 import { startPostgres } from '../support/postgres'
@@ -34,21 +32,6 @@ const SAVES = 60
 const SEED = Number(process.env.BENCH_SEED ?? 20261127)
 const root = path.resolve(import.meta.dirname, '../..')
 const TSX = path.join(root, 'node_modules/tsx/dist/cli.mjs')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 /** A TypeScript entry point in a process of its own; `lines` yields what it prints. */
 function spawnTs(
@@ -69,16 +52,31 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited
 }
 
-async function untilHealthy(server: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const ok = await fetch(`${server}${ROUTES.health}`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
+/**
+ * The central server's command line on a free port, on PostgreSQL; resolves with its URL from
+ * its "server started" log line. Its request log keeps flowing and is discarded.
+ */
+async function centralServer(
+  dataDir: string,
+  databaseUrl: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const { child, lines } = spawnTs('src/server/cli.ts', [
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--database-url',
+    databaseUrl,
+  ])
+  for (let line = await lines.next(); !line.done; line = await lines.next()) {
+    const entry = JSON.parse(line.value) as { message?: string; url?: string }
+    if (entry.message === 'server started' && entry.url) {
+      await lines.return?.()
+      child.stdout!.resume()
+      return { child, url: entry.url }
+    }
   }
-  throw new Error(`the central server at ${server} did not come up`)
+  throw new Error('the central server exited before it started')
 }
 
 /** A station as `npm run web` runs it, serving the bench page instead of the desk. */
@@ -127,18 +125,9 @@ export async function measureSaveToSupervisor(emit: Emit): Promise<void> {
 
     const postgres = await startPostgres()
     closers.push(() => postgres.stop())
-    const port = await freePort()
-    const server = `http://127.0.0.1:${port}`
-    const serverProcess = spawnTs('src/server/cli.ts', [
-      '--port',
-      String(port),
-      '--data-dir',
-      path.join(dir, 'server'),
-      '--database-url',
-      await postgres.createDatabase(),
-    ])
-    closers.push(() => stop(serverProcess.child))
-    await untilHealthy(server)
+    const central = await centralServer(path.join(dir, 'server'), await postgres.createDatabase())
+    closers.push(() => stop(central.child))
+    const server = central.url
     const api = serverApi(server)
     const admin = await api.setUp('bench-admin-password')
 

@@ -272,7 +272,7 @@ describe('desktop notifications', () => {
     ticker.advance(2 * MINUTE)
     ticker.advance(1 * MINUTE)
     await expect.poll(() => station.shown.length).toBe(2)
-    expect(station.shown[1]!.title).toMatch(/^First-assignment target breached: B2-/)
+    expect(station.shown[1]!.title).toMatch(/^First assignment target breached: B2-/)
     await f.deliver(
       accepted(resolve(f.current(loadTimeP1[0]!.ticketId), completeResolution(), f.agent.ctx)),
     )

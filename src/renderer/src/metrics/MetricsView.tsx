@@ -3,7 +3,6 @@
  * of its own, recomputed at most once a second while the floor changes.
  */
 import type { ReactNode } from 'react'
-import type { Ticket } from '../../../shared/incident/ticket'
 import { csvFileName, downloadCsv, recordsToCsv, type CsvColumn } from '../queue/csv'
 import type { SupervisorQueue } from '../queue/supervisor-queue'
 import { useQueueDerived } from '../queue/use-derived'
@@ -11,12 +10,8 @@ import '../queue/queue.css'
 import { HourBars, ShareBar } from './charts'
 import { floorMetrics, HOURS, type FloorMetrics, type HourRow } from './model'
 
-function* ticketsOf(queue: SupervisorQueue): Generator<Ticket> {
-  for (const row of queue.model.rows()) yield row.ticket
-}
-
 const computeMetrics = (queue: SupervisorQueue, now: number) =>
-  floorMetrics(ticketsOf(queue), queue.model.retainedSince, now)
+  floorMetrics(queue.model.tickets(), queue.model.retainedSince, now)
 
 /** Hours of the desk's day, counted from its midnight. */
 const HOUR_LABELS = Array.from({ length: HOURS }, (_, h) => `${String(h).padStart(2, '0')}:00`)

@@ -12,12 +12,7 @@ import { QA_REASON_LABELS, qaReview, type QaItem } from './qa'
 
 const SHOWN = 300
 
-const computeReview = (queue: SupervisorQueue) =>
-  qaReview(
-    (function* () {
-      for (const row of queue.model.rows()) yield row.ticket
-    })(),
-  )
+const computeReview = (queue: SupervisorQueue) => qaReview(queue.model.tickets())
 
 const when = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',

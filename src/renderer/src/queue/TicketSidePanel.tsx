@@ -21,7 +21,13 @@ import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import { flagsOf, SLA_LABELS } from './columns'
 import { useQueueEnv, useTicking } from './context'
 import type { QueueRow } from './model'
-import { formatDuration, runningTargets, targetStatus, type RunningTarget } from './sla'
+import {
+  formatDuration,
+  runningTargets,
+  TARGET_LABELS,
+  targetStatus,
+  type RunningTarget,
+} from './sla'
 
 /** Runs a process command as the signed-in user at this station (the desk's `useRecord()`). */
 export type RecordCommand = (
@@ -36,7 +42,6 @@ export interface TicketActions {
   onEscalate?: ((ticketId: string) => void) | undefined
 }
 
-const TARGET_LABELS = { first_assignment: 'First assignment', resolution: 'Resolution' } as const
 const WORKING = new Set<Ticket['state']>(['open', 'on_hold'])
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 

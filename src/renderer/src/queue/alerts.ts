@@ -5,7 +5,7 @@
  * notifications. Pure: the caller shows the alerts (through `station.notify.show`).
  */
 import type { QueueRow, RowChange } from './model'
-import { isOpen, runningTargets, type TargetKind } from './sla'
+import { isOpen, runningTargets, TARGET_LABELS, type TargetKind } from './sla'
 
 export type AlertKind = 'new_p1' | `${TargetKind}_breached`
 
@@ -76,11 +76,6 @@ function isP1(row: QueueRow): boolean {
 
 function alertOf(kind: AlertKind, row: QueueRow): Alert {
   return { kind, ticketId: row.id, number: row.ticket.number, title: row.ticket.title }
-}
-
-const TARGET_LABELS: Record<TargetKind, string> = {
-  first_assignment: 'First-assignment',
-  resolution: 'Resolution',
 }
 
 /** The notification's words: the number first, as the floor says it. */

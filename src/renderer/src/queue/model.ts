@@ -172,6 +172,10 @@ export class QueueModel {
     return this.byId.values()
   }
 
+  *tickets(): Generator<Ticket> {
+    for (const row of this.byId.values()) yield row.ticket
+  }
+
   linkedCallsOf(parentId: string): QueueRow[] {
     return [...(this.childrenOf.get(parentId) ?? [])].flatMap((id) => this.byId.get(id) ?? [])
   }

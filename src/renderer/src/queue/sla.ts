@@ -16,6 +16,11 @@ export const SLA_STATUSES: readonly SlaStatus[] = ['ok', 'at_risk', 'breached']
 
 export type TargetKind = 'first_assignment' | 'resolution'
 
+export const TARGET_LABELS: Record<TargetKind, string> = {
+  first_assignment: 'First assignment',
+  resolution: 'Resolution',
+}
+
 export interface RunningTarget {
   kind: TargetKind
   startAt: number
