@@ -213,8 +213,13 @@ test('(3) a customer note with Send Email To sends exactly one email; a Tech Not
       timeout: 30_000,
     })
     .toBe(true)
-  const outbox = await floor.server().db.query<{ status: string }>('SELECT status FROM mail_outbox')
-  expect(outbox.map((row) => row.status)).toEqual(['sent'])
+  await expect
+    .poll(async () =>
+      (await floor.server().db.query<{ status: string }>('SELECT status FROM mail_outbox')).map(
+        (row) => row.status,
+      ),
+    )
+    .toEqual(['sent'])
   expect(floor.smtp.received).toHaveLength(1)
   expect(floor.smtp.received[0]!.to).toEqual(['dana.whitfield@example.edu'])
   expect(floor.smtp.received[0]!.raw).toContain('reinstalling your VPN profile')
