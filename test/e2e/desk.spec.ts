@@ -290,6 +290,7 @@ test('(6) with the central server stopped: 3 calls, one escalated, one resolved;
   await escalateWithWarmTransfer('Sam at Network Operations')
   await page.getByRole('button', { name: 'My tickets' }).click()
   await page.getByRole('button', { name: numbers[1]! }).click()
+  await expect(ticketNumber()).toHaveText(numbers[1]!)
   await page.keyboard.press('Alt+r')
   const resolve = dialog(`Resolve ${numbers[1]}`)
   await resolve
