@@ -2,7 +2,14 @@
 import { useLiveQuery } from 'dexie-react-hooks'
 import { EscalationDialog } from '../escalation/EscalationDialog'
 import { ResolveDialog } from '../resolution/ResolveDialog'
-import { CloseDialog, ReclassifyDialog, ReopenDialog } from '../resolution/TicketDialogs'
+import {
+  CloseDialog,
+  ContactDialog,
+  HoldDialog,
+  ReclassifyDialog,
+  RedactDialog,
+  ReopenDialog,
+} from '../resolution/TicketDialogs'
 import { useDesk, useNav } from './desk'
 
 const DIALOGS = {
@@ -11,6 +18,9 @@ const DIALOGS = {
   reopen: ReopenDialog,
   close: CloseDialog,
   reclassify: ReclassifyDialog,
+  hold: HoldDialog,
+  contact: ContactDialog,
+  redact: RedactDialog,
 } as const
 
 export function DialogHost() {
@@ -26,8 +36,9 @@ export function DialogHost() {
   // Keyed by ticket and kind: a dialog's form starts fresh for each ticket it opens on.
   return (
     <Component
-      key={`${dialog.kind}:${ticket.id}`}
+      key={`${dialog.kind}:${ticket.id}:${dialog.noteId ?? ''}`}
       ticket={ticket}
+      noteId={dialog.noteId}
       onClose={() => desk.nav.getState().closeDialog()}
     />
   )

@@ -14,15 +14,17 @@ export type View =
   | { name: 'floorView' }
   | { name: 'metrics' }
 
-export type TicketDialog = 'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify'
+export type TicketDialog =
+  'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify' | 'hold' | 'contact' | 'redact'
 
 export interface NavState {
   view: View
-  dialog: { kind: TicketDialog; ticketId: string } | null
+  /** `noteId`: the note a note-level dialog (redact) works on. */
+  dialog: { kind: TicketDialog; ticketId: string; noteId?: string } | null
   shortcutsOpen: boolean
   go(view: View): void
   openTicket(ticketId: string): void
-  openDialog(kind: TicketDialog, ticketId: string): void
+  openDialog(kind: TicketDialog, ticketId: string, noteId?: string): void
   closeDialog(): void
   toggleShortcuts(open?: boolean): void
 }
@@ -34,7 +36,8 @@ export function createNavStore(initial: View = { name: 'mine' }) {
     shortcutsOpen: false,
     go: (view) => set({ view, dialog: null }),
     openTicket: (ticketId) => set({ view: { name: 'ticket', ticketId }, dialog: null }),
-    openDialog: (kind, ticketId) => set({ dialog: { kind, ticketId } }),
+    openDialog: (kind, ticketId, noteId) =>
+      set({ dialog: noteId ? { kind, ticketId, noteId } : { kind, ticketId } }),
     closeDialog: () => set({ dialog: null }),
     toggleShortcuts: (open) => set({ shortcutsOpen: open ?? !get().shortcutsOpen }),
   }))

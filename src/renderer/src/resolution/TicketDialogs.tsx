@@ -1,15 +1,30 @@
 /**
  * The small decisions on a ticket: reopen (rule 9), close (rule 8: is the customer satisfied),
- * reclassify (rule 1: no technical issue). Each runs its command and shows the refusal inline.
+ * reclassify (rule 1: no technical issue), hold, a customer contact (rule 9) and a note redaction
+ * (rule 11). Each runs its command and shows the refusal inline.
  */
 import { useState, type ReactNode } from 'react'
-import { close, reclassify, reopen, type CommandResult } from '../../../shared/incident/rules'
+import type { PayloadOf } from '../../../shared/incident/events'
+import {
+  close,
+  hold,
+  reclassify,
+  recordContact,
+  redactNote,
+  reopen,
+  type CommandResult,
+} from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
-import { TICKET_KINDS, type TicketKind } from '../../../shared/incident/vocabulary'
+import {
+  CONTACT_CHANNELS,
+  CONTACT_OUTCOMES,
+  TICKET_KINDS,
+  type TicketKind,
+} from '../../../shared/incident/vocabulary'
 import { useRecord, type DeskCommandContext } from '../app/desk'
 import { Dialog } from '../ui/Dialog'
 import { FormErrors, SelectField, TextArea } from '../ui/fields'
-import { KIND_LABELS } from '../ui/labels'
+import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS, KIND_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 
 interface CommandDialogProps {
@@ -154,6 +169,140 @@ export function ReclassifyDialog({ ticket, onClose }: { ticket: Ticket; onClose:
           <p className="muted">
             The history keeps that it started as {KIND_LABELS[ticket.kind].toLowerCase()}.
           </p>
+        </>
+      )}
+    </CommandDialog>
+  )
+}
+
+/** The props every dialog of the DialogHost gets; `noteId` only for a note-level dialog. */
+interface TicketDialogProps {
+  ticket: Ticket
+  onClose: () => void
+  noteId?: string
+}
+
+export function HoldDialog({ ticket, onClose }: TicketDialogProps) {
+  const [reason, setReason] = useState('')
+  return (
+    <CommandDialog
+      title={`Put ${ticket.number} on hold`}
+      submitLabel="Put on hold"
+      onClose={onClose}
+      fields={['reason']}
+      command={(ctx) => hold(ticket, reason, ctx)}
+    >
+      {(error, touched) => (
+        <TextArea
+          label="Why it waits (hold reason)"
+          autoFocus
+          value={reason}
+          error={error('reason')}
+          onChange={(value) => {
+            setReason(value)
+            touched()
+          }}
+        />
+      )}
+    </CommandDialog>
+  )
+}
+
+type Channel = PayloadOf<'customer_contacted'>['channel']
+type Outcome = PayloadOf<'customer_contacted'>['outcome']
+
+export function ContactDialog({ ticket, onClose }: TicketDialogProps) {
+  const [channel, setChannel] = useState<Channel>('phone')
+  const [outcome, setOutcome] = useState<Outcome>('reached')
+  const [note, setNote] = useState('')
+  return (
+    <CommandDialog
+      title={`Customer contact on ${ticket.number}`}
+      submitLabel="Record contact"
+      onClose={onClose}
+      fields={['channel', 'outcome', 'note']}
+      command={(ctx) =>
+        recordContact(
+          ticket,
+          { channel, outcome, ...(note.trim() ? { note: note.trim() } : {}) },
+          ctx,
+        )
+      }
+    >
+      {(error, touched) => (
+        <>
+          <SelectField<Channel>
+            label="Channel"
+            autoFocus
+            value={channel}
+            error={error('channel')}
+            options={CONTACT_CHANNELS.map((c) => ({ value: c, label: CONTACT_CHANNEL_LABELS[c] }))}
+            onChange={(value) => {
+              setChannel(value)
+              touched()
+            }}
+          />
+          <SelectField<Outcome>
+            label="Outcome"
+            value={outcome}
+            error={error('outcome')}
+            options={CONTACT_OUTCOMES.map((o) => ({ value: o, label: CONTACT_OUTCOME_LABELS[o] }))}
+            onChange={(value) => {
+              setOutcome(value)
+              touched()
+            }}
+          />
+          <TextArea
+            label="Contact note (optional)"
+            value={note}
+            error={error('note')}
+            onChange={(value) => {
+              setNote(value)
+              touched()
+            }}
+          />
+        </>
+      )}
+    </CommandDialog>
+  )
+}
+
+/** Rule 11: a supervisor removes sensitive data from a customer note; the reason is recorded. */
+export function RedactDialog({ ticket, onClose, noteId }: TicketDialogProps) {
+  const note = ticket.notes.find((n) => n.id === noteId)
+  const [body, setBody] = useState(note?.body ?? '')
+  const [reason, setReason] = useState('')
+  return (
+    <CommandDialog
+      title={`Redact a customer note on ${ticket.number}`}
+      submitLabel="Redact"
+      onClose={onClose}
+      fields={['redactedBody', 'reason']}
+      command={(ctx) => redactNote(ticket, noteId ?? '', body, reason, ctx)}
+    >
+      {(error, touched) => (
+        <>
+          <TextArea
+            label="Note text, with the sensitive data removed"
+            autoFocus
+            rows={5}
+            value={body}
+            error={error('redactedBody')}
+            onChange={(value) => {
+              setBody(value)
+              touched()
+            }}
+          />
+          <TextArea
+            label="Reason for the redaction"
+            value={reason}
+            error={error('reason')}
+            onChange={(value) => {
+              setReason(value)
+              touched()
+            }}
+          />
+          <p className="muted">The redaction is recorded with your name and the reason.</p>
         </>
       )}
     </CommandDialog>

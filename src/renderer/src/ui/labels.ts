@@ -1,5 +1,5 @@
 /** The process vocabulary in the words the floor uses. */
-import type { EventType } from '../../../shared/incident/events'
+import type { EventType, PayloadOf } from '../../../shared/incident/events'
 import {
   IMPACT_LABELS,
   URGENCY_LABELS,
@@ -60,6 +60,21 @@ export const AGREEMENT_LABELS: Record<AgreementMethod, string> = {
   verbal: 'Verbally, on the phone',
   written: 'In writing',
   no_response: 'No response from the customer',
+}
+
+type ContactChannel = PayloadOf<'customer_contacted'>['channel']
+type ContactOutcome = PayloadOf<'customer_contacted'>['outcome']
+
+export const CONTACT_CHANNEL_LABELS: Record<ContactChannel, string> = {
+  phone: 'Phone',
+  email: 'Email',
+  in_person: 'In person',
+}
+
+export const CONTACT_OUTCOME_LABELS: Record<ContactOutcome, string> = {
+  reached: 'Reached',
+  no_answer: 'No answer',
+  left_voicemail: 'Left voicemail',
 }
 
 export const EVENT_LABELS: Record<EventType, string> = {
