@@ -6,13 +6,16 @@
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useState } from 'react'
 import type { Caller, EditableFields } from '../../../shared/incident/events'
-import { changeFields } from '../../../shared/incident/rules'
+import { changeFields, needsCallBack } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { Level } from '../../../shared/incident/vocabulary'
 import { useDesk, useRecord } from '../app/desk'
+import { useDirectory } from '../app/use-directory'
 import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
 import {
   AGREEMENT_LABELS,
+  CONTACT_CHANNEL_LABELS,
+  CONTACT_OUTCOME_LABELS,
   IDENTITY_LABELS,
   IMPACT_OPTIONS,
   KIND_LABELS,
@@ -38,6 +41,7 @@ const DETAIL_FIELDS = [
 export function DetailsTab({ ticket }: { ticket: Ticket }) {
   const desk = useDesk()
   const record = useRecord()
+  const directory = useDirectory()
   const now = useNow(30_000)
   const [edits, setEdits] = useState<Edits>({})
   const [refusals, setRefusals] = useState(NO_REFUSALS)
@@ -67,6 +71,11 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
   const editable = ticket.state !== 'closed'
   return (
     <div className="details">
+      {needsCallBack(ticket) && (
+        <p className="pill pill--warn" role="status">
+          Call the customer back (rule 9): this came in by email and nobody has phoned yet.
+        </p>
+      )}
       <form
         className="details__form"
         aria-label="Ticket details"
@@ -232,6 +241,23 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
             </>
           )}
         </dl>
+        <h3>Customer contacts</h3>
+        {ticket.contacts.length === 0 ? (
+          <p className="muted">No contact with the customer recorded yet.</p>
+        ) : (
+          <ol aria-label="Customer contacts">
+            {ticket.contacts.map((c) => (
+              <li key={`${c.at}${c.by}${c.channel}`}>
+                {CONTACT_CHANNEL_LABELS[c.channel as keyof typeof CONTACT_CHANNEL_LABELS] ??
+                  c.channel}{' '}
+                ·{' '}
+                {CONTACT_OUTCOME_LABELS[c.outcome as keyof typeof CONTACT_OUTCOME_LABELS] ??
+                  c.outcome}{' '}
+                · {directory.userName(c.by)}, {formatWhen(c.at, now)}
+              </li>
+            ))}
+          </ol>
+        )}
       </aside>
     </div>
   )

@@ -1,14 +1,22 @@
 /**
  * One ticket, as the classic tool laid it out: Details, Assignees and Notifications, Tech Notes,
- * Customer notes and History, with the process actions (escalate, return to owner, resolve,
- * reopen, close) in the header. The number is the first thing on screen: the agent reads it out.
+ * Customer notes and History, with the process actions (escalate, return to owner, hold / resume,
+ * customer contact, resolve, reopen, close) in the header. The number is the first thing on screen: the agent reads it out.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useState } from 'react'
-import { returnToOwner } from '../../../shared/incident/rules'
+import { resume, returnToOwner, type CommandResult } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
-import { useDesk, useIntake, useNav, useRecord, useTicketUi } from '../app/desk'
+import {
+  useDesk,
+  useIntake,
+  useNav,
+  useRecord,
+  useTicketUi,
+  type DeskCommandContext,
+} from '../app/desk'
+import type { TicketDialog } from '../app/nav-store'
 import { useDirectory } from '../app/use-directory'
 import { FormErrors } from '../ui/fields'
 import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
@@ -55,15 +63,19 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const withTeam = working && ticket.teamId !== CSC_TEAM_ID
 
   const setTab = (next: TicketTab) => desk.ticketUi.getState().setTab(ticket.id, next)
-  const open = (kind: 'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify') => {
+  const open = (kind: TicketDialog) => {
     setActionErrors([])
     desk.nav.getState().openDialog(kind, ticket.id)
   }
 
-  async function giveBack() {
-    const result = await record((ctx) => returnToOwner(ticket, ctx))
+  /** A one-click action: no dialog, its refusal shown under the toolbar. */
+  async function act(command: (ctx: DeskCommandContext) => CommandResult) {
+    const result = await record(command)
     setActionErrors(result.ok ? [] : sortRefusals(result.errors, []).general)
-    if (result.ok) setTab('tech')
+    return result.ok
+  }
+  async function giveBack() {
+    if (await act((ctx) => returnToOwner(ticket, ctx))) setTab('tech')
   }
 
   useKeys((event) => {
@@ -91,7 +103,14 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             {ticket.priority}
             {ticket.priorityIncrease ? ' ↑' : ''}
           </span>
-          <span className={`pill pill--state-${ticket.state}`}>{STATE_LABELS[ticket.state]}</span>
+          <span className={`pill pill--state-${ticket.state}`} aria-label="State">
+            {STATE_LABELS[ticket.state]}
+          </span>
+          {ticket.state === 'on_hold' && ticket.holdReason && (
+            <span className="pill pill--warn" aria-label="Hold reason">
+              {ticket.holdReason}
+            </span>
+          )}
           <span>{KIND_LABELS[ticket.kind]}</span>
           <span className="muted">{SOURCE_LABELS[ticket.source]}</span>
           <span>
@@ -114,6 +133,21 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
           {withTeam && (
             <button type="button" onClick={() => void giveBack()} aria-keyshortcuts="Alt+O">
               Return to owner
+            </button>
+          )}
+          {ticket.state === 'open' && (
+            <button type="button" onClick={() => open('hold')}>
+              Hold…
+            </button>
+          )}
+          {ticket.state === 'on_hold' && (
+            <button type="button" onClick={() => void act((ctx) => resume(ticket, ctx))}>
+              Resume
+            </button>
+          )}
+          {ticket.state !== 'closed' && (
+            <button type="button" onClick={() => open('contact')}>
+              Record contact…
             </button>
           )}
           {working && (
