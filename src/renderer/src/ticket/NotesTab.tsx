@@ -3,9 +3,10 @@
  * rule 6). One component, because the two differ only in where the note may go.
  */
 import { useState } from 'react'
+import { mayEmit } from '../../../shared/directory'
 import { addCustomerNote, addTechNote } from '../../../shared/incident/rules'
 import type { Ticket, TicketNote } from '../../../shared/incident/ticket'
-import { useDesk, useRecord, useTicketUi } from '../app/desk'
+import { useDesk, useRecord, useSession, useTicketUi } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
 import { FormErrors, TextArea } from '../ui/fields'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
@@ -34,6 +35,8 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
   const directory = useDirectory()
   const now = useNow(30_000)
   const sendEmailTo = useTicketUi((s) => s.of(ticket.id).sendEmailTo)
+  // Rule 11: redaction is a supervisor's (or admin's) call; an agent never sees the action.
+  const mayRedact = useSession((s) => (s.user ? mayEmit(s.user.role, 'note_redacted') : false))
   const [body, setBody] = useState('')
   const [refusals, setRefusals] = useState(NO_REFUSALS)
   const notes = ticket.notes.filter((n) => n.kind === kind).reverse()
@@ -108,7 +111,13 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
               key={note.id}
               note={note}
               author={directory.userName(note.author)}
+              userName={directory.userName}
               nowMs={now}
+              onRedact={
+                mayRedact && note.kind === 'customer'
+                  ? () => desk.nav.getState().openDialog('redact', ticket.id, note.id)
+                  : undefined
+              }
             />
           ))}
         </ol>
@@ -117,7 +126,16 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
   )
 }
 
-function NoteItem({ note, author, nowMs }: { note: TicketNote; author: string; nowMs: number }) {
+interface NoteItemProps {
+  note: TicketNote
+  author: string
+  userName: (username: string) => string
+  nowMs: number
+  /** Set when the signed-in user may redact this note (rule 11). */
+  onRedact?: () => void
+}
+
+function NoteItem({ note, author, userName, nowMs, onRedact }: NoteItemProps) {
   const emailed = note.sendEmailTo && (note.sendEmailTo.customer || note.sendEmailTo.cc.length > 0)
   return (
     <li className="note">
@@ -133,11 +151,16 @@ function NoteItem({ note, author, nowMs }: { note: TicketNote; author: string; n
           </span>
         )}
         {note.kind === 'customer' && !emailed && <span className="pill">not emailed</span>}
+        {onRedact && (
+          <button type="button" className="link" onClick={onRedact}>
+            Redact…
+          </button>
+        )}
       </div>
       <p className="note__body pre">{note.body}</p>
       {note.redactions.map((r) => (
         <p key={`${r.by}${r.at}`} className="muted">
-          Redacted by {r.by}, {formatWhen(r.at, nowMs)}: {r.reason}
+          Redacted by {userName(r.by)} at {formatWhen(r.at, nowMs)}: {r.reason}
         </p>
       ))}
     </li>
