@@ -11,6 +11,7 @@ import { addCustomerNote } from '../../src/shared/incident/rules'
 import type { Ticket } from '../../src/shared/incident/ticket'
 import {
   AGENT,
+  Keyboard,
   logVpnCall,
   openTestStation,
   recordAs,
@@ -78,6 +79,27 @@ describe('hold and resume', () => {
     expect((await ticketOf(ticketId)).state).toBe('open')
     expect(handedOver.at(-1)?.type).toBe('resumed')
     expect(within(toolbar()).getByRole('button', { name: 'Hold…' })).toBeTruthy()
+  })
+
+  test('Alt+H opens the hold dialog on an open ticket and resumes one on hold', async () => {
+    const ticketId = await logVpnCall(station.store)
+    await openTicket(ticketId)
+    const keys = new Keyboard()
+    keys.press('h', { altKey: true })
+    const dialog = await screen.findByRole('dialog', { name: 'Put A1-1 on hold' })
+    await waitFor(() =>
+      expect(document.activeElement).toBe(
+        within(dialog).getByLabelText('Why it waits (hold reason)'),
+      ),
+    )
+    keys.type('Vendor')
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Put on hold' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect((await screen.findByLabelText('Hold reason')).textContent).toBe('Vendor')
+
+    keys.press('h', { altKey: true })
+    await waitFor(() => expect(screen.queryByLabelText('Hold reason')).toBeNull())
+    expect((await ticketOf(ticketId)).state).toBe('open')
   })
 })
 

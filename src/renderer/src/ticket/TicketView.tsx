@@ -85,6 +85,9 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
     else if (matches(event, SHORTCUTS.escalate.keys) && working) open('escalate')
     else if (matches(event, SHORTCUTS.returnToOwner.keys) && withTeam) void giveBack()
     else if (matches(event, SHORTCUTS.resolve.keys) && working) open('resolve')
+    else if (matches(event, SHORTCUTS.hold.keys) && ticket.state === 'open') open('hold')
+    else if (matches(event, SHORTCUTS.hold.keys) && ticket.state === 'on_hold')
+      void act((ctx) => resume(ticket, ctx))
     else return false
   }, !dialogOpen)
 
@@ -136,12 +139,16 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             </button>
           )}
           {ticket.state === 'open' && (
-            <button type="button" onClick={() => open('hold')}>
+            <button type="button" onClick={() => open('hold')} aria-keyshortcuts="Alt+H">
               Hold…
             </button>
           )}
           {ticket.state === 'on_hold' && (
-            <button type="button" onClick={() => void act((ctx) => resume(ticket, ctx))}>
+            <button
+              type="button"
+              onClick={() => void act((ctx) => resume(ticket, ctx))}
+              aria-keyshortcuts="Alt+H"
+            >
               Resume
             </button>
           )}

@@ -62,6 +62,7 @@ export const SHORTCUTS = {
   escalate: { keys: 'Alt+E', description: 'Escalate with warm transfer', group: 'Ticket' },
   returnToOwner: { keys: 'Alt+O', description: 'Return to owner', group: 'Ticket' },
   resolve: { keys: 'Alt+R', description: 'Resolve', group: 'Ticket' },
+  hold: { keys: 'Alt+H', description: 'Put on hold, or resume', group: 'Ticket' },
   saveNote: { keys: 'Ctrl+Enter', description: 'In a note: save it', group: 'Ticket' },
 } as const satisfies Record<string, Shortcut>
 
