@@ -36,7 +36,7 @@ import {
   importDirectory,
   searchCallers,
 } from './directory-store'
-import { latestSeq, pullEvents, pushEvents, type CommitOutcome } from './events/event-log'
+import { coalescedPuller, latestSeq, pushEvents, type CommitOutcome } from './events/event-log'
 import { ApiError } from './http/http'
 import { route, type Route } from './http/router'
 import type { LiveHub } from './live'
@@ -77,6 +77,7 @@ function userOf(principal: Parameters<Route['handle']>[0]['principal']) {
 
 export function apiRoutes(ctx: ApiContext): Route[] {
   const { db, now } = ctx
+  const pull = coalescedPuller(db, ctx.live.knownSeq)
   return [
     route({
       method: 'GET',
@@ -242,7 +243,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       access: 'user',
       query: pullQuerySchema,
       responses: { 200: { description: 'A page', schema: pullResponseSchema }, ...needsAuth },
-      handle: async ({ query }) => ok(await pullEvents(db, query.after, query.limit)),
+      handle: async ({ query }) => ok(await pull(query.after, query.limit)),
     }),
     route({
       method: 'GET',

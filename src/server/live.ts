@@ -38,6 +38,8 @@ export interface LiveOptions {
 
 export interface LiveHub {
   listStations(): Promise<StationPresence[]>
+  /** The highest seq this process knows to be committed (and has poked its stations about). */
+  knownSeq(): number
   close(): Promise<void>
 }
 
@@ -264,6 +266,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
 
   return {
     listStations,
+    knownSeq: () => lastPoke,
     async close() {
       server.off('upgrade', onUpgrade)
       clearInterval(heartbeat)

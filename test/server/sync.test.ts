@@ -1,6 +1,7 @@
 /** Push and pull: idempotence, per-event verdicts, ordering without gaps, the projection. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server/index'
+import { coalescedPuller } from '../../src/server/events/event-log'
 import { applyEvent, foldTicket, type Ticket, type TicketEvent } from '../../src/shared/incident'
 import { ROUTES, type PullResponse, type PushResult } from '../../src/shared/sync/wire'
 import {
@@ -261,6 +262,27 @@ forEachBackend((backend) => {
       token: agent.token,
     })
     expect(empty.body).toEqual({ events: [], next: end, upToDate: true })
+  })
+
+  it('serves a floor of identical pulls with one query, but never one begun before a newer commit was known', async () => {
+    await push(server, agent.token, ticketHistory(stationAuthor(agent.username, code), 1))
+    let known = await latest(server)
+    const pull = coalescedPuller(server.db, () => known)
+    const floor = Array.from({ length: 20 }, () => pull(known - 2, 50))
+    expect(new Set(floor).size).toBe(1)
+    // A commit this process has heard of: a pull now must not join the query begun before it.
+    const pushed = await push(
+      server,
+      agent.token,
+      ticketHistory(stationAuthor(agent.username, code), 0),
+    )
+    known = (pushed.results[0] as { seq: number }).seq
+    const afterCommit = pull(known - 3, 50)
+    const stale = pull(known - 3, 50)
+    expect(afterCommit).toBe(stale)
+    expect(floor).not.toContain(afterCommit)
+    expect((await afterCommit).events.map((e) => e.seq)).toContain(known)
+    expect((await floor[0]!).events.length).toBeGreaterThan(0)
   })
 
   describe('under concurrent pushes from 8 connections', () => {

@@ -334,3 +334,21 @@ export async function latestSeq(db: Queryable): Promise<number> {
   const [row] = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM events')
   return row?.seq ?? 0
 }
+
+/**
+ * Pull with single flight: after a poke, every station of the floor asks for the same page at
+ * once. Requests for the same page share one query, but only with a query that started once
+ * `knownSeq()` had reached today's value — a station pulling because of a poke for seq S must
+ * never be served by a query that began before S was committed, or it would miss S for good.
+ */
+export function coalescedPuller(db: Queryable, knownSeq: () => number) {
+  const inFlight = new Map<string, Promise<PullResponse>>()
+  return (after: number, limit: number): Promise<PullResponse> => {
+    const key = `${after}:${limit}:${knownSeq()}`
+    const shared = inFlight.get(key)
+    if (shared) return shared
+    const query = pullEvents(db, after, limit).finally(() => inFlight.delete(key))
+    inFlight.set(key, query)
+    return query
+  }
+}
