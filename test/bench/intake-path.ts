@@ -11,11 +11,11 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
-import { STATION_DB_VERSION } from '../../../src/renderer/src/store'
-import { bundleForBrowser, launchPersistentChromium, routePage } from '../../support/chromium'
-import { percentile, progress, type Emit } from '../bench'
-import type {} from '../browser/intake-bench'
-import type {} from '../browser/store-bench'
+import { STATION_DB_VERSION } from '../../src/renderer/src/store'
+import { bundleForBrowser, launchPersistentChromium, routePage } from '../support/chromium'
+import { percentile, progress, type Emit } from './bench'
+import type {} from './browser/intake-bench'
+import type {} from './browser/store-bench'
 
 const TICKETS = 100_000
 const CHUNK = 5_000
@@ -25,7 +25,7 @@ const CALLS = 120
 const WARMUP = 10
 const ORIGIN = 'http://warmline-intake-bench.test'
 
-const benchDir = path.resolve(import.meta.dirname, '../../../.bench')
+const benchDir = path.resolve(import.meta.dirname, '../../.bench')
 const seedProfile = path.join(benchDir, `intake-${TICKETS}-schema${STATION_DB_VERSION}`)
 const READY = 'warmline-ready.json'
 
@@ -90,7 +90,7 @@ function describe(label: string, timings: readonly number[]): string {
   return `${label}: n=${timings.length} p50=${round(percentile(timings, 50))} p95=${round(percentile(timings, 95))} max=${round(Math.max(...timings))} ms`
 }
 
-export async function run(emit: Emit): Promise<void> {
+export async function runIntakePath(emit: Emit): Promise<void> {
   progress('intake: bundling the desk')
   const script = await bundleForBrowser('test/bench/browser/intake-bench.ts')
   if (!existsSync(path.join(seedProfile, READY))) {
