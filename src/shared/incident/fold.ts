@@ -7,7 +7,7 @@
 import { hlcWallMs } from '../sync/hlc'
 import { compareEvents, type EventOf, type TicketEvent } from './events'
 import { DEFAULT_PRIORITY_POLICY, targetsFor, type PriorityPolicy } from './priority'
-import type { AssignmentRecord, Ticket } from './ticket'
+import type { AssignmentRecord, HistoryEntry, Ticket } from './ticket'
 import { CSC_TEAM_ID, type TicketState } from './vocabulary'
 
 export function eventKey(event: Pick<TicketEvent, 'hlc' | 'id'>): string {
@@ -317,7 +317,31 @@ export function applyEvent(
   policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ): Ticket | null {
   const at = hlcWallMs(event.hlc)
-  const entry = {
+  if (!ticket) {
+    // Events ordered before the opening (a skewed clock) cannot be placed; the re-fold after the
+    // opening arrives keeps them as conflicts.
+    return event.type === 'opened'
+      ? {
+          ...open(event, at, policy),
+          history: [historyEntry(event, at)],
+          lastEventKey: eventKey(event),
+        }
+      : null
+  }
+  const result = step(ticket, event, at, policy)
+  if ('conflict' in result) {
+    return { ...withConflict(ticket, event, at, result.conflict), lastEventKey: eventKey(event) }
+  }
+  return {
+    ...result,
+    updatedAt: Math.max(ticket.updatedAt, at),
+    history: [...ticket.history, historyEntry(event, at)],
+    lastEventKey: eventKey(event),
+  }
+}
+
+function historyEntry(event: TicketEvent, at: number): HistoryEntry {
+  return {
     eventId: event.id,
     type: event.type,
     actor: event.actor,
@@ -325,32 +349,22 @@ export function applyEvent(
     hlc: event.hlc,
     at,
   }
-  if (!ticket) {
-    // Events ordered before the opening (a skewed clock) cannot be placed; the re-fold after the
-    // opening arrives keeps them as conflicts.
-    return event.type === 'opened'
-      ? { ...open(event, at, policy), history: [entry], lastEventKey: eventKey(event) }
-      : null
-  }
-  const result = step(ticket, event, at, policy)
-  if ('conflict' in result) {
-    return {
-      ...ticket,
-      conflicts: [
-        ...ticket.conflicts,
-        { eventId: event.id, type: event.type, actor: event.actor, at, reason: result.conflict },
-      ],
-      history: [...ticket.history, { ...entry, conflict: result.conflict }],
-      lastEventKey: eventKey(event),
-    }
-  }
+}
+
+/** The event is not applied, and the ticket says so: in its conflicts and in its history. */
+function withConflict(ticket: Ticket, event: TicketEvent, at: number, reason: string): Ticket {
   return {
-    ...result,
-    updatedAt: Math.max(ticket.updatedAt, at),
-    history: [...ticket.history, entry],
-    lastEventKey: eventKey(event),
+    ...ticket,
+    conflicts: [
+      ...ticket.conflicts,
+      { eventId: event.id, type: event.type, actor: event.actor, at, reason },
+    ],
+    history: [...ticket.history, { ...historyEntry(event, at), conflict: reason }],
   }
 }
+
+const DATED_BEFORE_OPENING =
+  'This change is dated before the ticket was opened (a station clock is off); it was not applied.'
 
 /**
  * Whether `event` can be applied to `ticket` incrementally. Without a ticket the answer is no: events
@@ -378,28 +392,7 @@ export function foldTicket(
   for (const [i, event] of sorted.entries()) {
     if (i === openingIndex) continue
     if (i < openingIndex) {
-      const at = hlcWallMs(event.hlc)
-      const reason =
-        'This change is dated before the ticket was opened (a station clock is off); it was not applied.'
-      ticket = {
-        ...ticket,
-        conflicts: [
-          ...ticket.conflicts,
-          { eventId: event.id, type: event.type, actor: event.actor, at, reason },
-        ],
-        history: [
-          ...ticket.history,
-          {
-            eventId: event.id,
-            type: event.type,
-            actor: event.actor,
-            station: event.station,
-            hlc: event.hlc,
-            at,
-            conflict: reason,
-          },
-        ],
-      }
+      ticket = withConflict(ticket, event, hlcWallMs(event.hlc), DATED_BEFORE_OPENING)
       continue
     }
     ticket = applyEvent(ticket, event, policy)!
