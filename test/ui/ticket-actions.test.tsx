@@ -132,6 +132,7 @@ describe('customer contact (rule 9)', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
 
     expect(await within(contacts).findByText(/Phone · Left voicemail/)).toBeTruthy()
+    expect(within(contacts).getByText('Asked her to call back after 2 pm')).toBeTruthy()
     await waitFor(() => expect(screen.queryByText(/Call the customer back \(rule 9\)/)).toBeNull())
     expect(handedOver.at(-1)).toMatchObject({
       type: 'customer_contacted',

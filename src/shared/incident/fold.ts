@@ -264,10 +264,7 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         'record a customer contact',
         () => ({
           ...ticket,
-          contacts: [
-            ...ticket.contacts,
-            { channel: event.payload.channel, outcome: event.payload.outcome, at, by: event.actor },
-          ],
+          contacts: [...ticket.contacts, { ...event.payload, at, by: event.actor }],
         }),
       )
     case 'parent_linked':

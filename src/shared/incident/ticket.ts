@@ -83,7 +83,8 @@ export interface Ticket {
   resolutionDueAt: number
   holdReason: string | null
   notes: TicketNote[]
-  contacts: { channel: string; outcome: string; at: number; by: string }[]
+  /** Rule 9: call-backs and contact attempts, with what the agent noted. */
+  contacts: (PayloadOf<'customer_contacted'> & { at: number; by: string })[]
   resolution: (PayloadOf<'resolved'> & { by: string; at: number }) | null
   closure: (PayloadOf<'closed'> & { by: string; at: number }) | null
   reopenCount: number

@@ -248,12 +248,9 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
           <ol aria-label="Customer contacts">
             {ticket.contacts.map((c) => (
               <li key={`${c.at}${c.by}${c.channel}`}>
-                {CONTACT_CHANNEL_LABELS[c.channel as keyof typeof CONTACT_CHANNEL_LABELS] ??
-                  c.channel}{' '}
-                ·{' '}
-                {CONTACT_OUTCOME_LABELS[c.outcome as keyof typeof CONTACT_OUTCOME_LABELS] ??
-                  c.outcome}{' '}
-                · {directory.userName(c.by)}, {formatWhen(c.at, now)}
+                {CONTACT_CHANNEL_LABELS[c.channel]} · {CONTACT_OUTCOME_LABELS[c.outcome]} ·{' '}
+                {directory.userName(c.by)}, {formatWhen(c.at, now)}
+                {c.note ? <div className="muted">{c.note}</div> : null}
               </li>
             ))}
           </ol>
