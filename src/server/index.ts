@@ -19,7 +19,9 @@ import { startLive } from './live'
 import { errorFields, jsonLogger, type Logger } from './log'
 import { startMailer, type MailerOptions } from './mail/mailer'
 import { fileTransport, smtpTransport } from './mail/transports'
+import type { CommitOutcome } from './events/event-log'
 import { createServerClock } from './monitoring'
+import { startReopenWindowSweeper } from './reopen-window'
 import { openApiDocument } from './openapi'
 import { SAMPLE_DIRECTORY_PATH } from './setup'
 
@@ -47,6 +49,8 @@ export interface ServerOptions {
   mail?: Pick<MailerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'backoffMs' | 'afterSend'>
   logger?: Logger
   now?: () => number
+  /** How often resolved tickets past the 7-day reopen window are closed (rule 9); default 10 min. */
+  reopenSweepMs?: number
   sessionTtlMs?: number
   /** Request bodies beyond this get 413. Default 4 MiB (a full push batch of long notes). */
   maxBodyBytes?: number
@@ -136,6 +140,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...options.mail,
   })
 
+  // One clock for every event the server writes itself (monitoring, closures).
+  const serverClock = createServerClock()
+  const committed = (commit: CommitOutcome) => {
+    if (commit.mailQueued) mailer.wake()
+  }
+  const sweeper = startReopenWindowSweeper({
+    db,
+    now,
+    nextHlc: serverClock,
+    logger,
+    committed,
+    ...(options.reopenSweepMs ? { intervalMs: options.reopenSweepMs } : {}),
+  })
+
   const routes: Route[] = []
   const server = createServer((req, res) => void handle(req, res))
   const live = await startLive(server, {
@@ -153,10 +171,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
       sampleDirectoryPath: options.sampleDirectoryPath ?? SAMPLE_DIRECTORY_PATH,
       live,
-      committed: (commit) => {
-        if (commit.mailQueued) mailer.wake()
-      },
-      nextHlc: createServerClock(),
+      committed,
+      nextHlc: serverClock,
       startedAt: now(),
     }),
   )
@@ -239,6 +255,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     })
   } catch (error) {
     await live.close()
+    await sweeper.stop()
     await mailer.stop()
     if (ownsDb) await db.close()
     throw error
@@ -265,6 +282,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref()
         await drained
         clearTimeout(force)
+        await sweeper.stop()
         await mailer.stop()
         if (ownsDb) await db.close()
         logger.log('info', 'server stopped', { url })

@@ -3,9 +3,9 @@
  * alert key; while a ticket with that key is still open, a repeat of the alert becomes a Tech Note
  * on it instead of a new ticket, so a flapping alert does not open forty tickets.
  *
- * These are the only events the server writes itself: actor `event-management`, station `SRV`,
- * ticket numbers `SRV-<n>` from a database sequence (unique across server processes), and the
- * server's own hybrid logical clock.
+ * The server writes its own events (these, and closures after the reopen window) as actor
+ * `event-management`, station `SRV`, with ticket numbers `SRV-<n>` from a database sequence (unique
+ * across server processes) and the server's own hybrid logical clock.
  */
 import type { z } from 'zod'
 import { uuidv7 } from '../shared/ids'
