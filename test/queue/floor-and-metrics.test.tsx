@@ -112,7 +112,7 @@ describe('metrics and QA review over the supervisor queue', () => {
     )
 
     const ticker = manualTicker(T0 + 60 * MINUTE)
-    const queue = createSupervisorQueue({ store, ticker, database })
+    const queue = createSupervisorQueue({ store, ticker })
     queues.push(queue)
     await queue.start()
     render(

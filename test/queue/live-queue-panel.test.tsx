@@ -109,7 +109,6 @@ async function setUp(name: string, calls: number) {
     store,
     station: station.api,
     ticker: manualTicker(T0),
-    database,
   })
   queues.push(queue)
   await queue.start()

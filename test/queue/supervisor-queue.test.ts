@@ -77,7 +77,6 @@ function start(
     store: f.store,
     station: station.api,
     ticker,
-    database: f.database,
     ...(reader ? { reader } : {}),
   })
   running.push(queue)
@@ -93,11 +92,9 @@ const openIds = (queue: SupervisorQueue) =>
 async function storeOpenIds(store: StationStore): Promise<string[]> {
   const ids: string[] = []
   for (const state of ['open', 'on_hold'] as const) {
-    for (let offset = 0; ; offset += 1000) {
-      const rows = await store.queueWindow(state, { offset, limit: 1000 })
+    await openTicketReader(store).read(state, 1000, (rows) => {
       ids.push(...rows.map((t) => t.id))
-      if (rows.length < 1000) break
-    }
+    })
   }
   return ids.sort()
 }
@@ -135,10 +132,9 @@ describe('loading the queue in windows', () => {
         f.call((3 + (i % 2)) as Level, 4),
       ).flat(),
     )
-    const real = openTicketReader(f.store.name, f.database)
+    const real = openTicketReader(f.store)
     let windows = 0
     const racing: OpenTicketReader = {
-      close: () => real.close(),
       read: (state, limit, onWindow) =>
         real.read(state, limit, async (tickets) => {
           await onWindow(tickets)

@@ -9,7 +9,7 @@ import {
   type Ticket,
 } from '../../src/shared/incident'
 import type { CallerRecord } from '../../src/shared/directory'
-import { createStationStore, type StationStore } from '../../src/renderer/src/store'
+import { createStationStore, type QueueKey, type StationStore } from '../../src/renderer/src/store'
 import { MAX_CANDIDATES } from '../../src/renderer/src/store/station-store'
 import { runSeed, seededRandom, type Random } from '../support/random'
 import { agentAt, manualClock, pageOf, phoneCall, remoteStation } from './fixtures'
@@ -169,11 +169,16 @@ describe('queue queries', () => {
   it('pages the open queue by priority, then longest untouched first', async () => {
     const expected = [...tickets.values()].filter((t) => t.state === 'open').sort(byQueueOrder)
     const pages: Ticket[] = []
-    for (let offset = 0; offset < expected.length + 20; offset += 20) {
-      pages.push(...(await store.queueWindow('open', { offset, limit: 20 })))
+    let after: QueueKey | undefined
+    for (let i = 0; i <= expected.length; i++) {
+      const page = await store.queueWindow('open', { ...(after ? { after } : {}), limit: 20 })
+      const last = page[page.length - 1]
+      if (!last) break
+      pages.push(...page)
+      after = ['open', last.priority, last.updatedAt]
     }
     expect(pages.map((t) => t.id)).toEqual(expected.map((t) => t.id))
-    const onHold = await store.queueWindow('on_hold', { offset: 0, limit: 500 })
+    const onHold = await store.queueWindow('on_hold', { limit: 500 })
     expect(onHold.map((t) => t.id)).toEqual(
       [...tickets.values()]
         .filter((t) => t.state === 'on_hold')

@@ -162,12 +162,11 @@ const queueBench = {
   /** Diagnostics: the keyset windows alone, without the model. */
   async readOnly(): Promise<number> {
     const s = await openStore()
-    const reader = openTicketReader(s.name)
+    const reader = openTicketReader(s)
     const started = performance.now()
     let n = 0
     for (const state of ['open', 'on_hold'] as const)
       await reader.read(state, 500, (t) => void (n += t.length))
-    reader.close()
     return performance.now() - started
   },
 

@@ -10,7 +10,11 @@ import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fa
 import { startServer, silentLogger, type RunningServer } from '../../../src/server/index'
 import { MemoryCredentialStore } from '../../../src/main/station/credentials'
 import type { StationServices } from '../../../src/main/station/services'
-import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
+import {
+  createStationStore,
+  type QueueKey,
+  type StationStore,
+} from '../../../src/renderer/src/store'
 import { createStationSync, type StationSync } from '../../../src/renderer/src/sync/station-sync'
 import {
   foldTicket,
@@ -254,10 +258,16 @@ export async function openStation(options: {
     async tickets() {
       const all: Ticket[] = []
       for (const state of TICKET_STATES) {
-        for (let offset = 0; offset < 1_000_000; offset += 1000) {
-          const window = await station.store.queueWindow(state, { offset, limit: 1000 })
+        let after: QueueKey | undefined
+        for (;;) {
+          const window = await station.store.queueWindow(state, {
+            ...(after ? { after } : {}),
+            limit: 1000,
+          })
+          const last = window[window.length - 1]
+          if (!last) break
           all.push(...window)
-          if (window.length < 1000) break
+          after = [state, last.priority, last.updatedAt]
         }
       }
       return all

@@ -52,13 +52,9 @@ export function MyTickets() {
 
 export function FloorList() {
   const { store } = useDesk()
-  const open = useLiveQuery(
-    () => store.queueWindow('open', { offset: 0, limit: FLOOR_LIMIT }),
-    [store],
-    NONE,
-  )
+  const open = useLiveQuery(() => store.queueWindow('open', { limit: FLOOR_LIMIT }), [store], NONE)
   const onHold = useLiveQuery(
-    () => store.queueWindow('on_hold', { offset: 0, limit: FLOOR_LIMIT }),
+    () => store.queueWindow('on_hold', { limit: FLOOR_LIMIT }),
     [store],
     NONE,
   )

@@ -39,7 +39,7 @@ function useSameService(service: string, startedAt: number): Ticket[] {
   useEffect(() => {
     if (!service.trim()) return
     let current = true
-    void store.queueWindow('open', { offset: 0, limit: SAME_SERVICE_SCAN }).then((open) => {
+    void store.queueWindow('open', { limit: SAME_SERVICE_SCAN }).then((open) => {
       const since = startedAt - SAME_SERVICE_WINDOW_MS
       const tickets = open.filter((t) => t.service === service && t.receivedAt >= since)
       if (current) setFound({ service, tickets })

@@ -1,18 +1,14 @@
 /**
- * The open tickets in keyset windows: each window is the next `limit` entries of the tickets'
- * `[state+priority+updatedAt]` index after the last key read, one `getAll` each. The store's
- * repository offers offset windows (`queueWindow`), which IndexedDB can only serve by walking a
- * cursor row by row: loading 10,000 open tickets that way took 10 s in Chromium, against well
- * under one with `getAll`. Until the repository offers keyset windows, this reads the station's
- * own database read-only, through its schema class.
+ * The open tickets in keyset windows, through the store's `queueWindow`: each window starts after
+ * the key of the last ticket read, so IndexedDB serves it from one key range instead of walking
+ * the rows an offset would skip (10 s for 10,000 open tickets in Chromium).
  *
  * A keyset window cannot skip a ticket that did not change while the windows were read: its key
- * stays put relative to the last key read. A ticket that changed meanwhile comes through the
- * change feed.
+ * stays put relative to the last key read, and the store never splits the tickets sharing a key
+ * across two windows. A ticket that changed meanwhile comes through the change feed.
  */
-import { Dexie } from 'dexie'
 import type { Ticket } from '../../../shared/incident/ticket'
-import { StationDb, ticketOfRow, type StationDbOptions } from '../store/db'
+import type { QueueKey, StationStore } from '../store'
 
 export type OpenState = 'open' | 'on_hold'
 
@@ -23,51 +19,20 @@ export interface OpenTicketReader {
     limit: number,
     onWindow: (tickets: Ticket[]) => void | Promise<void>,
   ): Promise<void>
-  close(): void
 }
 
-/** Tickets sharing one index key beyond this many in a row would stop the reading: a guard. */
-const MAX_WINDOWS = 10_000
-
-export function openTicketReader(
-  databaseName: string,
-  options: Pick<StationDbOptions, 'indexedDB' | 'IDBKeyRange'> = {},
-): OpenTicketReader {
-  const db = new StationDb(databaseName, options)
+export function openTicketReader(store: Pick<StationStore, 'queueWindow'>): OpenTicketReader {
   return {
     async read(state, limit, onWindow) {
-      let after: [string, string, number] | null = null
-      /** Ids read at exactly the key `after`: the next window starts at that key again. */
-      let atKey = new Set<string>()
-      let size = limit
-      for (let i = 0; i < MAX_WINDOWS; i++) {
-        const rows = await db.tickets
-          .where('[state+priority+updatedAt]')
-          .between(
-            after ?? [state, Dexie.minKey, Dexie.minKey],
-            [state, Dexie.maxKey, Dexie.maxKey],
-            true,
-            true,
-          )
-          .limit(size)
-          .toArray()
-        const fresh = rows.filter((row) => !atKey.has(row.id))
-        if (fresh.length > 0) await onWindow(fresh.map(ticketOfRow))
-        if (rows.length < size) return
-        const last = rows[rows.length - 1]!
-        const key: [string, string, number] = [state, last.priority, last.updatedAt]
-        const sameKey = after !== null && key[1] === after[1] && key[2] === after[2]
-        // A window all at one key would be read again as it is: take a larger one instead.
-        size = sameKey ? size * 2 : limit
-        atKey = new Set([
-          ...(sameKey ? atKey : []),
-          ...rows
-            .filter((row) => row.priority === key[1] && row.updatedAt === key[2])
-            .map((row) => row.id),
-        ])
-        after = key
+      let after: QueueKey | undefined
+      for (;;) {
+        const tickets = await store.queueWindow(state, { ...(after ? { after } : {}), limit })
+        const last = tickets[tickets.length - 1]
+        // Only an empty window is the end: the store caps `limit`, so a short one proves nothing.
+        if (!last) return
+        await onWindow(tickets)
+        after = [state, last.priority, last.updatedAt]
       }
     },
-    close: () => db.close(),
   }
 }

@@ -13,7 +13,6 @@ import type { PriorityPolicy } from '../../../shared/incident/priority'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { StationApi } from '../../../shared/station-api'
 import type { StationStore, TicketsChange } from '../store'
-import type { StationDbOptions } from '../store/db'
 import { AlertWatch, describeAlert, type Alert } from './alerts'
 import { createTicker, type Ticker } from './clock'
 import { QueueModel, type QueueInput, type RowChange } from './model'
@@ -22,7 +21,7 @@ import { createQueueViewStore, type QueueViewStore } from './view-store'
 
 export type QueueStore = Pick<
   StationStore,
-  'name' | 'onTicketsChanged' | 'pendingEvents' | 'priorityPolicy'
+  'onTicketsChanged' | 'pendingEvents' | 'priorityPolicy' | 'queueWindow'
 >
 export type QueueStation = Pick<StationApi, 'notify' | 'on'>
 
@@ -31,9 +30,7 @@ export interface SupervisorQueueOptions {
   /** Desktop notifications and sync results come through it; tests may leave it out. */
   station?: QueueStation
   ticker?: Ticker
-  /** Where the station database lives, when not in the global `indexedDB` (Node tests). */
-  database?: Pick<StationDbOptions, 'indexedDB' | 'IDBKeyRange'>
-  /** How the open tickets are read at start; by default from the store's database. */
+  /** How the open tickets are read at start; by default from the store. */
   reader?: OpenTicketReader
 }
 
@@ -91,7 +88,6 @@ export function createSupervisorQueue({
   store,
   station,
   ticker = createTicker(),
-  database,
   reader,
 }: SupervisorQueueOptions): SupervisorQueue {
   const policy = () => store.priorityPolicy()
@@ -165,19 +161,15 @@ export function createSupervisorQueue({
   }
 
   async function load(mine: number): Promise<void> {
-    const windows = reader ?? openTicketReader(store.name, database)
-    try {
-      for (const ticketState of ['open', 'on_hold'] as const) {
+    const windows = reader ?? openTicketReader(store)
+    for (const ticketState of ['open', 'on_hold'] as const) {
+      if (mine !== run) return
+      await windows.read(ticketState, QUEUE_WINDOW, (tickets) => {
         if (mine !== run) return
-        await windows.read(ticketState, QUEUE_WINDOW, (tickets) => {
-          if (mine !== run) return
-          const changes = model.apply(inputs(tickets))
-          state = { loading: true, loaded: model.size }
-          publish(changes)
-        })
-      }
-    } finally {
-      if (!reader) windows.close()
+        const changes = model.apply(inputs(tickets))
+        state = { loading: true, loaded: model.size }
+        publish(changes)
+      })
     }
   }
 

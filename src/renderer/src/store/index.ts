@@ -4,6 +4,7 @@ export {
   type DirectoryData,
   type Draft,
   type PushResultsOutcome,
+  type QueueKey,
   type QueueWindow,
   type RecordContext,
   type RecordResult,

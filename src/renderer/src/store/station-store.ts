@@ -22,7 +22,7 @@ import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from '../../../shared/in
 import type { CommandResult, RuleError } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { formatTicketNumber } from '../../../shared/incident/ticket-number'
-import type { TicketState } from '../../../shared/incident/vocabulary'
+import type { Priority, TicketState } from '../../../shared/incident/vocabulary'
 import {
   createClock,
   formatHlc,
@@ -105,8 +105,12 @@ export interface DirectoryData {
   policy?: PriorityPolicy
 }
 
+/** A ticket's place in the queue: its `[state+priority+updatedAt]` index key. */
+export type QueueKey = [state: TicketState, priority: Priority, updatedAt: number]
+
 export interface QueueWindow {
-  offset: number
+  /** The key of the last ticket of the previous window; absent for the first window. */
+  after?: QueueKey
   limit: number
 }
 
@@ -186,7 +190,11 @@ export interface StationStore {
   search(query: string, limit?: number): Promise<Ticket[]>
   /** Every event held for the ticket, in fold order, with its sync state (rejected ones too). */
   ticketEvents(ticketId: string): Promise<StoredEvent[]>
-  /** A window of the tickets in `state`: P1 first, then the longest untouched first. */
+  /**
+   * A window of the tickets in `state`: P1 first, then the longest untouched first, starting
+   * after `window.after`. Tickets sharing the last key are never split across two windows, so a
+   * window may hold a few more than `limit`; only an empty window means the end.
+   */
   queueWindow(state: TicketState, window: QueueWindow): Promise<Ticket[]>
   /** Working (open, on hold) tickets unless `states` says otherwise; longest untouched first. */
   ticketsByTeam(
@@ -935,12 +943,31 @@ export async function createStationStore(
 
     async queueWindow(state, window) {
       const limit = Math.min(Math.max(window.limit, 0), MAX_WINDOW)
+      if (limit === 0) return []
+      const index = '[state+priority+updatedAt]'
+      const after = window.after
+      // A key range, not an offset: IndexedDB serves an offset by walking the rows before it.
       const rows = await db.tickets
-        .where('[state+priority+updatedAt]')
-        .between([state, Dexie.minKey, Dexie.minKey], [state, Dexie.maxKey, Dexie.maxKey])
-        .offset(Math.max(window.offset, 0))
+        .where(index)
+        .between(
+          after ? [state, after[1], after[2]] : [state, Dexie.minKey, Dexie.minKey],
+          [state, Dexie.maxKey, Dexie.maxKey],
+          !after,
+          true,
+        )
         .limit(limit)
         .toArray()
+      const last = rows[rows.length - 1]
+      if (rows.length === limit && last) {
+        // The next window starts after this key, so tickets sharing it must all come now. The
+        // index orders them by id, so the ones read are a prefix of these.
+        const tied = await db.tickets
+          .where(index)
+          .equals([state, last.priority, last.updatedAt])
+          .toArray()
+        const read = new Set(rows.map((row) => row.id))
+        rows.push(...tied.filter((row) => !read.has(row.id)))
+      }
       return rowsToTickets(rows)
     },
 
