@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { foldTicket, type TicketEvent } from '../../src/shared/incident'
 import { createStationStore, STATION_DB_VERSION } from '../../src/renderer/src/store'
 import { StationDb, ticketRow, type StoredEvent } from '../../src/renderer/src/store/db'
-import { pageOf, remoteHistory, remoteStation } from './fixtures'
+import { T0, pageOf, phoneCall, remoteHistory, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
 
 describe('schema migrations', () => {
@@ -49,6 +49,37 @@ describe('schema migrations', () => {
     const reopened = new StationDb('station', idb)
     await reopened.open()
     expect(reopened.verno).toBe(STATION_DB_VERSION)
+    reopened.close()
+  })
+
+  it('upgrades a version 2 database in place: tickets kept and found by service', async () => {
+    const idb = privateIndexedDb()
+    const b2 = remoteStation('B2', 'agent2')
+    const printing = [...b2.open()]
+    const email = [...b2.open(phoneCall({ service: 'Email' }))]
+    const escalated = [...b2.open()]
+    escalated.push(...b2.escalate(foldTicket(escalated)!, 'network'))
+
+    const v2 = new StationDb('station', idb, 2)
+    await v2.open()
+    expect(v2.verno).toBe(2)
+    const tickets = [foldTicket(printing)!, foldTicket(email)!, foldTicket(escalated)!]
+    await v2.tickets.bulkAdd(tickets.map(ticketRow))
+    await v2.meta.put({ key: 'pendingCount', value: 0 })
+    v2.close()
+
+    const store = await createStationStore('station', idb)
+    for (const ticket of tickets) expect(await store.getTicket(ticket.id)).toEqual(ticket)
+    const found = await store.openTicketsForService('Printing', T0 - 60_000)
+    expect(new Set(found.map((t) => t.id))).toEqual(new Set([tickets[0]!.id, tickets[2]!.id]))
+    expect(await store.openTicketsForService('Printing', T0 + 60_000)).toEqual([])
+    expect((await store.queueWindow('open', { limit: 10 })).length).toBeGreaterThan(0)
+    store.close()
+
+    const reopened = new StationDb('station', idb)
+    await reopened.open()
+    expect(reopened.verno).toBe(STATION_DB_VERSION)
+    expect(STATION_DB_VERSION).toBe(3)
     reopened.close()
   })
 })

@@ -89,3 +89,31 @@ describe('keyset windows of the queue', () => {
     expect(await store.queueWindow('open', { limit: 0 })).toEqual([])
   })
 })
+
+describe('open tickets of one service since a time', () => {
+  it.each([
+    ['Printing', 3, 50],
+    ['Email', 0, 50],
+    ['Network', 9, 4],
+  ] as const)('%s, the last %i hours, at most %i', async (service, hours, limit) => {
+    const since = T0 - hours * HOUR
+    const expected = tickets
+      .filter(
+        (t) =>
+          t.service === service &&
+          (t.state === 'open' || t.state === 'on_hold') &&
+          t.receivedAt >= since,
+      )
+      .sort((a, b) => b.receivedAt - a.receivedAt)
+    const found = await store.openTicketsForService(service, since, limit)
+    expect(found.map((t) => t.receivedAt)).toEqual(
+      expected.slice(0, limit).map((t) => t.receivedAt),
+    )
+    for (const ticket of found) expect(expected).toContainEqual(ticket)
+  })
+
+  it('finds nothing for a service no ticket has, nor for a limit of 0', async () => {
+    expect(await store.openTicketsForService('Telephony', 0)).toEqual([])
+    expect(await store.openTicketsForService('Printing', 0, 0)).toEqual([])
+  })
+})

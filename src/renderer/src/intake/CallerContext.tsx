@@ -15,12 +15,6 @@ import type { IntakeDraft } from './draft'
 /** How far back "the same service in the last hours" looks. */
 export const SAME_SERVICE_WINDOW_MS = 4 * 60 * 60 * 1000
 const RECENT_SHOWN = 5
-/**
- * Open tickets read when looking for the same service. The store has no index by service, so
- * this reads the open queue's first window, once per service the agent picks: a live query would
- * re-read it on every change of any ticket, and every write of the station would queue behind it.
- */
-const SAME_SERVICE_SCAN = 200
 
 const WORKING = new Set(['open', 'on_hold'])
 
@@ -30,6 +24,10 @@ interface CallerContextProps {
   onLink: (parentTicketId: string | null) => void
 }
 
+/**
+ * Read once per service the agent picks, not as a live query: that would re-run on every change
+ * of any ticket, and every write of the station would queue behind it.
+ */
 function useSameService(service: string, startedAt: number): Ticket[] {
   const { store } = useDesk()
   const [found, setFound] = useState<{ service: string; tickets: Ticket[] }>({
@@ -39,11 +37,11 @@ function useSameService(service: string, startedAt: number): Ticket[] {
   useEffect(() => {
     if (!service.trim()) return
     let current = true
-    void store.queueWindow('open', { limit: SAME_SERVICE_SCAN }).then((open) => {
-      const since = startedAt - SAME_SERVICE_WINDOW_MS
-      const tickets = open.filter((t) => t.service === service && t.receivedAt >= since)
-      if (current) setFound({ service, tickets })
-    })
+    void store
+      .openTicketsForService(service, startedAt - SAME_SERVICE_WINDOW_MS, RECENT_SHOWN)
+      .then((tickets) => {
+        if (current) setFound({ service, tickets })
+      })
     return () => {
       current = false
     }

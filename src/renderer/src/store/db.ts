@@ -67,7 +67,7 @@ export interface StationDbOptions {
   durability?: ChromeTransactionDurability
 }
 
-export const STATION_DB_VERSION = 2
+export const STATION_DB_VERSION = 3
 
 const V1_STORES = {
   events: 'id, [ticketId+hlc], syncState, seq',
@@ -89,6 +89,17 @@ const V1_STORES = {
 const V2_STORES = {
   tickets:
     'id, number, callerPhone, *tokens, [state+priority+updatedAt], [teamId+state+updatedAt], [owner+state+updatedAt]',
+}
+
+/**
+ * Version 3: possible duplicates at intake are the working tickets of one service received in
+ * the last hours; without an index that meant scanning the open queue, and only its first
+ * window. The rows already hold `service`, `state` and `receivedAt`, so the index is built from
+ * them and the upgrade needs no step of its own.
+ */
+const V3_STORES = {
+  tickets:
+    'id, number, callerPhone, *tokens, [state+priority+updatedAt], [teamId+state+updatedAt], [owner+state+updatedAt], [service+state+receivedAt]',
 }
 
 export const PENDING_COUNT_KEY = 'pendingCount'
@@ -117,6 +128,7 @@ export class StationDb extends Dexie {
     })
     this.version(1).stores(V1_STORES)
     if (schemaVersion >= 2) this.version(2).stores(V2_STORES).upgrade(countPendingIntoMeta)
+    if (schemaVersion >= 3) this.version(3).stores(V3_STORES)
   }
 }
 

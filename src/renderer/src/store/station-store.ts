@@ -196,6 +196,11 @@ export interface StationStore {
    * window may hold a few more than `limit`; only an empty window means the end.
    */
   queueWindow(state: TicketState, window: QueueWindow): Promise<Ticket[]>
+  /**
+   * Open and on-hold tickets of `service` received at or after `sinceMs`, newest first: the
+   * same-service part of the possible-duplicate check at intake.
+   */
+  openTicketsForService(service: string, sinceMs: number, limit?: number): Promise<Ticket[]>
   /** Working (open, on hold) tickets unless `states` says otherwise; longest untouched first. */
   ticketsByTeam(
     teamId: string,
@@ -969,6 +974,23 @@ export async function createStationStore(
         rows.push(...tied.filter((row) => !read.has(row.id)))
       }
       return rowsToTickets(rows)
+    },
+
+    async openTicketsForService(service, sinceMs, limit = 50) {
+      const bounded = Math.min(Math.max(limit, 0), MAX_WINDOW)
+      if (bounded === 0 || service === '') return []
+      const perState = await Promise.all(
+        WORKING_STATES.map((state) =>
+          db.tickets
+            .where('[service+state+receivedAt]')
+            .between([service, state, sinceMs], [service, state, Dexie.maxKey])
+            .reverse()
+            .limit(bounded)
+            .toArray(),
+        ),
+      )
+      const rows = perState.flat().sort((a, b) => b.receivedAt - a.receivedAt)
+      return rowsToTickets(rows.slice(0, bounded))
     },
 
     ticketsByTeam(teamId, options = {}) {
