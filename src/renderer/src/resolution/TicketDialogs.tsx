@@ -76,19 +76,32 @@ function CommandDialog({
   )
 }
 
-export function ReopenDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
+/** A decision that only needs the agent's reason: reopen, hold. */
+function ReasonDialog({
+  title,
+  submitLabel,
+  label,
+  onClose,
+  command,
+}: {
+  title: string
+  submitLabel: string
+  label: string
+  onClose: () => void
+  command: (reason: string, ctx: DeskCommandContext) => CommandResult
+}) {
   const [reason, setReason] = useState('')
   return (
     <CommandDialog
-      title={`Reopen ${ticket.number}`}
-      submitLabel="Reopen"
+      title={title}
+      submitLabel={submitLabel}
       onClose={onClose}
       fields={['reason']}
-      command={(ctx) => reopen(ticket, reason, ctx)}
+      command={(ctx) => command(reason, ctx)}
     >
       {(error, touched) => (
         <TextArea
-          label="Why the customer reopens it"
+          label={label}
           autoFocus
           value={reason}
           error={error('reason')}
@@ -99,6 +112,18 @@ export function ReopenDialog({ ticket, onClose }: { ticket: Ticket; onClose: () 
         />
       )}
     </CommandDialog>
+  )
+}
+
+export function ReopenDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
+  return (
+    <ReasonDialog
+      title={`Reopen ${ticket.number}`}
+      submitLabel="Reopen"
+      label="Why the customer reopens it"
+      onClose={onClose}
+      command={(reason, ctx) => reopen(ticket, reason, ctx)}
+    />
   )
 }
 
@@ -183,28 +208,14 @@ interface TicketDialogProps {
 }
 
 export function HoldDialog({ ticket, onClose }: TicketDialogProps) {
-  const [reason, setReason] = useState('')
   return (
-    <CommandDialog
+    <ReasonDialog
       title={`Put ${ticket.number} on hold`}
       submitLabel="Put on hold"
+      label="Why it waits (hold reason)"
       onClose={onClose}
-      fields={['reason']}
-      command={(ctx) => hold(ticket, reason, ctx)}
-    >
-      {(error, touched) => (
-        <TextArea
-          label="Why it waits (hold reason)"
-          autoFocus
-          value={reason}
-          error={error('reason')}
-          onChange={(value) => {
-            setReason(value)
-            touched()
-          }}
-        />
-      )}
-    </CommandDialog>
+      command={(reason, ctx) => hold(ticket, reason, ctx)}
+    />
   )
 }
 
