@@ -46,6 +46,17 @@ async function openTicket() {
   return rendered
 }
 
+/**
+ * Alt+digit switches tabs once the ticket view has registered its shortcuts, which can come a
+ * render after the heading shows; pressing again is harmless, so the press is retried until the tab is there.
+ */
+async function tabByShortcut(keys: Keyboard, digit: string, control: string | RegExp) {
+  await waitFor(() => {
+    keys.press(digit, { altKey: true })
+    expect(screen.getByLabelText(control)).toBeTruthy()
+  })
+}
+
 async function escalateTo(teamName: string | null, fill: (dialog: HTMLElement) => void) {
   new Keyboard().press('e', { altKey: true })
   const dialog = await screen.findByRole('dialog', { name: /Escalate/ })
@@ -155,15 +166,15 @@ describe('notes', () => {
     const { handedOver } = await openTicket()
     const keys = new Keyboard()
 
-    keys.press('4', { altKey: true })
+    await tabByShortcut(keys, '4', 'New customer note')
     change('New customer note', 'We are looking into it.')
     fireEvent.click(screen.getByRole('button', { name: 'Save customer note' }))
     await listed('Customer notes', 'We are looking into it.')
 
-    keys.press('2', { altKey: true })
+    await tabByShortcut(keys, '2', /Send Email To: customer/)
     fireEvent.click(screen.getByLabelText(/Send Email To: customer/))
     change('CC', 'lab-manager@example.edu')
-    keys.press('4', { altKey: true })
+    await tabByShortcut(keys, '4', 'New customer note')
     expect(
       screen.getByText(
         /Will be emailed to the customer \(dana\.whitfield@example\.edu\), lab-manager@example\.edu/,
@@ -177,7 +188,7 @@ describe('notes', () => {
     })
     await listed('Customer notes', 'Please restart the VPN client and call us back.')
 
-    keys.press('3', { altKey: true })
+    await tabByShortcut(keys, '3', 'New Tech Note')
     change('New Tech Note', 'Profile version 4.2 is known bad.')
     fireEvent.click(screen.getByRole('button', { name: 'Save Tech Note' }))
     await listed('Tech Notes', 'Profile version 4.2 is known bad.')
@@ -192,16 +203,16 @@ describe('notes', () => {
       ['customer_note_added', { customer: true, cc: ['lab-manager@example.edu'] }],
       ['tech_note_added', null],
     ])
-    keys.press('2', { altKey: true })
+    await tabByShortcut(keys, '2', /Send Email To: customer/)
     expect(screen.getByLabelText(/Send Email To: customer/)).toHaveProperty('checked', false)
   })
 
   test('a password in an emailed note is refused inline (rule 3)', async () => {
     await openTicket()
     const keys = new Keyboard()
-    keys.press('2', { altKey: true })
+    await tabByShortcut(keys, '2', /Send Email To: customer/)
     fireEvent.click(screen.getByLabelText(/Send Email To: customer/))
-    keys.press('4', { altKey: true })
+    await tabByShortcut(keys, '4', 'New customer note')
     change('New customer note', 'Your temporary password is Spring2026!')
     fireEvent.click(screen.getByRole('button', { name: 'Save customer note' }))
     expect(await screen.findByText(/Passwords are never given or reset by email/)).toBeTruthy()
