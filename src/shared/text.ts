@@ -1,0 +1,83 @@
+/**
+ * The one text schema for every piece of user text: in events, in every route's body and query,
+ * in the station API. PostgreSQL's `jsonb` and `text` refuse NUL and lone UTF-16 surrogates, and
+ * IndexedDB stores them without complaint, so text that one replica could hold and another could
+ * not must be refused where it enters — with the field named — never discovered as a 5xx later.
+ *
+ * - `line`: one line (a name, a title, a phone number): no control characters at all.
+ * - `block`: multi-line prose (a description, a note): tab, line feed and carriage return allowed.
+ * Both refuse lone surrogates and the noncharacters U+FFFE/U+FFFF, trim (unless told not to), and
+ * are bounded in UTF-16 code units (what zod's `max` counts, and what the UI's maxLength counts).
+ */
+import { z } from 'zod'
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_LINE = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/
+
+export type TextProblem = 'lone_surrogate' | 'control_character'
+
+/** What is wrong with `value` as stored text, or null: usable anywhere, not only in zod. */
+export function textProblem(value: string, multiline: boolean): TextProblem | null {
+  if (LONE_SURROGATE.test(value)) return 'lone_surrogate'
+  if ((multiline ? CONTROL_IN_BLOCK : CONTROL_IN_LINE).test(value)) return 'control_character'
+  return null
+}
+
+const PROBLEM_MESSAGES: Record<TextProblem, string> = {
+  lone_surrogate: 'is not well-formed Unicode (a lone UTF-16 surrogate)',
+  control_character: 'contains a control character (such as NUL)',
+}
+
+export interface TextOptions {
+  /** Longest accepted length in UTF-16 code units, after trimming. */
+  max: number
+  /** Shortest accepted length after trimming; 1 makes the field required. Default 0. */
+  min?: number
+  /** Default true: surrounding white space is removed before the length checks. */
+  trim?: boolean
+}
+
+function textSchema(multiline: boolean, { max, min = 0, trim = true }: TextOptions) {
+  let schema = z.string()
+  if (trim) schema = schema.trim()
+  if (min > 0) schema = schema.min(min, min === 1 ? 'is required' : `use at least ${min} characters`)
+  return schema.max(max, `use at most ${max} characters`).superRefine((value, ctx) => {
+    const problem = textProblem(value, multiline)
+    if (problem) ctx.addIssue({ code: 'custom', message: PROBLEM_MESSAGES[problem] })
+  })
+}
+
+/** One line of user text (names, titles, codes typed by people). */
+export const line = (options: TextOptions) => textSchema(false, options)
+
+/** Multi-line user text (descriptions, notes, reasons). */
+export const block = (options: TextOptions) => textSchema(true, options)
+
+/**
+ * Deep check of any JSON value (keys included) for text no replica can store: for inputs that are
+ * not user text fields yet must reach SQL (an opaque event, a directory entry's extra field).
+ * Returns the path of the first offending string, or null.
+ */
+export function findUnstorableText(value: unknown, path: (string | number)[] = []): string | null {
+  if (typeof value === 'string') {
+    return textProblem(value, true) ? path.join('.') || '(value)' : null
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findUnstorableText(item, [...path, i])
+      if (found !== null) return found
+    }
+    return null
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (textProblem(key, false)) return [...path, key].join('.')
+      const found = findUnstorableText(item, [...path, key])
+      if (found !== null) return found
+    }
+  }
+  return null
+}
