@@ -146,8 +146,11 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
 export function eventMaker(actor: string, station: string, startMs = Date.now()) {
   let clock = createClock(station)
   let wallMs = startMs
+  let sequence = 0
   return (type: EventType, payload: Record<string, unknown>, ticketId = uuidv7(wallMs)) => {
     clock = tick(clock, ++wallMs)
+    // Each opening its own number of this station's sequence, as a station hands them out.
+    if (type === 'opened') payload = { ...payload, number: `${station}-${++sequence}` }
     return {
       id: uuidv7(wallMs),
       ticketId,
