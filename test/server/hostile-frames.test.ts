@@ -4,11 +4,11 @@
  * with the close code RFC 6455 gives it and is logged; a request Node's parser refuses gets a 4xx.
  * Frames are built by hand and written under the real `ws` client, as an attacker would.
  */
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { jsonLogger, type RunningServer } from '../../src/server/index'
 import { ROUTES } from '../../src/shared/sync/wire'
+import { frame, INVALID_UTF8, OPCODE, rawRequest, writeRaw } from '../support/ws-frames'
 import { openedTicket, stationAuthor } from './events'
 import {
   call,
@@ -21,52 +21,6 @@ import {
 } from './harness'
 
 type LogLine = { level: string; message: string; [field: string]: unknown }
-
-/** One WebSocket frame, masked as a client's must be unless told otherwise. */
-function frame(
-  opcode: number,
-  payload: Buffer,
-  options: { mask?: boolean; rsv1?: boolean; declaredLength?: number } = {},
-): Buffer {
-  const { mask = true, rsv1 = false, declaredLength = payload.length } = options
-  const head = [0x80 | (rsv1 ? 0x40 : 0) | opcode]
-  const maskBit = mask ? 0x80 : 0
-  if (declaredLength < 126) head.push(maskBit | declaredLength)
-  else if (declaredLength < 65536)
-    head.push(maskBit | 126, declaredLength >> 8, declaredLength & 0xff)
-  else {
-    head.push(maskBit | 127)
-    const length = Buffer.alloc(8)
-    length.writeBigUInt64BE(BigInt(declaredLength))
-    head.push(...length)
-  }
-  if (!mask) return Buffer.concat([Buffer.from(head), payload])
-  const key = Buffer.from([0x37, 0xfa, 0x21, 0x3d])
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ key[i % 4]!))
-  return Buffer.concat([Buffer.from(head), key, masked])
-}
-
-const TEXT = 0x1
-
-/** The raw HTTP answer to a request written byte for byte: status line and body. */
-function rawRequest(
-  port: number,
-  request: string | Buffer,
-): Promise<{ status: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    const chunks: Buffer[] = []
-    socket.on('data', (chunk) => chunks.push(chunk))
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      const [head = '', body = ''] = text.split('\r\n\r\n')
-      resolve({ status: head.split('\r\n')[0]!, body })
-    })
-    socket.end(request)
-    setTimeout(() => socket.destroy(new Error('no answer')), 5000).unref()
-  })
-}
 
 forEachBackend((backend) => {
   let server: RunningServer
@@ -93,15 +47,11 @@ forEachBackend((backend) => {
     return { ws, closed }
   }
 
-  /** Writes under the `ws` client, bypassing its own checks. */
-  const writeRaw = (ws: WebSocket, bytes: Buffer) =>
-    (ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(bytes)
-
   describe('a bad frame closes that socket with its code; the server and other sockets go on', () => {
     const cases: { name: string; send(ws: WebSocket): void; close: number; code: string }[] = [
       {
         name: 'a text frame with invalid UTF-8',
-        send: (ws) => writeRaw(ws, frame(TEXT, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))),
+        send: (ws) => writeRaw(ws, frame(OPCODE.text, INVALID_UTF8)),
         close: 1007,
         code: 'WS_ERR_INVALID_UTF8',
       },
@@ -113,19 +63,20 @@ forEachBackend((backend) => {
       },
       {
         name: 'a header declaring a terabyte',
-        send: (ws) => writeRaw(ws, frame(TEXT, Buffer.alloc(0), { declaredLength: 2 ** 40 })),
+        send: (ws) =>
+          writeRaw(ws, frame(OPCODE.text, Buffer.alloc(0), { declaredLength: 2 ** 40 })),
         close: 1009,
         code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
       },
       {
         name: 'an unmasked client frame',
-        send: (ws) => writeRaw(ws, frame(TEXT, Buffer.from('{}'), { mask: false })),
+        send: (ws) => writeRaw(ws, frame(OPCODE.text, Buffer.from('{}'), { mask: false })),
         close: 1002,
         code: 'WS_ERR_EXPECTED_MASK',
       },
       {
         name: 'a reserved bit without an extension',
-        send: (ws) => writeRaw(ws, frame(TEXT, Buffer.from('{}'), { rsv1: true })),
+        send: (ws) => writeRaw(ws, frame(OPCODE.text, Buffer.from('{}'), { rsv1: true })),
         close: 1002,
         code: 'WS_ERR_UNEXPECTED_RSV_1',
       },
