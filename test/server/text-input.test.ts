@@ -4,6 +4,7 @@
  * or a query answers 4xx naming the field; nothing is ever a 5xx (ARCHITECTURE.md "Text").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dataExceptionOf } from '../../src/server/http/http'
 import type { RunningServer } from '../../src/server/index'
 import type { PushResult } from '../../src/shared/sync/wire'
 import { ROUTES } from '../../src/shared/sync/wire'
@@ -173,6 +174,66 @@ forEachBackend((backend) => {
       expect(result.reason, field).toContain(`${field}: `)
     }
     await alive()
+  })
+
+  it('rejects ill-typed events one by one, keeping the valid ones', async () => {
+    const code = await station(backend().db)
+    const author = await userWithToken(backend().db, 'agent', { stationCode: code })
+    const make = eventMaker(author.username, code)
+    const [opened] = everyEventType(make)
+    const inputs = [
+      { ...make('opened', opened!.payload), schemaVersion: { toString: 1 } },
+      { ...make('opened', opened!.payload), id: { toString: 1 } },
+      { ...make('opened', opened!.payload), payload: null },
+      null,
+      opened,
+    ]
+    const { results } = await push(server, author.token, inputs)
+    expect(results.map((r) => r.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'applied',
+    ])
+    expect(results[0]).toMatchObject({ code: 'unsupported_schema_version' })
+  })
+
+  it('a repeat of the longest alert still fits in its Tech Note', async () => {
+    const longest = {
+      alertKey: `k-${Date.now()}`,
+      title: 'T'.repeat(200),
+      description: 'D'.repeat(19_000),
+    }
+    const first = await call(server, 'POST', ROUTES.monitoringAlerts, {
+      token: admin,
+      body: longest,
+    })
+    expect(first.status).toBe(201)
+    const repeat = await call(server, 'POST', ROUTES.monitoringAlerts, {
+      token: admin,
+      body: longest,
+    })
+    expect(repeat).toMatchObject({ status: 200, body: { outcome: 'repeated' } })
+    const tooLong = { ...longest, description: 'D'.repeat(19_001) }
+    const refused = await call(server, 'POST', ROUTES.monitoringAlerts, {
+      token: admin,
+      body: tooLong,
+    })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toMatch(/^description: use at most 19000 characters/)
+  })
+
+  it('knows a data exception of this database for a 400, should a gap in a schema let text through', async () => {
+    const error = await backend()
+      .db.query('SELECT $1::jsonb AS v', ['"\\u0000"'])
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
+    expect(error).not.toBeNull()
+    expect(dataExceptionOf(error)).toMatchObject({ status: 400, code: 'unstorable_input' })
+    expect(dataExceptionOf(new Error('connection reset'))).toBeNull()
   })
 
   describe('every route with a body or a query', () => {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { parseTicketEvent } from '../../src/shared/incident/events'
+import { textProblem } from '../../src/shared/text'
 import {
   eventMaker,
   everyEventType,
@@ -50,6 +51,28 @@ describe('event text (ARCHITECTURE.md "Text"; PRODUCT.md rule 2)', () => {
       withStringAt(opened, ['payload', 'description'], 'Line one\r\nLine two\tindented'),
     )
     expect(prose.ok).toBe(true)
+  })
+
+  it('answers an event of any shape with a verdict, never an exception', () => {
+    const opened = events.find((e) => e.type === 'opened')!
+    const hostile: unknown[] = [
+      null,
+      42,
+      'opened',
+      [opened],
+      { ...opened, schemaVersion: { toString: 1 } },
+      { ...opened, schemaVersion: [{ toString: 1 }] },
+      { ...opened, schemaVersion: '\uD800' },
+      { ...opened, id: { toString: 1 } },
+      { ...opened, type: { toString: 1 } },
+      { ...opened, payload: [] },
+      { ...opened, payload: { ...opened.payload, caller: { toString: 1, valueOf: 1 } } },
+    ]
+    for (const input of hostile) {
+      const parsed = parseTicketEvent(input)
+      expect(parsed.ok).toBe(false)
+      if (!parsed.ok) expect(textProblem(parsed.message, true)).toBeNull()
+    }
   })
 
   it('keeps a redacted body exactly as written, and trims the rest', () => {

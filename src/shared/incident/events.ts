@@ -283,16 +283,18 @@ export function parseTicketEvent(
 ):
   | { ok: true; event: TicketEvent }
   | { ok: false; code: 'unsupported_schema_version' | 'invalid_event'; message: string } {
-  if (
-    typeof input === 'object' &&
-    input !== null &&
-    'schemaVersion' in input &&
-    (input as { schemaVersion: unknown }).schemaVersion !== EVENT_SCHEMA_VERSION
-  ) {
+  const version =
+    typeof input === 'object' && input !== null && 'schemaVersion' in input
+      ? (input as { schemaVersion: unknown }).schemaVersion
+      : EVENT_SCHEMA_VERSION
+  if (version !== EVENT_SCHEMA_VERSION) {
+    // JSON, not String(): `{"toString": 1}` would make String() throw, and JSON escapes any text
+    // no replica can store; bounded, as the reason is stored with the station's copy.
+    const shown = (JSON.stringify(version) ?? typeof version).slice(0, 40)
     return {
       ok: false,
       code: 'unsupported_schema_version',
-      message: `Event schema version ${String((input as { schemaVersion: unknown }).schemaVersion)} is not supported (this side speaks ${EVENT_SCHEMA_VERSION}): update this station.`,
+      message: `Event schema version ${shown} is not supported (this side speaks ${EVENT_SCHEMA_VERSION}): update this station.`,
     }
   }
   const result = ticketEventSchema.safeParse(input)
