@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { BROWSER_HOST, MAX_HAND_OVER } from '../shared/station-api'
+import { BROWSER_HOST, MAX_HAND_OVER, type StationReply } from '../shared/station-api'
 import type { StationServices } from './station/services'
 
 const { socketPath: BROWSER_HOST_SOCKET_PATH, tokenProtocolPrefix: TOKEN_PROTOCOL_PREFIX } =
@@ -55,6 +55,23 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Room for a full hand-over of large events. */
 const MAX_MESSAGE_BYTES = MAX_HAND_OVER * 24 * 1024
 
+/** The request target's path, or null when it is no URL (`new URL` would throw in a listener). */
+function requestPath(request: IncomingMessage): string | null {
+  try {
+    return new URL(request.url ?? '/', 'http://host').pathname
+  } catch {
+    return null
+  }
+}
+
+function decodeOrNull(path: string): string | null {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return null
+  }
+}
+
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a)
   const right = Buffer.from(b)
@@ -73,7 +90,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       response.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname)
+    const target = requestPath(request)
+    const pathname = target === null ? null : decodeOrNull(target)
+    if (pathname === null) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target')
+      return
+    }
     let file = path.resolve(rendererDir, `.${pathname}`)
     if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) {
       response.writeHead(404).end()
@@ -132,7 +154,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const presented = offered
       .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))
       ?.slice(TOKEN_PROTOCOL_PREFIX.length)
-    const pathname = new URL(request.url ?? '/', 'http://host').pathname
+    const pathname = requestPath(request)
     if (pathname !== BROWSER_HOST_SOCKET_PATH || !hosts.has(request.headers.host ?? ''))
       return reject(socket, 404, 'Not Found')
     // Browsers always send Origin; a page of another site must not ride on a token it learnt.
@@ -155,12 +177,21 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       }
       if (typeof message !== 'object' || message === null || typeof message.id !== 'number') return
       const id = message.id
-      void options.services.dispatch(message.method, message.request).then((reply) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, reply }))
-      })
+      options.services
+        .dispatch(message.method, message.request)
+        .catch((): StationReply => ({
+          ok: false,
+          error: { code: 'bad_request', message: 'The request could not be read.' },
+        }))
+        .then((reply) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, reply }))
+        })
     })
     ws.on('close', unsubscribe)
-    ws.on('error', () => ws.terminate())
+    // A frame `ws` refuses (too large, invalid UTF-8, a protocol violation) lands here after `ws`
+    // has sent the close frame with its code (1009, 1007, 1002); it then closes the socket itself.
+    // Terminating here could drop that close frame, and no listener at all would end the process.
+    ws.on('error', () => undefined)
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { callerRecordSchema, userSchema } from '../shared/directory'
 import { directorySnapshotSchema } from '../shared/station-api'
 import {
+  callersQuerySchema,
   createUserRequestSchema,
   enrollmentCodeResponseSchema,
   enrollRequestSchema,
@@ -282,7 +283,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: ROUTES.callers,
       summary: 'Callers by phone digits, name or user name (at most 20)',
       access: 'user',
-      query: z.object({ q: z.string().trim().min(1).max(120) }),
+      query: callersQuerySchema,
       responses: {
         200: {
           description: 'Matching callers',

@@ -9,6 +9,7 @@ import {
   callTemplateSchema,
   routingGuidanceSchema,
   teamSchema,
+  uniqueById,
   type CallerRecord,
 } from '../shared/directory'
 import { describeIssues } from '../shared/incident/events'
@@ -25,10 +26,10 @@ import type { Queryable } from './db/database'
 import { ApiError } from './http/http'
 
 export const directoryImportSchema = z.object({
-  teams: z.array(teamSchema).default([]),
-  routingGuidance: z.array(routingGuidanceSchema).default([]),
-  templates: z.array(callTemplateSchema).default([]),
-  callers: z.array(callerRecordSchema).default([]),
+  teams: uniqueById(teamSchema).default([]),
+  routingGuidance: uniqueById(routingGuidanceSchema).default([]),
+  templates: uniqueById(callTemplateSchema).default([]),
+  callers: uniqueById(callerRecordSchema).default([]),
   policy: priorityPolicySchema.optional(),
 })
 export type DirectoryImport = z.output<typeof directoryImportSchema>

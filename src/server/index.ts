@@ -13,7 +13,18 @@ import { createLoginLimiter } from './auth/rate-limit'
 import type { Database } from './db/database'
 import { migrate } from './db/migrations'
 import { openDatabase } from './db/open'
-import { ApiError, errorBody, parseJson, readBody, sendJson, validate } from './http/http'
+import {
+  answerClientErrors,
+  ApiError,
+  dataExceptionOf,
+  errorBody,
+  malformedUrl,
+  parseJson,
+  readBody,
+  requestUrl,
+  sendJson,
+  validate,
+} from './http/http'
 import { ACCESS_ROLES, route, type Access, type Route } from './http/router'
 import { startLive } from './live'
 import { errorFields, jsonLogger, type Logger } from './log'
@@ -189,18 +200,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now()
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    const url = requestUrl(req)
     let user: string | undefined
     res.on('finish', () =>
       logger.log('info', 'request', {
         method: req.method,
-        path: url.pathname,
+        path: url?.pathname,
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
         ...(user ? { user } : {}),
       }),
     )
     try {
+      if (!url) throw malformedUrl()
       const candidates = routes.filter((r) => r.path === url.pathname)
       if (!candidates.length) throw new ApiError(404, 'not_found', `No route ${url.pathname}.`)
       const target = candidates.find((r) => r.method === req.method)
@@ -229,19 +241,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       })
       sendJson(res, reply.status, reply.body, reply.headers)
     } catch (error) {
-      if (error instanceof ApiError) {
-        sendJson(res, error.status, errorBody(error.code, error.message), error.headers)
-      } else {
+      const refusal = error instanceof ApiError ? error : dataExceptionOf(error)
+      if (!refusal) {
         logger.log('error', 'request failed', {
           method: req.method,
-          path: url.pathname,
+          path: url?.pathname,
           ...errorFields(error),
         })
         if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'Internal server error.'))
+      } else {
+        if (refusal !== error) {
+          logger.log('warn', 'input reached the database unchecked', {
+            method: req.method,
+            path: url?.pathname,
+            ...errorFields(error),
+          })
+        }
+        sendJson(res, refusal.status, errorBody(refusal.code, refusal.message), refusal.headers)
       }
     }
   }
 
+  answerClientErrors(server, logger)
   server.requestTimeout = 60_000
   server.headersTimeout = 20_000
   const host = options.host ?? '127.0.0.1'

@@ -21,6 +21,7 @@ import {
 import { authenticate, type Principal } from './accounts'
 import type { Database } from './db/database'
 import { EVENTS_CHANNEL, latestSeq } from './events/event-log'
+import { requestUrl } from './http/http'
 import { errorFields, type Logger } from './log'
 
 const PRESENCE_CHANNEL = 'warmline_presence'
@@ -149,7 +150,10 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
         })
       }
       client.watching = true
-      void listStations().then((stations) => send(client, { type: 'stations', stations }))
+      listStations().then(
+        (stations) => send(client, { type: 'stations', stations }),
+        (error: unknown) => logger.log('error', 'presence listing failed', errorFields(error)),
+      )
       return
     }
     const station = client.principal.stationCode
@@ -186,6 +190,17 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
         [station, principal.user.username, serverId, client.connectionId, now()],
       )
     }
+    // A frame `ws` refuses (over maxPayload, invalid UTF-8, a protocol violation) arrives here:
+    // `ws` has already sent the close frame with the matching code (1009, 1007, 1002). Without a
+    // listener the error would be thrown, and one frame from any user would end the server.
+    ws.on('error', (error: Error & { code?: string }) =>
+      logger.log('warn', 'live socket closed on a bad frame', {
+        code: error.code,
+        error: error.message,
+        user: principal.user.username,
+        ...(station ? { station } : {}),
+      }),
+    )
     ws.on('pong', () => (client.alive = true))
     ws.on('message', (data) => onMessage(client, String(data)))
     ws.on('close', () => {
@@ -200,10 +215,15 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     })
   }
 
+  const REASONS: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    404: 'Not Found',
+  }
   const refuse = (socket: Duplex, status: number, code: string, message: string) => {
     const body = JSON.stringify({ error: { code, message } })
     socket.end(
-      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     )
   }
 
@@ -211,9 +231,9 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     // Node removes its own error listener from an upgraded socket: a station resetting the
     // connection during the (async) handshake would otherwise crash the whole server.
     socket.on('error', () => socket.destroy())
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== ROUTES.live) {
-      return refuse(socket, 404, 'not_found', 'No WebSocket here.')
-    }
+    const url = requestUrl(req)
+    if (!url) return refuse(socket, 400, 'malformed_url', 'The request target is not a valid URL.')
+    if (url.pathname !== ROUTES.live) return refuse(socket, 404, 'not_found', 'No WebSocket here.')
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim())
@@ -225,8 +245,8 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
         'unauthenticated',
         `Send the session token as subprotocol "${PROTOCOL_PREFIX}<token>".`,
       )
-    authenticate(db, offered.slice(PROTOCOL_PREFIX.length), now()).then(
-      (principal) => {
+    authenticate(db, offered.slice(PROTOCOL_PREFIX.length), now())
+      .then((principal) => {
         if (!principal || !('kind' in principal) || principal.kind !== 'user') {
           return refuse(
             socket,
@@ -236,12 +256,12 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
           )
         }
         wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, principal))
-      },
-      (error: unknown) => {
-        logger.log('error', 'live authentication failed', errorFields(error))
+      })
+      // Whatever failed, in authentication or in the handshake, ends this one socket only.
+      .catch((error: unknown) => {
+        logger.log('error', 'live upgrade failed', errorFields(error))
         socket.destroy()
-      },
-    )
+      })
   }
   server.on('upgrade', onUpgrade)
 

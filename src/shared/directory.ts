@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { EventType } from './incident/events'
+import { block, line } from './text'
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -12,65 +13,85 @@ const slug = z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be lower-case letters, 
 
 export const teamSchema = z.object({
   id: slug,
-  name: z.string().trim().min(1).max(120),
+  name: line({ max: 120, min: 1 }),
   tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   /** Rule 4: the number to warm-transfer to must be at hand while transferring. */
-  warmTransferPhone: z.string().trim().max(40),
-  email: z.string().trim().max(200),
-  hours: z.string().trim().max(200),
-  description: z.string().trim().max(1000).default(''),
+  warmTransferPhone: line({ max: 40 }),
+  email: line({ max: 200 }),
+  hours: line({ max: 200 }),
+  description: block({ max: 1000 }).default(''),
 })
 export type Team = z.infer<typeof teamSchema>
 
 /** Rule 5: which team takes which kind of incident, with the KB article that documents it. */
 export const routingGuidanceSchema = z.object({
   id: slug,
-  service: z.string().trim().min(1).max(120),
+  service: line({ max: 120, min: 1 }),
   /** Empty: the whole service. */
-  category: z.string().trim().max(120).default(''),
+  category: line({ max: 120 }).default(''),
   teamId: slug,
-  kbReference: z.string().trim().max(200),
-  notes: z.string().trim().max(1000).default(''),
+  kbReference: line({ max: 200 }),
+  notes: block({ max: 1000 }).default(''),
 })
 export type RoutingGuidance = z.infer<typeof routingGuidanceSchema>
 
 export const userSchema = z.object({
   username: z.string().regex(/^[a-z0-9._-]{2,40}$/),
-  displayName: z.string().trim().min(1).max(120),
+  displayName: line({ max: 120, min: 1 }),
   role: z.enum(ROLES),
 })
 export type User = z.infer<typeof userSchema>
 
 export const callerRecordSchema = z.object({
-  id: z.string().trim().min(1).max(80),
-  name: z.string().trim().min(1).max(120),
-  phone: z.string().trim().max(40).default(''),
-  email: z.string().trim().max(200).default(''),
-  username: z.string().trim().max(40).default(''),
-  department: z.string().trim().max(120).default(''),
-  role: z.string().trim().max(80).default(''),
+  id: line({ max: 80, min: 1 }),
+  name: line({ max: 120, min: 1 }),
+  phone: line({ max: 40 }).default(''),
+  email: line({ max: 200 }).default(''),
+  username: line({ max: 40 }).default(''),
+  department: line({ max: 120 }).default(''),
+  role: line({ max: 80 }).default(''),
 })
 export type CallerRecord = z.infer<typeof callerRecordSchema>
 
 export const callTemplateSchema = z.object({
   id: slug,
-  label: z.string().trim().min(1).max(60),
-  title: z.string().trim().min(1).max(200),
-  service: z.string().trim().min(1).max(120),
-  category: z.string().trim().min(1).max(120),
-  subcategory: z.string().trim().max(120).default(''),
+  label: line({ max: 60, min: 1 }),
+  title: line({ max: 200, min: 1 }),
+  service: line({ max: 120, min: 1 }),
+  category: line({ max: 120, min: 1 }),
+  subcategory: line({ max: 120 }).default(''),
   impact: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   urgency: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   accountMatter: z.boolean().default(false),
-  description: z.string().trim().max(2000).default(''),
+  description: block({ max: 2000 }).default(''),
 })
 export type CallTemplate = z.infer<typeof callTemplateSchema>
 
+/**
+ * A section of entries that are upserted by id: one id twice in a section would be two writes of
+ * one row in one statement, which the database refuses, so it is refused here with the id named.
+ */
+export function uniqueById<T extends z.ZodType<{ id: string }>>(entry: T) {
+  return z.array(entry).superRefine((items, ctx) => {
+    const seen = new Set<string>()
+    items.forEach((item, index) => {
+      if (seen.has(item.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `"${item.id}" appears more than once in this section`,
+        })
+      }
+      seen.add(item.id)
+    })
+  })
+}
+
 export const directorySchema = z.object({
-  teams: z.array(teamSchema),
-  routingGuidance: z.array(routingGuidanceSchema),
-  callers: z.array(callerRecordSchema).default([]),
-  templates: z.array(callTemplateSchema).default([]),
+  teams: uniqueById(teamSchema),
+  routingGuidance: uniqueById(routingGuidanceSchema),
+  callers: uniqueById(callerRecordSchema).default([]),
+  templates: uniqueById(callTemplateSchema).default([]),
 })
 export type Directory = z.infer<typeof directorySchema>
 

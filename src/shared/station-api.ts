@@ -24,11 +24,14 @@ import {
   userSchema,
 } from './directory'
 import { priorityPolicySchema } from './incident/priority'
+import { block, line } from './text'
 import {
+  callersQuerySchema,
   enrollRequestSchema,
   enrollResponseSchema,
   pullResponseSchema,
   pushResultSchema,
+  loginRequestSchema,
   setupRequestSchema,
   stationPresenceSchema,
   MAX_PULL_LIMIT,
@@ -51,8 +54,8 @@ export const sessionStateSchema = z.object({
 export type SessionState = z.infer<typeof sessionStateSchema>
 
 const credentialsSchema = z.object({
-  username: z.string().trim().toLowerCase().min(1).max(40),
-  password: z.string().min(1).max(200),
+  username: loginRequestSchema.shape.username.toLowerCase(),
+  password: loginRequestSchema.shape.password,
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +165,7 @@ export const stationApiSchemas = {
 
   'directory.get': { request: empty, response: directorySnapshotSchema },
   'directory.callers': {
-    request: z.object({ q: z.string().trim().min(1).max(120) }),
+    request: callersQuerySchema,
     response: z.object({ callers: z.array(callerRecordSchema) }),
   },
   /** Supervisors: ask for `floor.stations` notifications. */
@@ -170,8 +173,8 @@ export const stationApiSchemas = {
 
   'notify.show': {
     request: z.object({
-      title: z.string().min(1).max(120),
-      body: z.string().max(500),
+      title: line({ max: 120, min: 1 }),
+      body: block({ max: 500 }),
       ticketId: z.string().regex(UUID_PATTERN).optional(),
     }),
     response: z.object({ shown: z.boolean() }),

@@ -146,7 +146,9 @@ forEachBackend((backend) => {
     const forbidden = redaction(ctx, applyEvent(ticket, note)!, note.payload.noteId)
     const futureVersion = { ...techNote(ctx, ticket, 'From a newer station'), schemaVersion: 99 }
     const malformed = { ...techNote(ctx, ticket, 'x'), hlc: 'yesterday' }
-    const nul = techNote(ctx, ticket, 'a\u0000b')
+    // The station's own rules refuse NUL now; a hostile client writes it anyway.
+    const written = techNote(ctx, ticket, 'ab')
+    const nul = { ...written, payload: { ...written.payload, body: 'a\u0000b' } }
     const reply = await push(server, agent.token, [
       opened,
       otherActor,

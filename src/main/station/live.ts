@@ -137,6 +137,20 @@ export class LiveConnection {
   }
 }
 
-/** The `ws` client: Electron's main process and Node 20 have no global WebSocket. */
+/**
+ * The most one message from the server may hold. The server bounds what it sends on the live
+ * socket far below this; a larger frame is refused by `ws` with close code 1009, and the
+ * connection comes back as after any other drop.
+ */
+export const LIVE_MAX_PAYLOAD = 16 * 1024 * 1024
+
+/**
+ * The `ws` client: Electron's main process and Node 20 have no global WebSocket. A frame it
+ * refuses (too large, invalid UTF-8, a protocol violation) reaches `onerror` and then `onclose`,
+ * never the process.
+ */
 export const openNodeSocket: LiveSocketFactory = (url, protocols) =>
-  new WebSocket(url, protocols, { handshakeTimeout: 10_000 }) as unknown as LiveSocket
+  new WebSocket(url, protocols, {
+    handshakeTimeout: 10_000,
+    maxPayload: LIVE_MAX_PAYLOAD,
+  }) as unknown as LiveSocket

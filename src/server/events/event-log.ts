@@ -21,6 +21,7 @@ import {
 } from '../../shared/incident'
 import { mayEmit } from '../../shared/directory'
 import { driftWarning } from '../../shared/sync/hlc'
+import { findUnstorableText, textProblem } from '../../shared/text'
 import type { PullResponse, PushResponse, PushResult } from '../../shared/sync/wire'
 import { SERVER_STATION, type Principal } from '../accounts'
 import type { Database, Queryable } from '../db/database'
@@ -241,9 +242,18 @@ export function judgeEvent(
   const parsed = parseTicketEvent(input)
   if (!parsed.ok) return reject(rawId, parsed.code, parsed.message)
   const event = parsed.event
-  // jsonb cannot hold U+0000; refusing the one event keeps the rest of the batch storable.
-  if (JSON.stringify(event).includes('\\u0000'))
-    return reject(event.id, 'invalid_event', 'The event contains a NUL character.')
+  // The schema's text fields refuse what jsonb cannot hold; the whole event as sent is checked
+  // too, member names included, so no member the schema does not know of can carry such text.
+  const unstorable = findUnstorableText(input)
+  if (unstorable !== null) {
+    // The path may itself be the bad text (a member name): quoted, it is plain ASCII.
+    const where = textProblem(unstorable, true) ? JSON.stringify(unstorable) : unstorable
+    return reject(
+      event.id,
+      'invalid_event',
+      `${where}: holds a lone UTF-16 surrogate or a control character (such as NUL)`,
+    )
+  }
   if (event.actor !== principal.user.username) {
     return reject(
       event.id,

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { isHlc } from '../sync/hlc'
 import { UUID_PATTERN } from '../ids'
+import { block, line } from '../text'
 import {
   AGREEMENT_METHODS,
   CONTACT_CHANNELS,
@@ -21,8 +22,9 @@ import { RETURN_TO_OWNER_NOTE } from './standard-notes'
 export const EVENT_SCHEMA_VERSION = 1
 
 const id = z.string().regex(UUID_PATTERN, 'must be a UUID')
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max)
-const optionalText = (max: number) => z.string().trim().max(max)
+/** Lengths several fields share, in UTF-16 code units (as text.ts counts). */
+const NOTE_MAX = 20000
+const REASON_MAX = 2000
 const level = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
 const isoTime = z.iso.datetime({ offset: true })
 const userName = z.string().regex(/^[a-z0-9._-]{2,40}$/, 'must be a user name')
@@ -30,13 +32,13 @@ const teamId = z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a team id')
 const stationCode = z.string().regex(/^[A-Z0-9]{1,12}$/, 'must be a station code')
 
 export const callerSchema = z.object({
-  callerId: z.string().max(80).optional(),
-  name: text(120),
-  phone: optionalText(40).optional(),
-  email: optionalText(200).optional(),
-  username: optionalText(40).optional(),
-  department: optionalText(120).optional(),
-  role: optionalText(80).optional(),
+  callerId: line({ max: 80 }).optional(),
+  name: line({ max: 120, min: 1 }),
+  phone: line({ max: 40 }).optional(),
+  email: line({ max: 200 }).optional(),
+  username: line({ max: 40 }).optional(),
+  department: line({ max: 120 }).optional(),
+  role: line({ max: 80 }).optional(),
 })
 export type Caller = z.infer<typeof callerSchema>
 
@@ -46,9 +48,9 @@ export const identityCheckSchema = z.object({
 })
 
 const classificationFields = {
-  service: optionalText(120),
-  category: optionalText(120),
-  subcategory: optionalText(120).optional(),
+  service: line({ max: 120 }),
+  category: line({ max: 120 }),
+  subcategory: line({ max: 120 }).optional(),
 }
 
 export const openedPayload = z.object({
@@ -57,8 +59,8 @@ export const openedPayload = z.object({
   kind: z.enum(TICKET_KINDS),
   source: z.enum(SOURCES),
   caller: callerSchema,
-  title: text(200),
-  description: optionalText(20000),
+  title: line({ max: 200, min: 1 }),
+  description: block({ max: NOTE_MAX }),
   ...classificationFields,
   impact: level,
   urgency: level,
@@ -68,16 +70,16 @@ export const openedPayload = z.object({
   identityCheck: identityCheckSchema.optional(),
   parentTicketId: id.optional(),
   /** Event Management's de-duplication key for monitoring alerts. */
-  alertKey: optionalText(200).optional(),
+  alertKey: line({ max: 200 }).optional(),
 })
 
 /** The fields a later event may change; each is last-writer-wins in the fold. */
 export const editableFields = z
   .object({
-    title: text(200),
-    description: optionalText(20000),
+    title: line({ max: 200, min: 1 }),
+    description: block({ max: NOTE_MAX }),
     ...classificationFields,
-    subcategory: optionalText(120),
+    subcategory: line({ max: 120 }),
     impact: level,
     urgency: level,
     priorityIncrease: z.boolean(),
@@ -96,12 +98,12 @@ export const fieldsChangedPayload = z.object({
 
 export const reclassifiedPayload = z.object({
   to: z.enum(TICKET_KINDS),
-  reason: text(2000),
+  reason: block({ max: REASON_MAX, min: 1 }),
 })
 
 export const techNoteAddedPayload = z.object({
   noteId: id,
-  body: text(20000),
+  body: block({ max: NOTE_MAX, min: 1 }),
 })
 
 /** Rule 6: a note reaches the customer only when Send Email To → customer is checked. */
@@ -112,7 +114,7 @@ export const sendEmailToSchema = z.object({
 
 export const customerNoteAddedPayload = z.object({
   noteId: id,
-  body: text(20000),
+  body: block({ max: NOTE_MAX, min: 1 }),
   sendEmailTo: sendEmailToSchema,
   /** Where the email goes; captured when written so a later caller edit does not redirect it. */
   customerEmail: z.email().optional(),
@@ -122,14 +124,14 @@ export const customerNoteAddedPayload = z.object({
 export const warmTransferSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('completed'),
-    contactUsed: text(200),
-    acceptedBy: text(120),
+    contactUsed: line({ max: 200, min: 1 }),
+    acceptedBy: line({ max: 120, min: 1 }),
     acceptedAt: isoTime,
   }),
   z.object({
     status: z.literal('not_possible'),
-    contactUsed: optionalText(200).optional(),
-    reason: text(2000),
+    contactUsed: line({ max: 200 }).optional(),
+    reason: block({ max: REASON_MAX, min: 1 }),
   }),
   z.object({ status: z.literal('not_applicable') }),
 ])
@@ -139,15 +141,15 @@ export const escalatedPayload = z.object({
   teamId,
   tier: z.union([z.literal(2), z.literal(3)]),
   /** Rule 5: the routing guidance followed, or why the agent chose otherwise. */
-  routingGuidanceId: z.string().max(80).nullable(),
-  offGuidanceReason: optionalText(2000).optional(),
+  routingGuidanceId: line({ max: 80 }).nullable(),
+  offGuidanceReason: block({ max: REASON_MAX }).optional(),
   warmTransfer: warmTransferSchema,
 })
 
 export const assignedPayload = z.object({
   teamId,
   assignee: userName.nullable(),
-  reason: optionalText(2000).optional(),
+  reason: block({ max: REASON_MAX }).optional(),
 })
 
 export const returnedToOwnerPayload = z.object({
@@ -157,23 +159,23 @@ export const returnedToOwnerPayload = z.object({
   fromTeamId: teamId.nullable(),
 })
 
-export const heldPayload = z.object({ reason: text(500) })
+export const heldPayload = z.object({ reason: block({ max: 500, min: 1 }) })
 export const resumedPayload = z.object({})
 
 export const rootCauseClassificationSchema = z.object({
-  service: text(120),
-  category: text(120),
-  subcategory: text(120),
-  rootCause: text(500),
+  service: line({ max: 120, min: 1 }),
+  category: line({ max: 120, min: 1 }),
+  subcategory: line({ max: 120, min: 1 }),
+  rootCause: block({ max: 500, min: 1 }),
 })
 
 export const resolvedPayload = z.object({
-  resolutionNotes: text(20000),
+  resolutionNotes: block({ max: NOTE_MAX, min: 1 }),
   classification: rootCauseClassificationSchema,
   resolutionCode: z.enum(RESOLUTION_CODES),
   customerAgreement: z.object({
     method: z.enum(AGREEMENT_METHODS),
-    detail: optionalText(500),
+    detail: block({ max: 500 }),
   }),
   firstContactResolution: z.boolean(),
   timeSpentMinutes: z
@@ -183,7 +185,7 @@ export const resolvedPayload = z.object({
     .max(60 * 24 * 30),
 })
 
-export const reopenedPayload = z.object({ reason: text(2000) })
+export const reopenedPayload = z.object({ reason: block({ max: REASON_MAX, min: 1 }) })
 
 export const closedPayload = z.object({
   customerSatisfied: z.boolean().nullable(),
@@ -194,7 +196,7 @@ export const closedPayload = z.object({
 export const customerContactedPayload = z.object({
   channel: z.enum(CONTACT_CHANNELS),
   outcome: z.enum(CONTACT_OUTCOMES),
-  note: optionalText(2000).optional(),
+  note: block({ max: REASON_MAX }).optional(),
 })
 
 export const parentLinkedPayload = z.object({ parentTicketId: id.nullable() })
@@ -202,8 +204,9 @@ export const parentLinkedPayload = z.object({ parentTicketId: id.nullable() })
 /** Rule 11: redaction replaces the text of a customer-visible note; the redaction is recorded. */
 export const noteRedactedPayload = z.object({
   noteId: id,
-  redactedBody: z.string().max(20000),
-  reason: text(500),
+  /** Kept as written (not trimmed): it replaces the note's text exactly. */
+  redactedBody: block({ max: NOTE_MAX, trim: false }),
+  reason: block({ max: 500, min: 1 }),
 })
 
 export const EVENT_PAYLOADS = {
@@ -280,16 +283,18 @@ export function parseTicketEvent(
 ):
   | { ok: true; event: TicketEvent }
   | { ok: false; code: 'unsupported_schema_version' | 'invalid_event'; message: string } {
-  if (
-    typeof input === 'object' &&
-    input !== null &&
-    'schemaVersion' in input &&
-    (input as { schemaVersion: unknown }).schemaVersion !== EVENT_SCHEMA_VERSION
-  ) {
+  const version =
+    typeof input === 'object' && input !== null && 'schemaVersion' in input
+      ? (input as { schemaVersion: unknown }).schemaVersion
+      : EVENT_SCHEMA_VERSION
+  if (version !== EVENT_SCHEMA_VERSION) {
+    // JSON, not String(): `{"toString": 1}` would make String() throw, and JSON escapes any text
+    // no replica can store; bounded, as the reason is stored with the station's copy.
+    const shown = (JSON.stringify(version) ?? typeof version).slice(0, 40)
     return {
       ok: false,
       code: 'unsupported_schema_version',
-      message: `Event schema version ${String((input as { schemaVersion: unknown }).schemaVersion)} is not supported (this side speaks ${EVENT_SCHEMA_VERSION}): update this station.`,
+      message: `Event schema version ${shown} is not supported (this side speaks ${EVENT_SCHEMA_VERSION}): update this station.`,
     }
   }
   const result = ticketEventSchema.safeParse(input)

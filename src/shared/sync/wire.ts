@@ -6,11 +6,14 @@
  */
 import { z } from 'zod'
 import { userSchema } from '../directory'
+import { block, line } from '../text'
 
 export const API_PREFIX = '/api/v1'
 export const MAX_PUSH_BATCH = 500
 export const MAX_PULL_LIMIT = 1000
 export const DEFAULT_PULL_LIMIT = 200
+/** Times are epoch milliseconds; ECMAScript's own range ends here. */
+const MAX_TIME_MS = 8.64e15
 
 /** Events travel as unknown JSON and are parsed with `parseTicketEvent` on arrival. */
 export const pushRequestSchema = z.object({
@@ -64,8 +67,8 @@ export type PullResponse = z.infer<typeof pullResponseSchema>
 
 /** What a station reports about itself over the live socket, for the supervisors' floor view. */
 export const stationReportSchema = z.object({
-  pending: z.number().int().min(0),
-  lastSyncAt: z.number().nullable(),
+  pending: z.number().int().min(0).max(1e9),
+  lastSyncAt: z.number().int().min(0).max(MAX_TIME_MS).nullable(),
 })
 
 export const stationPresenceSchema = z.object({
@@ -127,9 +130,15 @@ export const ROUTES = {
   enrollmentCodes: `${API_PREFIX}/stations/enrollment-codes`,
 } as const
 
+/**
+ * Passwords are hashed, never stored, but text that is not well-formed Unicode would hash the same
+ * as its replacement character: refused like any other text, and never trimmed.
+ */
+const password = (min: number) => block({ max: 200, min, trim: false })
+
 export const loginRequestSchema = z.object({
-  username: z.string().min(1).max(40),
-  password: z.string().min(1).max(200),
+  username: line({ max: 40, min: 1 }),
+  password: password(1),
   stationCode: z
     .string()
     .regex(/^[A-Z0-9]{1,12}$/)
@@ -148,24 +157,25 @@ export type SessionResponse = z.infer<typeof sessionResponseSchema>
 
 export const setupRequestSchema = z.object({
   username: z.string().regex(/^[a-z0-9._-]{2,40}$/),
-  displayName: z.string().trim().min(1).max(120),
-  password: z.string().min(10, 'use at least 10 characters').max(200),
+  displayName: line({ max: 120, min: 1 }),
+  password: password(10),
   loadSampleDirectory: z.boolean().default(true),
   createDemoAccounts: z.boolean().default(false),
 })
 
 export const enrollRequestSchema = z.object({
-  code: z.string().min(6).max(64),
-  name: z.string().trim().min(1).max(80),
+  code: line({ max: 64, min: 6 }),
+  name: line({ max: 80, min: 1 }),
 })
 export const enrollResponseSchema = z.object({ stationCode: z.string(), name: z.string() })
 
 export const monitoringAlertSchema = z.object({
-  alertKey: z.string().trim().min(1).max(200),
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(20000).default(''),
-  service: z.string().trim().max(120).default(''),
-  category: z.string().trim().max(120).default(''),
+  alertKey: line({ max: 200, min: 1 }),
+  title: line({ max: 200, min: 1 }),
+  /** Short of a note's 20 000 so that a repeat's Tech Note (heading, title, description) fits. */
+  description: block({ max: 19_000 }).default(''),
+  service: line({ max: 120 }).default(''),
+  category: line({ max: 120 }).default(''),
   impact: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
   urgency: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
 })
@@ -178,8 +188,9 @@ export const monitoringAlertResponseSchema = z.object({
   seq: z.number().int().positive(),
 })
 
-export const createUserRequestSchema = userSchema.extend({
-  password: z.string().min(10, 'use at least 10 characters').max(200),
-})
+export const createUserRequestSchema = userSchema.extend({ password: password(10) })
+
+/** GET ROUTES.callers, and the station API's caller lookup. */
+export const callersQuerySchema = z.object({ q: line({ max: 120, min: 1 }) })
 
 export const enrollmentCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.number() })
