@@ -28,7 +28,12 @@ import {
   login,
   revokeSession,
 } from './accounts'
-import type { LoginLimiter } from './auth/rate-limit'
+import {
+  enrollmentBudget,
+  loginBudgets,
+  type Attempt,
+  type AttemptLimiter,
+} from './auth/rate-limit'
 import type { Database } from './db/database'
 import {
   directoryImportSchema,
@@ -46,7 +51,7 @@ import { runSetup } from './setup'
 export interface ApiContext {
   db: Database
   now: () => number
-  limiter: LoginLimiter
+  limiter: AttemptLimiter
   sessionTtlMs: number
   sampleDirectoryPath: string
   live: LiveHub
@@ -69,6 +74,12 @@ const tooManyAttempts = (ms: number) =>
       'retry-after': String(Math.ceil(ms / 1000)),
     },
   )
+
+/** The attempt, or a 429 when a budget is spent: nothing is checked then, so nothing is learnt. */
+async function allowed(attempt: Attempt): Promise<Extract<Attempt, { allowed: true }>> {
+  if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterMs)
+  return attempt
+}
 
 function userOf(principal: Parameters<Route['handle']>[0]['principal']) {
   if (principal?.kind !== 'user') throw new Error('route needs a user principal')
@@ -150,14 +161,21 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         429: error('Too many failed attempts for this user from this address'),
       },
       handle: async ({ body, ip }) => {
-        const wait = ctx.limiter.retryAfterMs(ip, body.username)
-        if (wait > 0) throw tooManyAttempts(wait)
-        const session = await login(db, body, now(), ctx.sessionTtlMs)
+        const budgets = loginBudgets(body.username, ip)
+        const attempt = await allowed(await ctx.limiter.begin(budgets))
+        let session
+        try {
+          session = await login(db, body, now(), ctx.sessionTtlMs)
+        } catch (e) {
+          // The password was right (e.g. the station is not enrolled): not a guess.
+          await attempt.cancel()
+          throw e
+        }
         if (!session) {
-          ctx.limiter.recordFailure(ip, body.username)
+          await attempt.failed()
           throw new ApiError(401, 'invalid_credentials', 'Wrong user name or password.')
         }
-        ctx.limiter.recordSuccess(ip, body.username)
+        await attempt.succeeded([budgets[0]])
         return ok(session)
       },
     }),
@@ -184,14 +202,19 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         429: error('Too many failed attempts from this address'),
       },
       handle: async ({ body, ip }) => {
-        const wait = ctx.limiter.retryAfterMs(ip, '\u0000enroll')
-        if (wait > 0) throw tooManyAttempts(wait)
+        const budget = await enrollmentBudget(db, ip)
+        const attempt = await allowed(await ctx.limiter.begin([budget]))
+        let enrolled
         try {
-          return ok(await db.transaction((tx) => enrollStation(tx, body, now())))
+          enrolled = await db.transaction((tx) => enrollStation(tx, body, now()))
         } catch (e) {
-          if (e instanceof ApiError) ctx.limiter.recordFailure(ip, '\u0000enroll')
+          await (e instanceof ApiError && e.code === 'invalid_enrollment_code'
+            ? attempt.failed()
+            : attempt.cancel())
           throw e
         }
+        await attempt.succeeded([budget])
+        return ok(enrolled)
       },
     }),
     route({
