@@ -12,7 +12,8 @@ import {
   monitoringAlertResponseSchema,
   monitoringAlertSchema,
   pullQuerySchema,
-  pullResponseSchema,
+  pullResponseDocument,
+  pushRequestDocument,
   pushRequestSchema,
   pushResponseSchema,
   ROUTES,
@@ -63,7 +64,6 @@ export interface ApiContext {
 
 const ok = (body: unknown, status = 200) => ({ status, body })
 const error = (description: string) => ({ description, schema: errorBodySchema })
-const needsAuth = { 401: error('No valid session token'), 403: error('Not allowed for this role') }
 
 const tooManyAttempts = (ms: number) =>
   new ApiError(
@@ -93,6 +93,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.health,
+      operationId: 'getHealth',
+      tag: 'system',
       summary: 'Liveness and database reachability',
       access: 'none',
       responses: {
@@ -117,6 +119,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.setup,
+      operationId: 'getSetupState',
+      tag: 'setup',
       summary: 'Whether first-run setup is still needed',
       access: 'none',
       responses: {
@@ -127,6 +131,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.setup,
+      operationId: 'setUp',
+      tag: 'setup',
       summary:
         'First run: create the first administrator (and optionally the sample directory and demo accounts)',
       access: 'none',
@@ -151,6 +157,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.session,
+      operationId: 'signIn',
+      tag: 'sessions',
       summary: 'Sign in (optionally on an enrolled station)',
       access: 'none',
       body: loginRequestSchema,
@@ -182,9 +190,11 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'DELETE',
       path: ROUTES.session,
+      operationId: 'signOut',
+      tag: 'sessions',
       summary: 'Sign out: revokes this session token',
       access: 'user',
-      responses: { 204: { description: 'Signed out' }, ...needsAuth },
+      responses: { 204: { description: 'Signed out' } },
       handle: async ({ principal }) => {
         await revokeSession(db, userOf(principal).tokenHash, now())
         return { status: 204 }
@@ -193,6 +203,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.enroll,
+      operationId: 'enrollStation',
+      tag: 'stations',
       summary: 'Enroll this station with a one-time code; returns its station code',
       access: 'none',
       body: enrollRequestSchema,
@@ -220,11 +232,12 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.enrollmentCodes,
+      operationId: 'issueEnrollmentCode',
+      tag: 'stations',
       summary: 'Issue a one-time station enrollment code (valid 24 h)',
       access: 'admin',
       responses: {
         201: { description: 'The code, shown once', schema: enrollmentCodeResponseSchema },
-        ...needsAuth,
       },
       handle: async ({ principal }) =>
         ok(await issueEnrollmentCode(db, userOf(principal).user.username, now()), 201),
@@ -232,6 +245,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.stations,
+      operationId: 'listStations',
+      tag: 'stations',
       summary: 'Enrolled stations and their live presence (connectedAt 0: never connected)',
       access: 'supervisor',
       responses: {
@@ -239,19 +254,22 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           description: 'Stations',
           schema: z.object({ stations: z.array(stationPresenceSchema) }),
         },
-        ...needsAuth,
       },
       handle: async () => ok({ stations: await ctx.live.listStations() }),
     }),
     route({
       method: 'POST',
       path: ROUTES.events,
+      operationId: 'pushEvents',
+      tag: 'events',
       summary: 'Push a batch of events; one result per event, in order',
+      description:
+        'Each item should be a TicketEvent. Items are judged one by one: an item that is not a valid event, or that this session may not record, is answered with a `rejected` result naming the problem while the others are stored — the request as a whole fails (400) only when `events` is not an array of 1 to 500 items. Events are stored once per id: a repeat is a `duplicate`.',
       access: 'user',
       body: pushRequestSchema,
+      documentedBody: pushRequestDocument,
       responses: {
         200: { description: 'Per-event results', schema: pushResponseSchema },
-        ...needsAuth,
       },
       handle: async ({ body, principal }) => {
         const { response, commit } = await pushEvents(db, body.events, userOf(principal), now())
@@ -262,26 +280,31 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.events,
+      operationId: 'pullEvents',
+      tag: 'events',
       summary: 'Pull a page of the global log after a cursor, in seq order',
       access: 'user',
       query: pullQuerySchema,
-      responses: { 200: { description: 'A page', schema: pullResponseSchema }, ...needsAuth },
+      responses: { 200: { description: 'A page', schema: pullResponseDocument } },
       handle: async ({ query }) => ok(await pull(query.after, query.limit)),
     }),
     route({
       method: 'GET',
       path: ROUTES.directory,
+      operationId: 'getDirectory',
+      tag: 'directory',
       summary: 'Teams, routing guidance, call templates, priority policy and users',
       access: 'user',
       responses: {
         200: { description: 'The directory', schema: directorySnapshotSchema },
-        ...needsAuth,
       },
       handle: async () => ok(await getDirectory(db)),
     }),
     route({
       method: 'PUT',
       path: ROUTES.directory,
+      operationId: 'importDirectory',
+      tag: 'directory',
       summary: 'Import directory entries, upserting by id (sections left out are kept)',
       access: 'admin',
       body: directoryImportSchema,
@@ -296,13 +319,14 @@ export function apiRoutes(ctx: ApiContext): Route[] {
             policy: z.boolean(),
           }),
         },
-        ...needsAuth,
       },
       handle: async ({ body }) => ok(await db.transaction((tx) => importDirectory(tx, body))),
     }),
     route({
       method: 'GET',
       path: ROUTES.callers,
+      operationId: 'searchCallers',
+      tag: 'directory',
       summary: 'Callers by phone digits, name or user name (at most 20)',
       access: 'user',
       query: z.object({ q: z.string().trim().min(1).max(120) }),
@@ -311,26 +335,28 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           description: 'Matching callers',
           schema: z.object({ callers: z.array(callerRecordSchema) }),
         },
-        ...needsAuth,
       },
       handle: async ({ query }) => ok({ callers: await searchCallers(db, query.q) }),
     }),
     route({
       method: 'POST',
       path: ROUTES.users,
+      operationId: 'createUser',
+      tag: 'users',
       summary: 'Create a user account',
       access: 'admin',
       body: createUserRequestSchema,
       responses: {
         201: { description: 'Created', schema: userSchema },
         409: error('The user name is taken'),
-        ...needsAuth,
       },
       handle: async ({ body }) => ok(await createUser(db, body, now()), 201),
     }),
     route({
       method: 'POST',
       path: ROUTES.monitoringAlerts,
+      operationId: 'raiseMonitoringAlert',
+      tag: 'monitoring',
       summary:
         'Event Management: open an incident, or note a repeat on the open one with the same alert key',
       access: 'monitoring',
@@ -341,7 +367,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           description: 'A Tech Note was added to the open incident with this alert key',
           schema: monitoringAlertResponseSchema,
         },
-        ...needsAuth,
       },
       handle: async ({ body }) => {
         const { response, commit } = await raiseAlert(db, body, now(), ctx.nextHlc)

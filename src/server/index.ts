@@ -188,6 +188,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     route({
       method: 'GET',
       path: ROUTES.openapi,
+      operationId: 'getOpenApiDocument',
+      tag: 'system',
       summary: 'This OpenAPI 3.1 document',
       access: 'none',
       responses: { 200: { description: 'The document' } },
