@@ -13,7 +13,8 @@ import {
   monitoringAlertResponseSchema,
   monitoringAlertSchema,
   pullQuerySchema,
-  pullResponseSchema,
+  pullResponseDocument,
+  pushRequestDocument,
   pushRequestSchema,
   pushResponseSchema,
   ROUTES,
@@ -29,7 +30,12 @@ import {
   login,
   revokeSession,
 } from './accounts'
-import type { LoginLimiter } from './auth/rate-limit'
+import {
+  enrollmentBudget,
+  loginBudgets,
+  type Attempt,
+  type AttemptLimiter,
+} from './auth/rate-limit'
 import type { Database } from './db/database'
 import {
   directoryImportSchema,
@@ -47,7 +53,7 @@ import { runSetup } from './setup'
 export interface ApiContext {
   db: Database
   now: () => number
-  limiter: LoginLimiter
+  limiter: AttemptLimiter
   sessionTtlMs: number
   sampleDirectoryPath: string
   live: LiveHub
@@ -59,7 +65,6 @@ export interface ApiContext {
 
 const ok = (body: unknown, status = 200) => ({ status, body })
 const error = (description: string) => ({ description, schema: errorBodySchema })
-const needsAuth = { 401: error('No valid session token'), 403: error('Not allowed for this role') }
 
 const tooManyAttempts = (ms: number) =>
   new ApiError(
@@ -70,6 +75,12 @@ const tooManyAttempts = (ms: number) =>
       'retry-after': String(Math.ceil(ms / 1000)),
     },
   )
+
+/** The attempt, or a 429 when a budget is spent: nothing is checked then, so nothing is learnt. */
+async function allowed(attempt: Attempt): Promise<Extract<Attempt, { allowed: true }>> {
+  if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterMs)
+  return attempt
+}
 
 function userOf(principal: Parameters<Route['handle']>[0]['principal']) {
   if (principal?.kind !== 'user') throw new Error('route needs a user principal')
@@ -83,6 +94,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.health,
+      operationId: 'getHealth',
+      tag: 'system',
       summary: 'Liveness and database reachability',
       access: 'none',
       responses: {
@@ -107,6 +120,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.setup,
+      operationId: 'getSetupState',
+      tag: 'setup',
       summary: 'Whether first-run setup is still needed',
       access: 'none',
       responses: {
@@ -117,6 +132,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.setup,
+      operationId: 'setUp',
+      tag: 'setup',
       summary:
         'First run: create the first administrator (and optionally the sample directory and demo accounts)',
       access: 'none',
@@ -141,6 +158,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.session,
+      operationId: 'signIn',
+      tag: 'sessions',
       summary: 'Sign in (optionally on an enrolled station)',
       access: 'none',
       body: loginRequestSchema,
@@ -151,23 +170,32 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         429: error('Too many failed attempts for this user from this address'),
       },
       handle: async ({ body, ip }) => {
-        const wait = ctx.limiter.retryAfterMs(ip, body.username)
-        if (wait > 0) throw tooManyAttempts(wait)
-        const session = await login(db, body, now(), ctx.sessionTtlMs)
+        const budgets = loginBudgets(body.username, ip)
+        const attempt = await allowed(await ctx.limiter.begin(budgets))
+        let session
+        try {
+          session = await login(db, body, now(), ctx.sessionTtlMs)
+        } catch (e) {
+          // The password was right (e.g. the station is not enrolled): not a guess.
+          await attempt.cancel()
+          throw e
+        }
         if (!session) {
-          ctx.limiter.recordFailure(ip, body.username)
+          await attempt.failed()
           throw new ApiError(401, 'invalid_credentials', 'Wrong user name or password.')
         }
-        ctx.limiter.recordSuccess(ip, body.username)
+        await attempt.succeeded([budgets[0]])
         return ok(session)
       },
     }),
     route({
       method: 'DELETE',
       path: ROUTES.session,
+      operationId: 'signOut',
+      tag: 'sessions',
       summary: 'Sign out: revokes this session token',
       access: 'user',
-      responses: { 204: { description: 'Signed out' }, ...needsAuth },
+      responses: { 204: { description: 'Signed out' } },
       handle: async ({ principal }) => {
         await revokeSession(db, userOf(principal).tokenHash, now())
         return { status: 204 }
@@ -176,6 +204,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.enroll,
+      operationId: 'enrollStation',
+      tag: 'stations',
       summary: 'Enroll this station with a one-time code; returns its station code',
       access: 'none',
       body: enrollRequestSchema,
@@ -185,24 +215,30 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         429: error('Too many failed attempts from this address'),
       },
       handle: async ({ body, ip }) => {
-        const wait = ctx.limiter.retryAfterMs(ip, '\u0000enroll')
-        if (wait > 0) throw tooManyAttempts(wait)
+        const budget = await enrollmentBudget(db, ip)
+        const attempt = await allowed(await ctx.limiter.begin([budget]))
+        let enrolled
         try {
-          return ok(await db.transaction((tx) => enrollStation(tx, body, now())))
+          enrolled = await db.transaction((tx) => enrollStation(tx, body, now()))
         } catch (e) {
-          if (e instanceof ApiError) ctx.limiter.recordFailure(ip, '\u0000enroll')
+          await (e instanceof ApiError && e.code === 'invalid_enrollment_code'
+            ? attempt.failed()
+            : attempt.cancel())
           throw e
         }
+        await attempt.succeeded([budget])
+        return ok(enrolled)
       },
     }),
     route({
       method: 'POST',
       path: ROUTES.enrollmentCodes,
+      operationId: 'issueEnrollmentCode',
+      tag: 'stations',
       summary: 'Issue a one-time station enrollment code (valid 24 h)',
       access: 'admin',
       responses: {
         201: { description: 'The code, shown once', schema: enrollmentCodeResponseSchema },
-        ...needsAuth,
       },
       handle: async ({ principal }) =>
         ok(await issueEnrollmentCode(db, userOf(principal).user.username, now()), 201),
@@ -210,6 +246,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.stations,
+      operationId: 'listStations',
+      tag: 'stations',
       summary: 'Enrolled stations and their live presence (connectedAt 0: never connected)',
       access: 'supervisor',
       responses: {
@@ -217,19 +255,22 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           description: 'Stations',
           schema: z.object({ stations: z.array(stationPresenceSchema) }),
         },
-        ...needsAuth,
       },
       handle: async () => ok({ stations: await ctx.live.listStations() }),
     }),
     route({
       method: 'POST',
       path: ROUTES.events,
+      operationId: 'pushEvents',
+      tag: 'events',
       summary: 'Push a batch of events; one result per event, in order',
+      description:
+        'Each item should be a TicketEvent. Items are judged one by one: an item that is not a valid event, or that this session may not record, is answered with a `rejected` result naming the problem while the others are stored — the request as a whole fails (400) only when `events` is not an array of 1 to 500 items. Events are stored once per id: a repeat is a `duplicate`.',
       access: 'user',
       body: pushRequestSchema,
+      documentedBody: pushRequestDocument,
       responses: {
         200: { description: 'Per-event results', schema: pushResponseSchema },
-        ...needsAuth,
       },
       handle: async ({ body, principal }) => {
         const { response, commit } = await pushEvents(db, body.events, userOf(principal), now())
@@ -240,26 +281,31 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'GET',
       path: ROUTES.events,
+      operationId: 'pullEvents',
+      tag: 'events',
       summary: 'Pull a page of the global log after a cursor, in seq order',
       access: 'user',
       query: pullQuerySchema,
-      responses: { 200: { description: 'A page', schema: pullResponseSchema }, ...needsAuth },
+      responses: { 200: { description: 'A page', schema: pullResponseDocument } },
       handle: async ({ query }) => ok(await pull(query.after, query.limit)),
     }),
     route({
       method: 'GET',
       path: ROUTES.directory,
+      operationId: 'getDirectory',
+      tag: 'directory',
       summary: 'Teams, routing guidance, call templates, priority policy and users',
       access: 'user',
       responses: {
         200: { description: 'The directory', schema: directorySnapshotSchema },
-        ...needsAuth,
       },
       handle: async () => ok(await getDirectory(db)),
     }),
     route({
       method: 'PUT',
       path: ROUTES.directory,
+      operationId: 'importDirectory',
+      tag: 'directory',
       summary: 'Import directory entries, upserting by id (sections left out are kept)',
       access: 'admin',
       body: directoryImportSchema,
@@ -274,13 +320,14 @@ export function apiRoutes(ctx: ApiContext): Route[] {
             policy: z.boolean(),
           }),
         },
-        ...needsAuth,
       },
       handle: async ({ body }) => ok(await db.transaction((tx) => importDirectory(tx, body))),
     }),
     route({
       method: 'GET',
       path: ROUTES.callers,
+      operationId: 'searchCallers',
+      tag: 'directory',
       summary: 'Callers by phone digits, name or user name (at most 20)',
       access: 'user',
       query: callersQuerySchema,
@@ -289,26 +336,28 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           description: 'Matching callers',
           schema: z.object({ callers: z.array(callerRecordSchema) }),
         },
-        ...needsAuth,
       },
       handle: async ({ query }) => ok({ callers: await searchCallers(db, query.q) }),
     }),
     route({
       method: 'POST',
       path: ROUTES.users,
+      operationId: 'createUser',
+      tag: 'users',
       summary: 'Create a user account',
       access: 'admin',
       body: createUserRequestSchema,
       responses: {
         201: { description: 'Created', schema: userSchema },
         409: error('The user name is taken'),
-        ...needsAuth,
       },
       handle: async ({ body }) => ok(await createUser(db, body, now()), 201),
     }),
     route({
       method: 'POST',
       path: ROUTES.monitoringAlerts,
+      operationId: 'raiseMonitoringAlert',
+      tag: 'monitoring',
       summary:
         'Event Management: open an incident, or note a repeat on the open one with the same alert key',
       access: 'monitoring',
@@ -319,7 +368,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           description: 'A Tech Note was added to the open incident with this alert key',
           schema: monitoringAlertResponseSchema,
         },
-        ...needsAuth,
       },
       handle: async ({ body }) => {
         const { response, commit } = await raiseAlert(db, body, now(), ctx.nextHlc)

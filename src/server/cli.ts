@@ -1,14 +1,21 @@
 /**
- * `npm run server -- --port 8080 --data-dir ./data` (env: PORT, HOST, WARMLINE_DATA_DIR,
- * DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM). Stops gracefully on SIGINT / SIGTERM.
+ * `npm run server -- --port 8080 --data-dir ./data [--trusted-proxies 10.0.0.5,10.1.0.0/16]`
+ * (env: PORT, HOST, WARMLINE_DATA_DIR, DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM,
+ * WARMLINE_TRUSTED_PROXIES). Stops gracefully on SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util'
+import { parseTrustedProxies } from './auth/client-address'
 import { startServer } from './index'
 import { jsonLogger } from './log'
-import { STORAGE_FLAGS, storageOptions } from './options'
+import { addressList, STORAGE_FLAGS, storageOptions } from './options'
 
 const { values } = parseArgs({
-  options: { ...STORAGE_FLAGS, port: { type: 'string' }, host: { type: 'string' } },
+  options: {
+    ...STORAGE_FLAGS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'trusted-proxies': { type: 'string' },
+  },
   strict: true,
 })
 const env = process.env
@@ -18,12 +25,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2)
 }
 const logger = jsonLogger()
+const trustedProxies = addressList(values['trusted-proxies'] ?? env.WARMLINE_TRUSTED_PROXIES)
+try {
+  parseTrustedProxies(trustedProxies)
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(2)
+}
 const server = await startServer({
   ...storageOptions(values, env),
   port,
   host: values.host ?? env.HOST ?? '127.0.0.1',
   ...(env.WARMLINE_SMTP_URL ? { smtp: { url: env.WARMLINE_SMTP_URL } } : {}),
   ...(env.WARMLINE_MAIL_FROM ? { mailFrom: env.WARMLINE_MAIL_FROM } : {}),
+  ...(trustedProxies.length ? { trustedProxies } : {}),
   logger,
 })
 

@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { ROUTES } from '../shared/sync/wire'
 import { authenticate, DEFAULT_SESSION_TTL_MS, type Principal } from './accounts'
 import { apiRoutes } from './api'
-import { createLoginLimiter } from './auth/rate-limit'
+import { clientAddressResolver } from './auth/client-address'
+import { createAttemptLimiter } from './auth/rate-limit'
 import type { Database } from './db/database'
 import { migrate } from './db/migrations'
 import { openDatabase } from './db/open'
@@ -69,6 +70,11 @@ export interface ServerOptions {
   sampleDirectoryPath?: string
   /** WebSocket ping and presence refresh interval. */
   heartbeatMs?: number
+  /**
+   * Addresses and CIDR ranges of the reverse proxies in front of this server (e.g. the TLS
+   * proxy). Their X-Forwarded-For is believed, so the attempt budgets count per real client.
+   */
+  trustedProxies?: readonly string[]
 }
 
 export interface RunningServer {
@@ -126,6 +132,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const now = options.now ?? Date.now
   const logger = options.logger ?? jsonLogger()
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  // Before the database opens: a mistyped proxy list stops the start, naming the entry.
+  const clientAddress = clientAddressResolver(options.trustedProxies)
   const db = options.db ?? (await openDatabase(options))
   const ownsDb = !options.db
   const serverId = randomUUID()
@@ -178,7 +186,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...apiRoutes({
       db,
       now,
-      limiter: createLoginLimiter(now),
+      limiter: createAttemptLimiter(db, now),
       sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
       sampleDirectoryPath: options.sampleDirectoryPath ?? SAMPLE_DIRECTORY_PATH,
       live,
@@ -191,6 +199,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     route({
       method: 'GET',
       path: ROUTES.openapi,
+      operationId: 'getOpenApiDocument',
+      tag: 'system',
       summary: 'This OpenAPI 3.1 document',
       access: 'none',
       responses: { 200: { description: 'The document' } },
@@ -233,7 +243,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         : undefined
       const reply = await target.handle({
         req,
-        ip: req.socket.remoteAddress ?? '',
+        ip: clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
         body,
         query,
         principal,

@@ -18,3 +18,8 @@ export function storageOptions(
     ...(databaseUrl ? { databaseUrl } : {}),
   }
 }
+
+/** `10.0.0.5, 10.1.0.0/16 fd00::/8`: a list flag or variable, split on commas and white space. */
+export function addressList(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter(Boolean)
+}

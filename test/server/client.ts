@@ -19,11 +19,12 @@ export async function call<T = any>( // eslint-disable-line @typescript-eslint/n
   server: { url: string },
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; raw?: string } = {},
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply<T>> {
   const res = await fetch(server.url + path, {
     method,
     headers: {
+      ...options.headers,
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.body !== undefined || options.raw !== undefined
         ? { 'content-type': 'application/json' }

@@ -115,6 +115,21 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'auth_attempts',
+    // Sign-in and enrollment attempts, shared by every server process on the database (see
+    // auth/rate-limit.ts). Keys are hashes: a failed attempt's user name is not kept in clear.
+    statements: [
+      `CREATE TABLE auth_attempts (
+        id int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        key text NOT NULL,
+        at int8 NOT NULL
+      )`,
+      `CREATE INDEX auth_attempts_key_at ON auth_attempts (key, at)`,
+      `CREATE INDEX auth_attempts_at ON auth_attempts (at)`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

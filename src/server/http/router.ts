@@ -40,14 +40,37 @@ export interface HandlerArgs<B, Q> {
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined
 
-export interface Route {
+/** The document's groups of operations; openapi.ts describes each. */
+export type Tag =
+  'system' | 'setup' | 'sessions' | 'stations' | 'events' | 'directory' | 'users' | 'monitoring'
+
+/**
+ * What the route answers besides the errors every route of its kind has: the OpenAPI document
+ * adds 400 (a body or query), 413 (a body), 401 and 403 (authenticated) by itself.
+ */
+export type Responses = Record<number, { description: string; schema?: z.ZodType }>
+
+interface RouteMeta {
   method: Method
   path: string
+  /** Unique and stable: generated clients name their methods after it. */
+  operationId: string
+  tag: Tag
   summary: string
+  /** Longer prose for the document, where the summary cannot say it all. */
+  description?: string
   access: Access
+  responses: Responses
+}
+
+export interface Route extends RouteMeta {
   body?: z.ZodType
+  /**
+   * What the document shows as the body, when the runtime schema is deliberately looser (a push
+   * accepts any items so that each bad event gets its own rejection instead of failing the batch).
+   */
+  documentedBody?: z.ZodType
   query?: z.ZodType
-  responses: Record<number, { description: string; schema?: z.ZodType }>
   handle(args: HandlerArgs<unknown, unknown>): Promise<Reply>
 }
 
@@ -55,15 +78,13 @@ export interface Route {
 export function route<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
->(spec: {
-  method: Method
-  path: string
-  summary: string
-  access: Access
-  body?: B
-  query?: Q
-  responses: Record<number, { description: string; schema?: z.ZodType }>
-  handle(args: HandlerArgs<Output<B>, Output<Q>>): Promise<Reply>
-}): Route {
+>(
+  spec: RouteMeta & {
+    body?: B
+    documentedBody?: z.ZodType
+    query?: Q
+    handle(args: HandlerArgs<Output<B>, Output<Q>>): Promise<Reply>
+  },
+): Route {
   return spec as unknown as Route
 }

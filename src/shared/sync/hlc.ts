@@ -24,7 +24,8 @@ export const DEFAULT_MAX_DRIFT_MS = 5 * 60 * 1000
 
 const MAX_COUNTER = 0xffff
 const NODE_PATTERN = /^[A-Z0-9]{1,12}$/
-const HLC_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([A-Z0-9]{1,12})$/
+export const HLC_PATTERN =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([A-Z0-9]{1,12})$/
 
 export function isHlc(value: string): boolean {
   return HLC_PATTERN.test(value)

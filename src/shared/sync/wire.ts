@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { userSchema } from '../directory'
+import { ticketEventSchema } from '../incident/events'
 import { block, line } from '../text'
 
 export const API_PREFIX = '/api/v1'
@@ -194,3 +195,19 @@ export const createUserRequestSchema = userSchema.extend({ password: password(10
 export const callersQuerySchema = z.object({ q: line({ max: 120, min: 1 }) })
 
 export const enrollmentCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.number() })
+
+// Documentation only: what the OpenAPI document shows where the runtime schema is looser on
+// purpose. Nothing parses with these.
+
+/**
+ * A push as a client builds it. The server reads the items as unknown JSON and judges each on
+ * its own, so an item that is not a valid ticket event gets a per-event rejection, never a 400.
+ */
+export const pushRequestDocument = z.object({
+  events: z.array(ticketEventSchema).min(1).max(MAX_PUSH_BATCH),
+})
+
+/** A pulled page: every stored event is a ticket event. */
+export const pullResponseDocument = pullResponseSchema.extend({
+  events: z.array(pulledEventSchema.extend({ event: ticketEventSchema })),
+})
