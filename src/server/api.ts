@@ -175,7 +175,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route({
       method: 'POST',
       path: ROUTES.enroll,
-      summary: 'Enroll this station with a one-time code; returns its station code',
+      summary:
+        'Enroll this station with a one-time code; returns its station code. With a bearer token, that session is bound to the new station',
       access: 'none',
       body: enrollRequestSchema,
       responses: {
@@ -183,11 +184,11 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         403: error('Unknown, expired or used code'),
         429: error('Too many failed attempts from this address'),
       },
-      handle: async ({ body, ip }) => {
+      handle: async ({ body, ip, token }) => {
         const wait = ctx.limiter.retryAfterMs(ip, '\u0000enroll')
         if (wait > 0) throw tooManyAttempts(wait)
         try {
-          return ok(await db.transaction((tx) => enrollStation(tx, body, now())))
+          return ok(await db.transaction((tx) => enrollStation(tx, body, now(), token)))
         } catch (e) {
           if (e instanceof ApiError) ctx.limiter.recordFailure(ip, '\u0000enroll')
           throw e

@@ -37,6 +37,7 @@ const presence = (overrides: Partial<StationPresence>): StationPresence => ({
   pending: 0,
   lastSyncAt: T0 - MINUTE,
   online: true,
+  setAside: 0,
   ...overrides,
 })
 

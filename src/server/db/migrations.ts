@@ -115,6 +115,12 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'station presence: events set aside',
+    // How many events a station's agent set aside because the server kept failing on them.
+    statements: ['ALTER TABLE station_presence ADD COLUMN set_aside int4 NOT NULL DEFAULT 0'],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

@@ -25,6 +25,11 @@ export const REJECTION_CODES = [
   'forbidden',
   'station_mismatch',
   'conflicting_duplicate',
+  /**
+   * Not the server's verdict but the station's: the server failed (5xx) on this one event again
+   * and again while it accepted others, so the agent set it aside instead of blocking its queue.
+   */
+  'server_error',
 ] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
@@ -66,6 +71,8 @@ export type PullResponse = z.infer<typeof pullResponseSchema>
 export const stationReportSchema = z.object({
   pending: z.number().int().min(0),
   lastSyncAt: z.number().nullable(),
+  /** Events the agent set aside because the server kept failing on them (`server_error`). */
+  setAside: z.number().int().min(0).default(0),
 })
 
 export const stationPresenceSchema = z.object({
@@ -75,6 +82,8 @@ export const stationPresenceSchema = z.object({
   pending: z.number().int().min(0),
   lastSyncAt: z.number().nullable(),
   online: z.boolean(),
+  /** See `stationReportSchema.setAside`: work a supervisor should look at. */
+  setAside: z.number().int().min(0).default(0),
 })
 export type StationPresence = z.infer<typeof stationPresenceSchema>
 
@@ -158,7 +167,12 @@ export const enrollRequestSchema = z.object({
   code: z.string().min(6).max(64),
   name: z.string().trim().min(1).max(80),
 })
-export const enrollResponseSchema = z.object({ stationCode: z.string(), name: z.string() })
+export const enrollResponseSchema = z.object({
+  stationCode: z.string(),
+  name: z.string(),
+  /** The bearer token sent with the request now belongs to a session bound to this station. */
+  sessionBound: z.boolean().optional(),
+})
 
 export const monitoringAlertSchema = z.object({
   alertKey: z.string().trim().min(1).max(200),

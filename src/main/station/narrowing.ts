@@ -1,0 +1,96 @@
+/**
+ * Finding the event a push keeps failing on, so it cannot stall the outbox (Replicache's rule: a
+ * permanently bad mutation is acknowledged and never blocks the queue).
+ *
+ * A batch the server failed on (see `ServerFailure`) is halved and pushed again at once, the front
+ * half first; each push that gets through doubles the batch again. So a bad event soon travels
+ * alone. Alone, it is retried with the agent's backoff (a 500 may be a passing hiccup); after
+ * `attempts` failures it is held, and the events behind it go ahead.
+ *
+ * An event is set aside only on fresh evidence that the server works and still fails on it: right
+ * after a push of other events got through, the held event is tried alone once more, and set aside
+ * only if that fails too. A server that fails on everything (a full disk, a bad deploy) never
+ * gives that evidence: events are held one after the other with growing backoff, none is set
+ * aside, and when the server recovers each held event lands on its next try.
+ */
+import type { OutboxEvent } from './outbox'
+
+/** Failures of one event pushed alone before the events behind it go ahead. */
+export const SUSPECT_ATTEMPTS = 3
+
+export type NarrowingStep =
+  /** The batch was halved: push again now. */
+  | { kind: 'narrowed' }
+  /** One event failed alone: retry after the backoff. */
+  | { kind: 'retry'; id: string; failures: number }
+  /** The server failed on this event alone just after it took others: set it aside. */
+  | { kind: 'setAside'; id: string; failures: number }
+
+export class BatchNarrowing {
+  private limit: number | null = null
+  /** Failures of events pushed alone, by id. */
+  private readonly suspects = new Map<string, number>()
+  /** The last push got events in: the server's push path works right now. */
+  private lastLanded = false
+
+  constructor(private readonly attempts = SUSPECT_ATTEMPTS) {}
+
+  /** How many events to read from the outbox so that `pick` has a full batch beyond held ones. */
+  readAhead(max: number): number {
+    return max + this.held().size
+  }
+
+  /** The next batch out of `candidates` (outbox order), at most `max` events. */
+  pick(candidates: readonly OutboxEvent[], max: number): OutboxEvent[] {
+    const held = this.held()
+    const firstHeld = candidates.find((event) => held.has(event.id))
+    if (this.lastLanded && firstHeld) return [firstHeld]
+    const free = candidates.filter((event) => !held.has(event.id))
+    if (free.length === 0) return firstHeld ? [firstHeld] : []
+    return free.slice(0, Math.min(max, this.limit ?? max))
+  }
+
+  /** The server answered for `batch`; `landed`: some of it was stored (applied or duplicate). */
+  answered(batch: readonly OutboxEvent[], landed: boolean, max: number): void {
+    for (const event of batch) this.suspects.delete(event.id)
+    this.lastLanded = landed
+    if (this.limit !== null) this.limit = this.limit * 2 >= max ? null : this.limit * 2
+  }
+
+  /** The server failed on `batch`. */
+  failed(batch: readonly OutboxEvent[]): NarrowingStep {
+    const verified = this.lastLanded
+    this.lastLanded = false
+    if (batch.length > 1) {
+      this.limit = Math.ceil(batch.length / 2)
+      return { kind: 'narrowed' }
+    }
+    const id = batch[0]!.id
+    const failures = (this.suspects.get(id) ?? 0) + 1
+    this.suspects.set(id, failures)
+    if (verified && failures > this.attempts) return { kind: 'setAside', id, failures }
+    return { kind: 'retry', id, failures }
+  }
+
+  /** The network failed: what the server did before says nothing about what it does now. */
+  interrupted(): void {
+    this.lastLanded = false
+  }
+
+  forget(id: string): void {
+    this.suspects.delete(id)
+  }
+
+  /** Another user's outbox is pushed now. */
+  reset(): void {
+    this.limit = null
+    this.suspects.clear()
+    this.lastLanded = false
+  }
+
+  private held(): Set<string> {
+    const held = new Set<string>()
+    for (const [id, failures] of this.suspects) if (failures >= this.attempts) held.add(id)
+    return held
+  }
+}
