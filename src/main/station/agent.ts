@@ -247,19 +247,12 @@ export class SyncAgent {
       waitingForSignIn: pending - mine,
       setAside: this.deps.setAside.size,
       lastSyncAt: this.lastSyncAt,
-      lastError:
-        this.problem ??
-        this.connectivity.lastError ??
-        (credentials ? null : this.signInHint(pending)),
+      // Without a usable session nothing is pushed; the session's `needsSignIn` says why, and the
+      // desk asks for the password there.
+      lastError: this.problem ?? this.connectivity.lastError,
       clockWarning: this.clockWarning,
       nextRetryAt: this.nextRetryAt,
     }
-  }
-
-  private signInHint(pending: number): string | null {
-    return pending > 0
-      ? `${pending} event${pending === 1 ? '' : 's'} wait to be sent: sign in online to send them.`
-      : null
   }
 
   private requireCredentials(): AgentCredentials {

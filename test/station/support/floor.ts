@@ -88,6 +88,8 @@ export interface Central {
   projection(): Promise<Ticket[]>
   /** Every event in the server's log, by pulling as a station does. */
   pullAll(): Promise<{ seq: number; event: TicketEvent }[]>
+  /** SQL on the running server's database: faults are injected there, as real as they come. */
+  query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
 }
 
 export async function startCentral(dataDir: string): Promise<Central> {
@@ -144,6 +146,9 @@ export async function startCentral(dataDir: string): Promise<Central> {
         typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
       )
     },
+    query(sql, params) {
+      return server!.db.query(sql, params)
+    },
     async pullAll() {
       const events: { seq: number; event: TicketEvent }[] = []
       let after = 0
@@ -198,8 +203,12 @@ export interface TestStation {
   /** Records through the store as the UI does, and hands the events to main; null when the rules refuse. */
   record(command: (ctx: StationCommandContext) => CommandResult): Promise<TicketEvent[] | null>
   tickets(): Promise<Ticket[]>
-  /** Closes main and renderer (a quit or crash after the last acknowledged write) and opens them again. */
-  restart(): Promise<void>
+  /**
+   * Closes main and renderer (a quit or crash after the last acknowledged write) and opens them
+   * again; `forgetCredentials`: main's credential store comes back empty, as the browser host's
+   * memory-only store does.
+   */
+  restart(options?: { forgetCredentials?: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -213,7 +222,7 @@ export async function openStation(options: {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
   // Outlive a restart, as the OS keychain and the browser profile do.
-  const credentials = new MemoryCredentialStore()
+  let credentials = new MemoryCredentialStore()
   const indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
 
@@ -272,10 +281,11 @@ export async function openStation(options: {
       }
       return all
     },
-    async restart() {
+    async restart(restartOptions) {
       station.sync.stop()
       await station.services.close()
       station.store.close()
+      if (restartOptions?.forgetCredentials) credentials = new MemoryCredentialStore()
       Object.assign(station, await parts())
       await station.sync.start()
     },
