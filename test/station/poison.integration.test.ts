@@ -118,7 +118,10 @@ describe('a batch the server keeps failing on', () => {
       code: 'server_error',
       reason: expect.stringMatching(/failed on this event .*set aside/),
     })
-    expect(await ann.store.pendingCount()).toBe(0)
+    await eventually(
+      'the renderer to have nothing pending',
+      async () => (await ann.store.pendingCount()) === 0,
+    )
     const status = await ann.api.sync.status({})
     expect(status).toMatchObject({ lastError: null, setAside: 1 })
     expect(status.connection).not.toBe('offline')
@@ -150,6 +153,24 @@ describe('a batch the server keeps failing on', () => {
       'the floor to clear the count',
       async () => (await floorEntry(stationCode))?.setAside === 0,
     )
+  }, 240_000)
+
+  it('is set aside even with nothing behind it: an event the server holds, sent again, vouches for the server', async () => {
+    const dee = await station('S', 'sam')
+    await recordCalls(dee, 1)
+    await settled(dee)
+    await dee.link.cut()
+    const [lone] = await recordCalls(dee, 1)
+    await central.query('INSERT INTO poison (id) VALUES ($1)', [lone])
+    await dee.link.restore()
+    await eventually('the lone bad event to be set aside', async () => {
+      const status = await dee.api.sync.status({})
+      return status.pending === 0 && status.setAside === 1
+    })
+    await eventually('the renderer to hold it as rejected', async () => {
+      const rejected = await dee.store.rejectedEvents(10)
+      return rejected.length === 1 && rejected[0]!.id === lone
+    })
   }, 240_000)
 
   it('a server that fails on every event sets nothing aside, and delivers everything once it recovers', async () => {

@@ -310,7 +310,12 @@ export class SyncAgent {
       try {
         response = await this.deps.client.push(credentials.token, batch)
       } catch (error) {
-        if (error instanceof StationError && error.code === 'refused' && batch.length > 1) {
+        if (
+          !(error instanceof ServerFailure) &&
+          error instanceof StationError &&
+          error.code === 'refused' &&
+          batch.length > 1
+        ) {
           // Most likely a body over the server's size limit: smaller batches get through.
           this.batchSize = Math.max(1, Math.floor(batch.length / 2))
           continue
@@ -329,11 +334,20 @@ export class SyncAgent {
       }
       const sent = new Set(batch.map((event) => event.id))
       const answered = response.results.filter((result) => sent.has(result.id))
+      const stored = new Set(answered.flatMap((r) => (r.status === 'rejected' ? [] : [r.id])))
+      const control = this.narrowing.isControl(batch)
       this.narrowing.answered(
         batch,
-        answered.some((result) => result.status !== 'rejected'),
+        batch.filter((event) => stored.has(event.id)),
         this.batchSize,
       )
+      // The control event was answered for long ago: whatever the server says of it now, the
+      // renderer must not hear it (a refusal now would contradict the event's stored place).
+      if (control) {
+        if (stored.size > 0) this.succeeded()
+        else this.narrowing.dropControl()
+        continue
+      }
       await this.deps.outbox.settle(answered.map((result) => result.id))
       // An event set aside before a crash, pushed again from the outbox, that has now landed.
       if (answered.some((result) => this.deps.setAside.get(result.id)))
@@ -362,6 +376,10 @@ export class SyncAgent {
     this.connectivity.reachable()
     const step = this.narrowing.failed(batch)
     if (step.kind === 'narrowed') return true
+    if (step.kind === 'control') {
+      this.problem = `The central server fails on every push right now (${error.message}); retrying.`
+      return false
+    }
     if (step.kind === 'retry') {
       this.problem = `The central server failed on an event (${error.message}); trying it alone again.`
       return false

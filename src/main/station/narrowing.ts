@@ -9,7 +9,9 @@
  *
  * An event is set aside only on fresh evidence that the server works and still fails on it: right
  * after a push of other events got through, the held event is tried alone once more, and set aside
- * only if that fails too. A server that fails on everything (a full disk, a bad deploy) never
+ * only if that fails too. When no other event is waiting, the evidence comes from a control push:
+ * an event the server already holds, sent again (the server answers "duplicate" through the same
+ * path, storage included). A server that fails on everything (a full disk, a bad deploy) never
  * gives that evidence: events are held one after the other with growing backoff, none is set
  * aside, and when the server recovers each held event lands on its next try.
  */
@@ -25,6 +27,8 @@ export type NarrowingStep =
   | { kind: 'retry'; id: string; failures: number }
   /** The server failed on this event alone just after it took others: set it aside. */
   | { kind: 'setAside'; id: string; failures: number }
+  /** The control push failed too: the server is failing on everything; retry after the backoff. */
+  | { kind: 'control' }
 
 export class BatchNarrowing {
   private limit: number | null = null
@@ -32,6 +36,8 @@ export class BatchNarrowing {
   private readonly suspects = new Map<string, number>()
   /** The last push got events in: the server's push path works right now. */
   private lastLanded = false
+  /** An event the server stored, to push again as a control; never one of the outbox's. */
+  private control: OutboxEvent | null = null
 
   constructor(private readonly attempts = SUSPECT_ATTEMPTS) {}
 
@@ -46,14 +52,21 @@ export class BatchNarrowing {
     const firstHeld = candidates.find((event) => held.has(event.id))
     if (this.lastLanded && firstHeld) return [firstHeld]
     const free = candidates.filter((event) => !held.has(event.id))
-    if (free.length === 0) return firstHeld ? [firstHeld] : []
-    return free.slice(0, Math.min(max, this.limit ?? max))
+    if (free.length > 0) return free.slice(0, Math.min(max, this.limit ?? max))
+    if (firstHeld && this.control) return [this.control]
+    return firstHeld ? [firstHeld] : []
   }
 
-  /** The server answered for `batch`; `landed`: some of it was stored (applied or duplicate). */
-  answered(batch: readonly OutboxEvent[], landed: boolean, max: number): void {
+  /** Whether `batch` is the control push, whose answer concerns no event of the outbox. */
+  isControl(batch: readonly OutboxEvent[]): boolean {
+    return batch.length === 1 && batch[0] === this.control
+  }
+
+  /** The server answered for `batch`; `landed`: the events it stored (applied or duplicate). */
+  answered(batch: readonly OutboxEvent[], landed: readonly OutboxEvent[], max: number): void {
     for (const event of batch) this.suspects.delete(event.id)
-    this.lastLanded = landed
+    this.lastLanded = landed.length > 0
+    if (landed.length > 0) this.control = landed[landed.length - 1]!
     if (this.limit !== null) this.limit = this.limit * 2 >= max ? null : this.limit * 2
   }
 
@@ -61,6 +74,7 @@ export class BatchNarrowing {
   failed(batch: readonly OutboxEvent[]): NarrowingStep {
     const verified = this.lastLanded
     this.lastLanded = false
+    if (this.isControl(batch)) return { kind: 'control' }
     if (batch.length > 1) {
       this.limit = Math.ceil(batch.length / 2)
       return { kind: 'narrowed' }
@@ -77,6 +91,11 @@ export class BatchNarrowing {
     this.lastLanded = false
   }
 
+  /** The server would not store the control event again (the session moved station, say). */
+  dropControl(): void {
+    this.control = null
+  }
+
   forget(id: string): void {
     this.suspects.delete(id)
   }
@@ -86,6 +105,7 @@ export class BatchNarrowing {
     this.limit = null
     this.suspects.clear()
     this.lastLanded = false
+    this.control = null
   }
 
   private held(): Set<string> {
