@@ -3,7 +3,9 @@
  * in syncs — or says plainly that its user must sign in again. Real central server (PGlite), real
  * station services and renderer store, each station behind its own link.
  */
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SafeStorageCredentialStore } from '../../src/main/electron/credential-store'
 import { openTicket } from '../../src/shared/incident'
 import { ROUTES, stationPresenceSchema } from '../../src/shared/sync/wire'
 import { phoneCall } from '../support/incident-fixtures'
@@ -32,10 +34,19 @@ afterAll(async () => {
   await dir?.remove()
 })
 
-async function newStation(name: string): Promise<TestStation> {
+async function newStation(
+  name: string,
+  credentials?: Parameters<typeof openStation>[0]['credentials'],
+): Promise<TestStation> {
   const username = `agent${name.toLowerCase()}`
   await central.createAgent(username)
-  const opened = await openStation({ name, baseDir: dir.dir, central, username })
+  const opened = await openStation({
+    name,
+    baseDir: dir.dir,
+    central,
+    username,
+    ...(credentials ? { credentials } : {}),
+  })
   stations.push(opened)
   return opened
 }
@@ -121,6 +132,42 @@ describe('a restart', () => {
       needsSignIn: null,
     })
     await expectSyncingWithoutAlert(at)
+  })
+
+  it('in Electron: the token comes back from safeStorage; without a keyring the desk asks to sign in again, saying why', async () => {
+    let keyring = true
+    // Each start is a new process with its own store object over the same encrypted file.
+    const safeStorage = {
+      isEncryptionAvailable: () => keyring,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (text: string) => Buffer.from([...Buffer.from(text)].map((b) => b ^ 0x5a)),
+      decryptString: (data: Buffer) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
+    }
+    const at = await newStation(
+      'RE',
+      () =>
+        new SafeStorageCredentialStore(
+          safeStorage,
+          path.join(dir.dir, 'RE-credentials.json'),
+          'linux',
+        ),
+    )
+    await signIn(at)
+    await enroll(at)
+    await at.restart()
+    expect(await at.api.session.current({})).toMatchObject({ mode: 'online', needsSignIn: null })
+    await expectSyncingWithoutAlert(at)
+
+    keyring = false
+    await at.restart()
+    expect(await at.api.session.current({})).toMatchObject({
+      mode: 'offline',
+      needsSignIn: {
+        reason: expect.stringMatching(
+          /could not read your sign-in .*no encrypted credential storage.*\): sign in again/,
+        ),
+      },
+    })
   })
 
   it('without the token (a memory-only credential store): says plainly to sign in again, and syncs after', async () => {

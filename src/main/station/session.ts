@@ -186,7 +186,7 @@ export class StationSession {
     } catch (error) {
       // An unreadable keychain entry means signing in online again, nothing worse.
       return {
-        problem: `This station could not read your sign-in from its credential store (${(error as Error).message})`,
+        problem: `This station could not read your sign-in from its credential store (${(error as Error).message.replace(/\.$/, '')})`,
       }
     }
     if (!raw) return { problem: 'This station did not keep your sign-in when it restarted' }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
 import { startServer, silentLogger, type RunningServer } from '../../../src/server/index'
-import { MemoryCredentialStore } from '../../../src/main/station/credentials'
+import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
 import type { StationServices } from '../../../src/main/station/services'
 import {
   createStationStore,
@@ -218,6 +218,8 @@ export async function openStation(options: {
   central: Central
   username: string
   clock?: () => number
+  /** Main's credential store at each start (a process's own); one memory store otherwise. */
+  credentials?: () => CredentialStore
 }): Promise<TestStation> {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
@@ -227,7 +229,11 @@ export async function openStation(options: {
   const now = options.clock ?? Date.now
 
   async function parts() {
-    const services = await testStationServices({ serverUrl: link.url, dataDir, credentials })
+    const services = await testStationServices({
+      serverUrl: link.url,
+      dataDir,
+      credentials: options.credentials?.() ?? credentials,
+    })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
       indexedDB,
