@@ -170,6 +170,32 @@ describe('a restart', () => {
     })
   })
 
+  it('a sign-in that expires while the desk is open: the desk is told at once, not at the next push', async () => {
+    const shortLived = await startCentral(`${dir.dir}/short-server`, { sessionTtlMs: 4_000 })
+    try {
+      await shortLived.createAgent('agentex')
+      const at = await openStation({
+        name: 'EX',
+        baseDir: dir.dir,
+        central: shortLived,
+        username: 'agentex',
+      })
+      stations.push(at)
+      await at.api.station.enroll({ code: await shortLived.enrollmentCode(), name: 'Desk EX' })
+      const expired = new Promise((resolve) =>
+        at.api.on('session.changed', (state) => state.needsSignIn && resolve(state)),
+      )
+      expect(await signIn(at)).toMatchObject({ mode: 'online', needsSignIn: null })
+      expect(await expired).toMatchObject({
+        user: { username: 'agentex' },
+        mode: 'offline',
+        needsSignIn: { reason: expect.stringMatching(/expired: sign in again/) },
+      })
+    } finally {
+      await shortLived.stop()
+    }
+  })
+
   it('without the token (a memory-only credential store): says plainly to sign in again, and syncs after', async () => {
     const at = await newStation('RB')
     await signIn(at)

@@ -32,7 +32,9 @@
  *   and the server both deduplicate by id, so the worst case is a resend answered "duplicate".
  *
  * Live. One WebSocket (token as subprotocol) reconnecting with backoff. It carries pokes and floor
- *   presence in, and this station's report (pending, last sync) out.
+ *   presence in, and this station's report (pending, set aside, last sync) out — only for a
+ *   session bound to the station, the one kind the server keeps presence for. A session bound
+ *   later (the user was signed in when the station enrolled) reconnects, so the server sees it.
  */
 import {
   StationError,

@@ -7,7 +7,12 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
-import { startServer, silentLogger, type RunningServer } from '../../../src/server/index'
+import {
+  startServer,
+  silentLogger,
+  type RunningServer,
+  type ServerOptions,
+} from '../../../src/server/index'
 import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
 import type { StationServices } from '../../../src/main/station/services'
 import {
@@ -92,12 +97,16 @@ export interface Central {
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
 }
 
-export async function startCentral(dataDir: string): Promise<Central> {
+export async function startCentral(
+  dataDir: string,
+  serverOptions: Pick<ServerOptions, 'sessionTtlMs'> = {},
+): Promise<Central> {
   let server: RunningServer | null = await startServer({
     dataDir,
     port: 0,
     host: '127.0.0.1',
     logger: silentLogger,
+    ...serverOptions,
   })
   const port = server.port
   const url = server.url
@@ -123,7 +132,13 @@ export async function startCentral(dataDir: string): Promise<Central> {
     },
     async start() {
       if (!server)
-        server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
+        server = await startServer({
+          dataDir,
+          port,
+          host: '127.0.0.1',
+          logger: silentLogger,
+          ...serverOptions,
+        })
     },
     async createAgent(username) {
       await call(url, 'POST', ROUTES.users, central.adminToken, {
