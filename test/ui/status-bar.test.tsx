@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 /**
- * The in-place sign-in at the desk: after a restart that lost the token (or an expiry), the status
- * bar says plainly why nothing syncs and asks for the password right there. Driven by role and
- * label, with the keys going wherever the focus is. The station API is scripted here (a real
- * server cannot start in a DOM test); the integration tests run main's side against the real one.
+ * What the status bar offers: the in-place sign-in at the desk (after a restart that lost the
+ * token, or an expiry, it says plainly why nothing syncs and asks for the password right there),
+ * and sending set-aside events again. Driven by role and label, with the keys going wherever the
+ * focus is. The station API is scripted here (a real server cannot start in a DOM test); the
+ * integration tests run main's side against the real one.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, expect, test } from 'vitest'
@@ -12,7 +13,9 @@ import { Shell } from '../../src/renderer/src/app/Shell'
 import {
   createStationApi,
   type SessionState,
+  type StationEvent,
   type StationMethod,
+  type SyncStatus,
 } from '../../src/shared/station-api'
 import { AGENT, Keyboard, openTestStation, STATION_CODE, type TestStation } from './support/desk'
 
@@ -31,10 +34,25 @@ afterEach(() => {
   station.store.close()
 })
 
-/** A station API whose main checks one password; every other call answers `offline`. */
+const STATUS: SyncStatus = {
+  connection: 'online',
+  pending: 0,
+  waitingForSignIn: 0,
+  setAside: 0,
+  lastSyncAt: null,
+  lastError: null,
+  clockWarning: null,
+  nextRetryAt: null,
+}
+
+/**
+ * A station API whose main checks one password and sets aside one event until told to send it
+ * again; every other call answers `offline`.
+ */
 function scriptedStation() {
   const logins: string[] = []
-  const listeners = new Set<(event: never, payload: unknown) => void>()
+  let setAside = 1
+  const listeners = new Set<(event: StationEvent, payload: unknown) => void>()
   const online: SessionState = {
     user: AGENT,
     mode: 'online',
@@ -48,6 +66,11 @@ function scriptedStation() {
         logins.push(password)
         if (password === PASSWORD) return { ok: true, value: online }
         return { ok: false, error: { code: 'invalid_credentials', message: 'Wrong.' } }
+      }
+      if (method === 'sync.status') return { ok: true, value: { ...STATUS, setAside } }
+      if (method === 'sync.sendSetAsideAgain') {
+        setAside = 0
+        return { ok: true, value: { ...STATUS, setAside } }
       }
       return {
         ok: false,
@@ -135,4 +158,12 @@ test('shows nothing when the session syncs', async () => {
     needsSignIn: null,
   })
   await waitFor(() => expect(screen.queryByRole('region', { name: 'Sign in again' })).toBeNull())
+})
+
+test('offers to send the events set aside again, and the offer goes once they are back in the outbox', async () => {
+  renderDeskNeedingSignIn()
+  const bar = screen.getByRole('contentinfo', { name: 'Station status' })
+  const again = await within(bar).findByRole('button', { name: 'Send 1 set-aside event again' })
+  fireEvent.click(again)
+  await waitFor(() => expect(within(bar).queryByRole('button', { name: /set-aside/ })).toBeNull())
 })
