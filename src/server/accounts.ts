@@ -187,12 +187,18 @@ export async function issueEnrollmentCode(
 /**
  * Uses a one-time code and gives the station a code of its own. Codes are never reused: a
  * reinstalled station restarts its ticket sequence, so an old code would repeat ticket numbers.
+ *
+ * `bearer`: the token of the user signed in at the station while it enrolls. That session was
+ * opened before the station had a code, so it is bound to the new code here, in the enrollment's
+ * transaction: otherwise the agent at the desk would hold a session that may not push ticket
+ * events nor report for the station, and would have to sign in a second time.
  */
 export async function enrollStation(
   tx: Queryable,
   input: { code: string; name: string },
   now: number,
-): Promise<{ stationCode: string; name: string }> {
+  bearer: string | null = null,
+): Promise<{ stationCode: string; name: string; sessionBound: boolean }> {
   const [used] = await tx.query<{ code_hash: string }>(
     `UPDATE enrollment_codes SET used_at = $2
       WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING code_hash`,
@@ -216,7 +222,17 @@ export async function enrollStation(
     used.code_hash,
     stationCode,
   ])
-  return { stationCode, name: input.name }
+  // Only a live session of an enabled user; an unknown or expired token just enrolls the station.
+  const bound = bearer
+    ? await tx.query(
+        `UPDATE sessions SET station_code = $2
+          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $3
+            AND username IN (SELECT username FROM users WHERE NOT disabled)
+          RETURNING token_hash`,
+        [tokenHash(bearer), stationCode, now],
+      )
+    : []
+  return { stationCode, name: input.name, sessionBound: bound.length > 0 }
 }
 
 // Integrations --------------------------------------------------------------------------------------

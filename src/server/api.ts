@@ -206,7 +206,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: ROUTES.enroll,
       operationId: 'enrollStation',
       tag: 'stations',
-      summary: 'Enroll this station with a one-time code; returns its station code',
+      summary:
+        'Enroll this station with a one-time code; returns its station code. With a bearer token, that session is bound to the new station',
       access: 'none',
       body: enrollRequestSchema,
       responses: {
@@ -214,12 +215,12 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         403: error('Unknown, expired or used code'),
         429: error('Too many failed attempts from this address'),
       },
-      handle: async ({ body, ip }) => {
+      handle: async ({ body, ip, token }) => {
         const budget = await enrollmentBudget(db, ip)
         const attempt = await allowed(await ctx.limiter.begin([budget]))
         let enrolled
         try {
-          enrolled = await db.transaction((tx) => enrollStation(tx, body, now()))
+          enrolled = await db.transaction((tx) => enrollStation(tx, body, now(), token))
         } catch (e) {
           await (e instanceof ApiError && e.code === 'invalid_enrollment_code'
             ? attempt.failed()

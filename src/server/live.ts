@@ -85,8 +85,9 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       last_sync_at: number | null
       connected: boolean | null
       seen_at: number | null
+      set_aside: number | null
     }>(
-      `SELECT s.code, p.username, p.connected_at, p.pending, p.last_sync_at, p.connected, p.seen_at
+      `SELECT s.code, p.username, p.connected_at, p.pending, p.last_sync_at, p.connected, p.seen_at, p.set_aside
          FROM stations s LEFT JOIN station_presence p ON p.station_code = s.code ORDER BY s.code`,
     )
     const freshSince = now() - 3 * heartbeatMs
@@ -98,6 +99,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       pending: r.pending ?? 0,
       lastSyncAt: r.last_sync_at,
       online: Boolean(r.connected) && (r.seen_at ?? 0) > freshSince,
+      setAside: r.set_aside ?? 0,
     }))
   }
 
@@ -157,16 +159,13 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       return
     }
     const station = client.principal.stationCode
-    if (!station) {
-      return send(client, {
-        type: 'error',
-        code: 'not_a_station',
-        message: 'Only a session signed in on a station reports.',
-      })
-    }
+    // A session without a station (signed in before enrollment, or a supervisor's browser) has
+    // no presence row to report into. Nothing is wrong with the station, so it hears nothing
+    // back: an error here would be shown at the desk as a problem nobody can act on.
+    if (!station) return
     void writePresence(
-      `UPDATE station_presence SET pending = $2, last_sync_at = $3, seen_at = $4 WHERE station_code = $1 AND connection_id = $5`,
-      [station, message.pending, message.lastSyncAt, now(), client.connectionId],
+      `UPDATE station_presence SET pending = $2, last_sync_at = $3, seen_at = $4, set_aside = $6 WHERE station_code = $1 AND connection_id = $5`,
+      [station, message.pending, message.lastSyncAt, now(), client.connectionId, message.setAside],
     )
   }
 

@@ -50,6 +50,12 @@ export const sessionStateSchema = z.object({
   /** `offline`: signed in against this station's verifier; pushing waits for an online sign-in. */
   mode: z.enum(['online', 'offline']).nullable(),
   expiresAt: z.number().nullable(),
+  /**
+   * Set while a user is at the desk without a sign-in the central server takes (the station
+   * restarted without its token, it expired, the server signed it out, or the user signed in
+   * offline): nothing syncs until they sign in online again, which the desk offers in place.
+   */
+  needsSignIn: z.object({ reason: z.string() }).nullable(),
 })
 export type SessionState = z.infer<typeof sessionStateSchema>
 
@@ -77,6 +83,11 @@ export const syncStatusSchema = z.object({
   pending: z.number().int().min(0),
   /** Of those, events of other users: they go out when that user signs in online again. */
   waitingForSignIn: z.number().int().min(0),
+  /**
+   * Events set aside because the server kept failing on them alone (rejected `server_error` in the
+   * renderer's store); `sync.sendSetAsideAgain` tries them again.
+   */
+  setAside: z.number().int().min(0),
   lastSyncAt: z.number().nullable(),
   /** The last problem, in plain words for the agent; null once things work again. */
   lastError: z.string().nullable(),
@@ -162,6 +173,8 @@ export const stationApiSchemas = {
   'sync.status': { request: empty, response: syncStatusSchema },
   /** Try now instead of waiting out the backoff (the agent's "retry" button). */
   'sync.retryNow': { request: empty, response: syncStatusSchema },
+  /** Puts every set-aside event back in the outbox and pushes (once the server is fixed). */
+  'sync.sendSetAsideAgain': { request: empty, response: syncStatusSchema },
 
   'directory.get': { request: empty, response: directorySnapshotSchema },
   'directory.callers': {

@@ -37,6 +37,7 @@ const presence = (overrides: Partial<StationPresence>): StationPresence => ({
   pending: 0,
   lastSyncAt: T0 - MINUTE,
   online: true,
+  setAside: 0,
   ...overrides,
 })
 
@@ -48,19 +49,21 @@ afterEach(() => {
 })
 
 describe('floor view', () => {
-  it('orders offline stations holding work first and sums the unsynced work', () => {
+  it('orders offline stations holding work first, then stations with set-aside events, and sums the work', () => {
     const stations = [
       presence({ stationCode: 'A1', pending: 2 }),
       presence({ stationCode: 'B2', online: false, pending: 0 }),
       presence({ stationCode: 'C3', online: false, pending: 7 }),
       presence({ stationCode: 'D4', online: false, connectedAt: 0 }),
+      presence({ stationCode: 'E5', setAside: 1 }),
     ]
-    expect(floorOrder(stations).map((s) => s.stationCode)).toEqual(['C3', 'B2', 'A1', 'D4'])
+    expect(floorOrder(stations).map((s) => s.stationCode)).toEqual(['C3', 'B2', 'E5', 'A1', 'D4'])
     expect(floorSummary(stations)).toEqual({
-      online: 1,
+      online: 2,
       offline: 2,
       unsynced: 9,
       holdingWork: 2,
+      setAside: 1,
       signedIn: 0,
     })
   })
@@ -75,13 +78,26 @@ describe('floor view', () => {
         stations: [
           presence({ stationCode: 'A1', user: 'agent2', pending: 3, lastSyncAt: T0 - 4 * MINUTE }),
           presence({ stationCode: 'B2', online: false, user: 'agent2' }),
+          presence({ stationCode: 'C3', setAside: 2 }),
         ],
       }),
     )
     const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1)
-    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['B2', 'A1'])
-    expect(rows[1]!.textContent).toContain('Ada Agent')
-    expect(rows[1]!.textContent).toContain('4 min ago')
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual([
+      'B2',
+      'C3',
+      'A1',
+    ])
+    const setAsideColumn = within(screen.getByRole('table'))
+      .getAllByRole('columnheader')
+      .findIndex((h) => h.textContent === 'Set aside')
+    expect(within(rows[1]!).getAllByRole('cell')[setAsideColumn - 1]!.textContent).toBe('2')
+    expect(
+      within(screen.getByLabelText('Floor summary')).getByText(/Events set aside/).parentElement!
+        .textContent,
+    ).toMatch(/^2/)
+    expect(rows[2]!.textContent).toContain('Ada Agent')
+    expect(rows[2]!.textContent).toContain('4 min ago')
     expect(rows[0]!.textContent).toContain('(last)')
     act(() =>
       station.emit('floor.stations', {

@@ -1,6 +1,7 @@
 /** Who may do what: first-run setup, sign-in, sessions, roles, station enrollment. */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createIntegrationToken, issueEnrollmentCode } from '../../src/server/accounts'
+import { tokenHash } from '../../src/server/auth/secrets'
 import type { RunningServer } from '../../src/server/index'
 import { DEMO_PASSWORD } from '../../src/server/setup'
 import { directorySnapshotSchema } from '../../src/shared/station-api'
@@ -193,6 +194,7 @@ forEachBackend((backend) => {
     expect(enrolled.body).toEqual({
       stationCode: expect.stringMatching(/^S\d+$/),
       name: 'Front desk 3',
+      sessionBound: false,
     })
     const reuse = await call(server, 'POST', ROUTES.enroll, { body: { code, name: 'Another' } })
     expect([reuse.status, reuse.body.error.code]).toEqual([403, 'invalid_enrollment_code'])
@@ -211,5 +213,45 @@ forEachBackend((backend) => {
     const reply = await push(server, login.body.token, [elsewhere, here])
     expect(reply.results.map((r) => r.status)).toEqual(['rejected', 'applied'])
     expect(reply.results[0]).toMatchObject({ code: 'station_mismatch' })
+  })
+
+  it('binds the session of the user signed in while the station enrolls to the new station, in the same transaction', async () => {
+    const agent = await userWithToken(backend().db, 'agent')
+    const stationOf = async (token: string) =>
+      (
+        await backend().db.query<{ station_code: string | null }>(
+          'SELECT station_code FROM sessions WHERE token_hash = $1',
+          [tokenHash(token)],
+        )
+      )[0]?.station_code ?? null
+    expect(await stationOf(agent.token)).toBeNull()
+
+    // A used code enrolls nothing and binds nothing.
+    const refused = await call(server, 'POST', ROUTES.enroll, {
+      token: agent.token,
+      body: { code: 'AAAA-BBBB-CCCC', name: 'Desk' },
+    })
+    expect(refused.status).toBe(403)
+    expect(await stationOf(agent.token)).toBeNull()
+
+    const { code } = await issueEnrollmentCode(backend().db, 'test', Date.now())
+    const enrolled = await call(server, 'POST', ROUTES.enroll, {
+      token: agent.token,
+      body: { code, name: 'Desk 9' },
+    })
+    expect(enrolled.body).toMatchObject({ sessionBound: true })
+    expect(await stationOf(agent.token)).toBe(enrolled.body.stationCode)
+    const reply = await push(server, agent.token, [
+      openedTicket(stationAuthor(agent.username, enrolled.body.stationCode)).event,
+    ])
+    expect(reply.results.map((r) => r.status)).toEqual(['applied'])
+
+    // An unknown bearer token does not stop the enrollment: the station signs in afterwards.
+    const second = await issueEnrollmentCode(backend().db, 'test', Date.now())
+    const stray = await call(server, 'POST', ROUTES.enroll, {
+      token: 'not-a-session-token',
+      body: { code: second.code, name: 'Desk 10' },
+    })
+    expect([stray.status, stray.body.sessionBound]).toEqual([200, false])
   })
 })

@@ -156,7 +156,10 @@ describe('the browser host', () => {
       expect(offline).toBeInstanceOf(StationError)
       expect(offline).toMatchObject({ code: 'offline' })
       const raw = await transport.invoke('session.current', { extra: 'ignored' })
-      expect(raw).toEqual({ ok: true, value: { user: null, mode: null, expiresAt: null } })
+      expect(raw).toEqual({
+        ok: true,
+        value: { user: null, mode: null, expiresAt: null, needsSignIn: null },
+      })
       expect(await transport.invoke('no.such' as never, {})).toMatchObject({
         ok: false,
         error: { code: 'bad_request' },

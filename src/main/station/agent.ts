@@ -8,9 +8,16 @@
  *   user's outbox events in batches. Every event gets a result — applied (seq), duplicate (seq) or
  *   rejected (reason) — the outbox forgets the answered ids, and `sync.results` carries the results
  *   to the renderer, which marks its events applied or rejected (a rejected one is kept and shown).
- *   Offline or a failing server: retry with exponential backoff and jitter. A restart mid-push
- *   reloads the outbox and pushes again; the server answers "duplicate" for what it already has.
- *   A refused token ends the online session: the events wait, and go out after the next sign-in.
+ *   Offline, or a proxy that cannot reach the server: retry the same batch with exponential backoff
+ *   and jitter. A restart mid-push reloads the outbox and pushes again; the server answers
+ *   "duplicate" for what it already has. A refused token ends the online session: the events wait,
+ *   and go out after the next sign-in.
+ *
+ * Poison. A server that answers but fails on a batch (500, an unreadable answer) may be failing
+ *   on one event of it. The batch is narrowed down (narrowing.ts) until that event travels alone;
+ *   if the server keeps failing on it while taking others, it is set aside (set-aside.ts) with a
+ *   `server_error` rejection the renderer keeps visible, and the events behind it land. The
+ *   station's report counts set-aside events for the floor view; "send again" puts them back.
  *
  * Pull. The agent keeps no cursor. On a poke, on every (re)connection and on start it emits
  *   `sync.remoteChanged`; the renderer then asks `sync.nextPage({ after: its own cursor })` until
@@ -25,7 +32,9 @@
  *   and the server both deduplicate by id, so the worst case is a resend answered "duplicate".
  *
  * Live. One WebSocket (token as subprotocol) reconnecting with backoff. It carries pokes and floor
- *   presence in, and this station's report (pending, last sync) out.
+ *   presence in, and this station's report (pending, set aside, last sync) out — only for a
+ *   session bound to the station, the one kind the server keeps presence for. A session bound
+ *   later (the user was signed in when the station enrolled) reconnects, so the server sees it.
  */
 import {
   StationError,
@@ -37,17 +46,27 @@ import type { PullResponse, PushResult } from '../../shared/sync/wire'
 import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { Connectivity } from './connectivity'
 import { LiveConnection, type LiveSocketFactory } from './live'
+import { BatchNarrowing } from './narrowing'
 import type { Outbox, OutboxEvent } from './outbox'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy, type Scheduler } from './scheduler'
-import type { ServerClient } from './server-client'
+import { ServerFailure, type ServerClient } from './server-client'
+import type { SetAsideEvents } from './set-aside'
 
 export type Emit = <E extends StationEvent>(event: E, payload: EventPayloadOf<E>) => void
 
+/** A usable session: `stationCode` is the station the server bound it to (null: none). */
+export interface AgentCredentials {
+  username: string
+  token: string
+  stationCode: string | null
+}
+
 export interface SyncAgentDeps {
   outbox: Outbox
+  setAside: SetAsideEvents
   client: ServerClient
   /** The signed-in user's valid token, or null. */
-  credentials(): { username: string; token: string } | null
+  credentials(): AgentCredentials | null
   /** Called when the server refuses the token. */
   tokenRejected(): Promise<void>
   openSocket: LiveSocketFactory
@@ -67,8 +86,11 @@ export class SyncAgent {
   private readonly connectivity = new Connectivity()
   private readonly backoff: BackoffPolicy
   private batchSize: number
+  private readonly narrowing = new BatchNarrowing()
   private live: LiveConnection | null = null
-  private liveToken: string | null = null
+  /** Token and station of the live socket: a session bound to a station later reconnects. */
+  private liveSession: string | null = null
+  private pushingFor: string | null = null
   private watchingFloor = false
   private failures = 0
   private retryTimer: unknown = null
@@ -113,10 +135,11 @@ export class SyncAgent {
   /** The session changed: (re)connect the live socket with the new token and push what is theirs. */
   sessionChanged(): void {
     const credentials = this.deps.credentials()
-    if (credentials?.token !== this.liveToken) {
+    const liveSession = credentials ? `${credentials.stationCode ?? ''}:${credentials.token}` : null
+    if (liveSession !== this.liveSession) {
       this.live?.stop()
       this.live = null
-      this.liveToken = credentials?.token ?? null
+      this.liveSession = liveSession
       if (credentials && !this.stopped) {
         this.live = new LiveConnection({
           url: this.deps.client.liveUrl(),
@@ -155,11 +178,14 @@ export class SyncAgent {
   }
 
   async handOver(events: readonly OutboxEvent[]): Promise<number> {
-    // An event the server already answered for is not pushed again: its answer is repeated.
-    const known = events.flatMap((event) => this.answered.get(event.id) ?? [])
-    const accepted = await this.deps.outbox.add(
-      events.filter((event) => !this.answered.has(event.id)),
-    )
+    // An event the server already answered for, or one set aside, is not pushed again: its answer
+    // is repeated.
+    const answer = (id: string): PushResult | undefined => {
+      const setAside = this.deps.setAside.get(id)
+      return setAside ? setAsideResult(id, setAside.reason) : this.answered.get(id)
+    }
+    const known = events.flatMap((event) => answer(event.id) ?? [])
+    const accepted = await this.deps.outbox.add(events.filter((event) => !answer(event.id)))
     if (known.length > 0) this.deps.emit('sync.results', { results: known })
     if (accepted > 0) this.pushSoon()
     this.publish()
@@ -181,6 +207,17 @@ export class SyncAgent {
       this.inFlight--
       this.publish()
     }
+  }
+
+  /** Puts the set-aside events back in the outbox, to be tried again (after a server fix, say). */
+  async sendSetAsideAgain(): Promise<SyncStatus> {
+    const entries = await this.deps.setAside.take()
+    for (const { event } of entries) {
+      this.answered.delete(event.id)
+      this.narrowing.forget(event.id)
+    }
+    await this.deps.outbox.add(entries.map((entry) => entry.event))
+    return this.retryNow()
   }
 
   /** Skips the backoff: retry pushing and reconnect the live socket now. */
@@ -210,23 +247,17 @@ export class SyncAgent {
       connection,
       pending,
       waitingForSignIn: pending - mine,
+      setAside: this.deps.setAside.size,
       lastSyncAt: this.lastSyncAt,
-      lastError:
-        this.problem ??
-        this.connectivity.lastError ??
-        (credentials ? null : this.signInHint(pending)),
+      // Without a usable session nothing is pushed; the session's `needsSignIn` says why, and the
+      // desk asks for the password there.
+      lastError: this.problem ?? this.connectivity.lastError,
       clockWarning: this.clockWarning,
       nextRetryAt: this.nextRetryAt,
     }
   }
 
-  private signInHint(pending: number): string | null {
-    return pending > 0
-      ? `${pending} event${pending === 1 ? '' : 's'} wait to be sent: sign in online to send them.`
-      : null
-  }
-
-  private requireCredentials(): { username: string; token: string } {
+  private requireCredentials(): AgentCredentials {
     const credentials = this.deps.credentials()
     if (!credentials)
       throw new StationError('not_signed_in', 'Sign in online to sync with the central server.')
@@ -267,24 +298,62 @@ export class SyncAgent {
     for (let round = 0; round < ROUNDS_PER_RUN; round++) {
       const credentials = this.deps.credentials()
       if (this.stopped || !credentials) return
-      const batch = this.deps.outbox.batchFor(credentials.username, this.batchSize)
+      if (credentials.username !== this.pushingFor) {
+        this.pushingFor = credentials.username
+        this.narrowing.reset()
+      }
+      const batch = this.narrowing.pick(
+        this.deps.outbox.batchFor(credentials.username, this.narrowing.readAhead(this.batchSize)),
+        this.batchSize,
+      )
       if (batch.length === 0) return
       this.publish()
       let response
       try {
         response = await this.deps.client.push(credentials.token, batch)
       } catch (error) {
-        if (error instanceof StationError && error.code === 'refused' && this.batchSize > 1) {
+        if (
+          !(error instanceof ServerFailure) &&
+          error instanceof StationError &&
+          error.code === 'refused' &&
+          batch.length > 1
+        ) {
           // Most likely a body over the server's size limit: smaller batches get through.
-          this.batchSize = Math.max(1, Math.floor(this.batchSize / 2))
+          this.batchSize = Math.max(1, Math.floor(batch.length / 2))
           continue
         }
+        if (
+          error instanceof ServerFailure ||
+          (error instanceof StationError && error.code === 'refused')
+        ) {
+          if (await this.serverFailed(batch, error)) continue
+          this.retryLater()
+          return
+        }
+        this.narrowing.interrupted()
         if (await this.failed(error)) this.retryLater()
         return
       }
       const sent = new Set(batch.map((event) => event.id))
       const answered = response.results.filter((result) => sent.has(result.id))
+      const stored = new Set(answered.flatMap((r) => (r.status === 'rejected' ? [] : [r.id])))
+      const control = this.narrowing.isControl(batch)
+      this.narrowing.answered(
+        batch,
+        batch.filter((event) => stored.has(event.id)),
+        this.batchSize,
+      )
+      // The control event was answered for long ago: whatever the server says of it now, the
+      // renderer must not hear it (a refusal now would contradict the event's stored place).
+      if (control) {
+        if (stored.size > 0) this.succeeded()
+        else this.narrowing.dropControl()
+        continue
+      }
       await this.deps.outbox.settle(answered.map((result) => result.id))
+      // An event set aside before a crash, pushed again from the outbox, that has now landed.
+      if (answered.some((result) => this.deps.setAside.get(result.id)))
+        await this.deps.setAside.take(answered.map((result) => result.id))
       this.remember(answered)
       this.clockWarning = response.clockWarning ?? null
       this.succeeded()
@@ -299,6 +368,34 @@ export class SyncAgent {
       }
     }
     this.runAgain = true
+  }
+
+  /**
+   * The server answered this batch with a failure. True: push again at once (it was narrowed, or
+   * an event was set aside); false: retry after the backoff.
+   */
+  private async serverFailed(batch: readonly OutboxEvent[], error: StationError): Promise<boolean> {
+    this.connectivity.reachable()
+    const step = this.narrowing.failed(batch)
+    if (step.kind === 'narrowed') return true
+    if (step.kind === 'control') {
+      this.problem = `The central server fails on every push right now (${error.message}); retrying.`
+      return false
+    }
+    if (step.kind === 'retry') {
+      this.problem = `The central server failed on an event (${error.message}); trying it alone again.`
+      return false
+    }
+    const event = batch[0]!
+    const reason = `The central server failed on this event ${step.failures} times while it accepted others (last answer: ${error.message}). It was set aside so the rest could sync; it is kept on this station and can be sent again once the server is fixed.`
+    await this.deps.setAside.add({ event, reason, at: this.deps.scheduler.now() })
+    await this.deps.outbox.settle([event.id])
+    this.narrowing.forget(event.id)
+    const result = setAsideResult(event.id, reason)
+    this.remember([result])
+    this.problem = null
+    this.deps.emit('sync.results', { results: [result] })
+    return true
   }
 
   private remember(results: readonly PushResult[]): void {
@@ -342,10 +439,22 @@ export class SyncAgent {
       this.lastStatus = serialized
       this.deps.emit('sync.status', status)
     }
-    const report = JSON.stringify({ pending: status.pending, lastSyncAt: status.lastSyncAt })
-    if (this.live?.isOpen && report !== this.lastReport) {
-      this.lastReport = report
-      this.live.send({ type: 'report', pending: status.pending, lastSyncAt: status.lastSyncAt })
+    // Only a session bound to a station has a place on the floor to report into.
+    if (!this.live?.isOpen || !this.deps.credentials()?.stationCode) return
+    const report = {
+      type: 'report',
+      pending: status.pending,
+      lastSyncAt: status.lastSyncAt,
+      setAside: status.setAside,
+    } as const
+    const reported = JSON.stringify(report)
+    if (reported !== this.lastReport) {
+      this.lastReport = reported
+      this.live.send(report)
     }
   }
+}
+
+function setAsideResult(id: string, reason: string): PushResult {
+  return { id, status: 'rejected', code: 'server_error', reason }
 }

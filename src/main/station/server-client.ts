@@ -2,6 +2,10 @@
  * The station's HTTP client for the central server, over an injected `fetch`. It turns every
  * failure into a `StationError` whose code says what the agent should do: `offline` (retry later),
  * `unauthorized` (sign in again), `refused` (the request itself is wrong; retrying will not help).
+ *
+ * A `ServerFailure` is the one failure that may be about the request's content rather than the
+ * network: the server itself answered, and failed (500, or an answer this station cannot read).
+ * A proxy's 502/503/504 and a missing answer say the server is away, whatever was sent.
  */
 import { z } from 'zod'
 import {
@@ -26,6 +30,17 @@ export interface ServerClientOptions {
   /** A server that accepts the connection but never answers counts as unreachable after this. */
   timeoutMs?: number
 }
+
+/** The server answered this request and failed on it; the same request may fail again. */
+export class ServerFailure extends StationError {
+  constructor(code: StationErrorCode, message: string) {
+    super(code, message)
+    this.name = 'ServerFailure'
+  }
+}
+
+/** Gateway answers: the proxy in front could not reach the server, the request never ran. */
+const GATEWAY_STATUSES = new Set([502, 503, 504])
 
 function codeFor(status: number): StationErrorCode {
   if (status === 401) return 'unauthorized'
@@ -140,11 +155,12 @@ export class ServerClient {
       const message = parsed.success
         ? parsed.data.error.message
         : `The central server answered ${response.status} ${response.statusText}.`
-      throw new StationError(codeFor(response.status), message)
+      const failed = response.status >= 500 && !GATEWAY_STATUSES.has(response.status)
+      throw new (failed ? ServerFailure : StationError)(codeFor(response.status), message)
     }
     const parsed = schema.safeParse(body)
     if (!parsed.success) {
-      throw new StationError(
+      throw new ServerFailure(
         'refused',
         `The central server sent an answer this station does not understand (${route}); is it a different version?`,
       )

@@ -28,6 +28,7 @@ import { Outbox } from './outbox'
 import { systemScheduler, type BackoffPolicy, type Scheduler } from './scheduler'
 import { ServerClient, type Fetch } from './server-client'
 import { StationSession } from './session'
+import { SetAsideEvents } from './set-aside'
 import { VerifierStore, DEFAULT_SCRYPT } from './verifiers'
 
 export interface StationServicesOptions {
@@ -78,10 +79,12 @@ export async function createStationServices(
   })
   let identity: StationIdentity | null = await loadIdentity(options.dataDir)
   const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
+  const setAside = await SetAsideEvents.open(path.join(options.dataDir, 'set-aside.json'))
   const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
   // The agent and the session refer to each other; neither calls the other before both exist.
   const sync: SyncAgent = new SyncAgent({
     outbox,
+    setAside,
     client,
     credentials: () => session.credentials(),
     tokenRejected: () => session.tokenRejected(),
@@ -112,10 +115,15 @@ export async function createStationServices(
     return credentials.token
   }
 
+  /**
+   * With `bearer`, the server binds that session to the new station in the same transaction, so
+   * the user signed in while enrolling goes on syncing (and reporting) as this station.
+   */
   async function enroll(request: { code: string; name: string }, bearer: string | null) {
     const enrolled = await client.enroll(request, bearer)
     identity = { stationCode: enrolled.stationCode, name: enrolled.name }
     await saveIdentity(options.dataDir, identity)
+    if (bearer && enrolled.sessionBound) await session.boundTo(enrolled.stationCode)
     return enrolled
   }
 
@@ -150,6 +158,7 @@ export async function createStationServices(
     'sync.nextPage': ({ after, limit }) => sync.nextPage(after, limit),
     'sync.status': () => sync.status(),
     'sync.retryNow': () => sync.retryNow(),
+    'sync.sendSetAsideAgain': () => sync.sendSetAsideAgain(),
 
     'directory.get': async () => {
       const parsed = directorySnapshotSchema.safeParse(await client.directory(token()))
@@ -203,6 +212,7 @@ export async function createStationServices(
     announceCall: (number) => emit('call.incoming', { number, at: scheduler.now() }),
     notificationClicked: (ticketId) => emit('notify.clicked', { ticketId }),
     async close() {
+      session.close()
       await sync.stop()
       await outbox.close()
       listeners.clear()

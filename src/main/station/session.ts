@@ -3,11 +3,21 @@
  * keychain in Electron) and never leaves main; the renderer sees only the user and the mode.
  * The session survives a restart (the agent must go on pushing a restarted station's outbox), and
  * offline sign-in is checked against the local scrypt verifier of an earlier online sign-in.
+ *
+ * A user can be at the desk without a token the server takes: the credential store lost it in a
+ * restart (the browser host keeps tokens in memory only), it expired, the server signed it out,
+ * or the user signed in offline. The desk keeps working then, and `needsSignIn` says why nothing
+ * syncs, so the renderer asks for the password in place instead of looking signed in.
+ *
+ * The token remembers the station the server bound it to: a sign-in on an enrolled station, or
+ * the enrollment itself (the server binds the enrolling user's session). The agent reports to the
+ * floor only for a station-bound session.
  */
 import path from 'node:path'
 import { z } from 'zod'
 import { userSchema, type User } from '../../shared/directory'
 import { StationError, type SessionState } from '../../shared/station-api'
+import type { AgentCredentials } from './agent'
 import type { CredentialStore } from './credentials'
 import { readJsonFile, writeFileDurably } from './durable-file'
 import type { Scheduler } from './scheduler'
@@ -15,10 +25,20 @@ import type { ServerClient } from './server-client'
 import type { VerifierStore } from './verifiers'
 
 const savedSessionSchema = z.object({ user: userSchema, mode: z.enum(['online', 'offline']) })
-const storedTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.number() })
+const storedTokenSchema = z.object({
+  token: z.string().min(1),
+  expiresAt: z.number(),
+  stationCode: z.string().nullable().default(null),
+})
 type StoredToken = z.infer<typeof storedTokenSchema>
 
+const SIGN_IN_AGAIN = 'sign in again to send your work to the central server.'
+/** setTimeout's longest delay; a longer session is checked again when this one fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 const tokenKey = (username: string) => `session-token:${username}`
+const OFFLINE_REASON =
+  'Signed in offline: your work is kept here and goes out when you sign in online again.'
 
 export interface SessionDeps {
   dataDir: string
@@ -34,6 +54,9 @@ export class StationSession {
   private user: User | null = null
   private mode: 'online' | 'offline' | null = null
   private token: StoredToken | null = null
+  /** Why the user at the desk has no usable token (see `needsSignIn`). */
+  private noTokenReason: string | null = null
+  private expiryTimer: unknown = null
 
   private constructor(private readonly deps: SessionDeps) {}
 
@@ -41,21 +64,57 @@ export class StationSession {
     const session = new StationSession(deps)
     const saved = savedSessionSchema.safeParse(await readJsonFile(session.file))
     if (saved.success) {
-      session.user = saved.data.user
-      session.mode = saved.data.mode
-      session.token = await session.readToken(saved.data.user.username)
+      const { user, mode } = saved.data
+      const read = await session.readToken(user.username)
+      session.user = user
+      if ('token' in read) {
+        session.mode = mode
+        session.token = read.token
+        session.watchExpiry()
+      } else {
+        // Still the same person at the same desk, but nothing syncs until they sign in online.
+        session.mode = 'offline'
+        session.noTokenReason =
+          mode === 'offline' ? OFFLINE_REASON : `${read.problem}: ${SIGN_IN_AGAIN}`
+      }
     }
     return session
   }
 
   current(): SessionState {
-    return { user: this.user, mode: this.mode, expiresAt: this.token?.expiresAt ?? null }
+    const needsSignIn =
+      this.user && !this.credentials()
+        ? { reason: this.noTokenReason ?? `Your sign-in expired: ${SIGN_IN_AGAIN}` }
+        : null
+    return {
+      user: this.user,
+      mode: this.mode,
+      expiresAt: this.token?.expiresAt ?? null,
+      needsSignIn,
+    }
   }
 
   /** The signed-in user's token while it is valid: what the agent pushes and pulls with. */
-  credentials(): { username: string; token: string } | null {
+  credentials(): AgentCredentials | null {
     if (!this.user || !this.token || this.token.expiresAt <= this.deps.scheduler.now()) return null
-    return { username: this.user.username, token: this.token.token }
+    return {
+      username: this.user.username,
+      token: this.token.token,
+      stationCode: this.token.stationCode,
+    }
+  }
+
+  /** The server bound this session to the station it just enrolled. */
+  async boundTo(stationCode: string): Promise<void> {
+    if (!this.user || !this.token) return
+    const token = { ...this.token, stationCode }
+    await this.storeToken(this.user.username, token)
+    await this.become(this.user, this.mode, token)
+  }
+
+  close(): void {
+    this.deps.scheduler.clearTimeout(this.expiryTimer)
+    this.expiryTimer = null
   }
 
   async login(username: string, password: string): Promise<SessionState> {
@@ -68,9 +127,13 @@ export class StationSession {
       }
       throw error
     }
-    const token = { token: response.token, expiresAt: response.expiresAt }
+    const token = {
+      token: response.token,
+      expiresAt: response.expiresAt,
+      stationCode: this.deps.stationCode(),
+    }
     try {
-      await this.deps.credentials.set(tokenKey(response.user.username), JSON.stringify(token))
+      await this.storeToken(response.user.username, token)
     } catch (error) {
       // Without a safe place for the token the station cannot stay signed in; say so, do not degrade.
       await this.deps.client.logout(response.token).catch(() => undefined)
@@ -88,7 +151,9 @@ export class StationSession {
         'Offline sign-in works only with the password last used to sign in online at this station.',
       )
     }
-    return this.become(user, 'offline', await this.readToken(user.username))
+    const read = await this.readToken(user.username)
+    this.noTokenReason = OFFLINE_REASON
+    return this.become(user, 'offline', 'token' in read ? read.token : null)
   }
 
   /** Signs out and revokes the token. Returns the user so the caller can count what is left unsent. */
@@ -106,6 +171,7 @@ export class StationSession {
   async tokenRejected(): Promise<void> {
     if (!this.user || !this.token) return
     await this.deps.credentials.delete(tokenKey(this.user.username)).catch(() => undefined)
+    this.noTokenReason = `The central server no longer accepts your sign-in (it expired or was signed out): ${SIGN_IN_AGAIN}`
     await this.become(this.user, 'offline', null)
   }
 
@@ -113,17 +179,49 @@ export class StationSession {
     return path.join(this.deps.dataDir, 'session.json')
   }
 
-  private async readToken(username: string): Promise<StoredToken | null> {
+  private async readToken(username: string): Promise<{ token: StoredToken } | { problem: string }> {
+    let raw: string | null
     try {
-      const raw = await this.deps.credentials.get(tokenKey(username))
-      const parsed = raw ? storedTokenSchema.safeParse(JSON.parse(raw)) : null
-      return parsed?.success && parsed.data.expiresAt > this.deps.scheduler.now()
-        ? parsed.data
-        : null
-    } catch {
+      raw = await this.deps.credentials.get(tokenKey(username))
+    } catch (error) {
       // An unreadable keychain entry means signing in online again, nothing worse.
-      return null
+      return {
+        problem: `This station could not read your sign-in from its credential store (${(error as Error).message.replace(/\.$/, '')})`,
+      }
     }
+    if (!raw) return { problem: 'This station did not keep your sign-in when it restarted' }
+    let parsed
+    try {
+      parsed = storedTokenSchema.safeParse(JSON.parse(raw))
+    } catch {
+      parsed = null
+    }
+    if (!parsed?.success) return { problem: 'The sign-in this station kept is unreadable' }
+    if (parsed.data.expiresAt <= this.deps.scheduler.now())
+      return { problem: 'Your sign-in expired' }
+    return { token: parsed.data }
+  }
+
+  private storeToken(username: string, token: StoredToken): Promise<void> {
+    return this.deps.credentials.set(tokenKey(username), JSON.stringify(token))
+  }
+
+  /** An expiring token takes the session offline when it expires, and the desk says so. */
+  private watchExpiry(): void {
+    this.deps.scheduler.clearTimeout(this.expiryTimer)
+    this.expiryTimer = null
+    if (!this.token) return
+    const left = this.token.expiresAt - this.deps.scheduler.now()
+    this.expiryTimer = this.deps.scheduler.setTimeout(
+      () => {
+        this.expiryTimer = null
+        if (!this.token || this.token.expiresAt > this.deps.scheduler.now())
+          return this.watchExpiry()
+        this.noTokenReason = `Your sign-in expired: ${SIGN_IN_AGAIN}`
+        void this.become(this.user, 'offline', null).catch(() => undefined)
+      },
+      Math.max(0, Math.min(left, MAX_TIMER_MS)),
+    )
   }
 
   private async become(
@@ -134,6 +232,8 @@ export class StationSession {
     this.user = user
     this.mode = mode
     this.token = token
+    if (token) this.noTokenReason = null
+    this.watchExpiry()
     await writeFileDurably(this.file, JSON.stringify(user && mode ? { user, mode } : {}))
     const state = this.current()
     this.deps.onChange(state)

@@ -130,6 +130,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX auth_attempts_at ON auth_attempts (at)`,
     ],
   },
+  {
+    version: 3,
+    name: 'station presence: events set aside',
+    // How many events a station's agent set aside because the server kept failing on them.
+    statements: ['ALTER TABLE station_presence ADD COLUMN set_aside int4 NOT NULL DEFAULT 0'],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

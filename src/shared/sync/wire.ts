@@ -29,6 +29,11 @@ export const REJECTION_CODES = [
   'forbidden',
   'station_mismatch',
   'conflicting_duplicate',
+  /**
+   * Not the server's verdict but the station's: the server failed (5xx) on this one event again
+   * and again while it accepted others, so the agent set it aside instead of blocking its queue.
+   */
+  'server_error',
 ] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
@@ -70,6 +75,8 @@ export type PullResponse = z.infer<typeof pullResponseSchema>
 export const stationReportSchema = z.object({
   pending: z.number().int().min(0).max(1e9),
   lastSyncAt: z.number().int().min(0).max(MAX_TIME_MS).nullable(),
+  /** Events the agent set aside because the server kept failing on them (`server_error`). */
+  setAside: z.number().int().min(0).max(1e9).default(0),
 })
 
 export const stationPresenceSchema = z.object({
@@ -79,6 +86,8 @@ export const stationPresenceSchema = z.object({
   pending: z.number().int().min(0),
   lastSyncAt: z.number().nullable(),
   online: z.boolean(),
+  /** See `stationReportSchema.setAside`: work a supervisor should look at. */
+  setAside: z.number().int().min(0).default(0),
 })
 export type StationPresence = z.infer<typeof stationPresenceSchema>
 
@@ -168,7 +177,12 @@ export const enrollRequestSchema = z.object({
   code: line({ max: 64, min: 6 }),
   name: line({ max: 80, min: 1 }),
 })
-export const enrollResponseSchema = z.object({ stationCode: z.string(), name: z.string() })
+export const enrollResponseSchema = z.object({
+  stationCode: z.string(),
+  name: z.string(),
+  /** The bearer token sent with the request now belongs to a session bound to this station. */
+  sessionBound: z.boolean().optional(),
+})
 
 export const monitoringAlertSchema = z.object({
   alertKey: line({ max: 200, min: 1 }),

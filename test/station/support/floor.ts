@@ -7,8 +7,13 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
-import { startServer, silentLogger, type RunningServer } from '../../../src/server/index'
-import { MemoryCredentialStore } from '../../../src/main/station/credentials'
+import {
+  startServer,
+  silentLogger,
+  type RunningServer,
+  type ServerOptions,
+} from '../../../src/server/index'
+import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
 import type { StationServices } from '../../../src/main/station/services'
 import {
   createStationStore,
@@ -88,14 +93,20 @@ export interface Central {
   projection(): Promise<Ticket[]>
   /** Every event in the server's log, by pulling as a station does. */
   pullAll(): Promise<{ seq: number; event: TicketEvent }[]>
+  /** SQL on the running server's database: faults are injected there, as real as they come. */
+  query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
 }
 
-export async function startCentral(dataDir: string): Promise<Central> {
+export async function startCentral(
+  dataDir: string,
+  serverOptions: Pick<ServerOptions, 'sessionTtlMs'> = {},
+): Promise<Central> {
   let server: RunningServer | null = await startServer({
     dataDir,
     port: 0,
     host: '127.0.0.1',
     logger: silentLogger,
+    ...serverOptions,
   })
   const port = server.port
   const url = server.url
@@ -121,7 +132,13 @@ export async function startCentral(dataDir: string): Promise<Central> {
     },
     async start() {
       if (!server)
-        server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
+        server = await startServer({
+          dataDir,
+          port,
+          host: '127.0.0.1',
+          logger: silentLogger,
+          ...serverOptions,
+        })
     },
     async createAgent(username) {
       await call(url, 'POST', ROUTES.users, central.adminToken, {
@@ -143,6 +160,9 @@ export async function startCentral(dataDir: string): Promise<Central> {
       return rows.map((row) =>
         typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
       )
+    },
+    query(sql, params) {
+      return server!.db.query(sql, params)
     },
     async pullAll() {
       const events: { seq: number; event: TicketEvent }[] = []
@@ -198,8 +218,12 @@ export interface TestStation {
   /** Records through the store as the UI does, and hands the events to main; null when the rules refuse. */
   record(command: (ctx: StationCommandContext) => CommandResult): Promise<TicketEvent[] | null>
   tickets(): Promise<Ticket[]>
-  /** Closes main and renderer (a quit or crash after the last acknowledged write) and opens them again. */
-  restart(): Promise<void>
+  /**
+   * Closes main and renderer (a quit or crash after the last acknowledged write) and opens them
+   * again; `forgetCredentials`: main's credential store comes back empty, as the browser host's
+   * memory-only store does.
+   */
+  restart(options?: { forgetCredentials?: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -209,16 +233,22 @@ export async function openStation(options: {
   central: Central
   username: string
   clock?: () => number
+  /** Main's credential store at each start (a process's own); one memory store otherwise. */
+  credentials?: () => CredentialStore
 }): Promise<TestStation> {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
   // Outlive a restart, as the OS keychain and the browser profile do.
-  const credentials = new MemoryCredentialStore()
+  let credentials = new MemoryCredentialStore()
   const indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
 
   async function parts() {
-    const services = await testStationServices({ serverUrl: link.url, dataDir, credentials })
+    const services = await testStationServices({
+      serverUrl: link.url,
+      dataDir,
+      credentials: options.credentials?.() ?? credentials,
+    })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
       indexedDB,
@@ -272,10 +302,11 @@ export async function openStation(options: {
       }
       return all
     },
-    async restart() {
+    async restart(restartOptions) {
       station.sync.stop()
       await station.services.close()
       station.store.close()
+      if (restartOptions?.forgetCredentials) credentials = new MemoryCredentialStore()
       Object.assign(station, await parts())
       await station.sync.start()
     },

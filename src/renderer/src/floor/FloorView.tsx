@@ -39,6 +39,7 @@ function floorColumns(
     { header: 'Signed in', value: (s) => (s.online && s.user ? userName(s.user) : '') },
     { header: 'Last user', value: (s) => (s.user ? userName(s.user) : '') },
     { header: 'Unsynced events', value: (s) => s.pending },
+    { header: 'Set-aside events', value: (s) => s.setAside },
     { header: 'Last sync (UTC)', value: (s) => iso(s.lastSyncAt) },
     {
       header: 'Minutes since last sync',
@@ -120,6 +121,12 @@ export function FloorView({ station, directory, ticker }: FloorViewProps) {
                 </div>
               </div>
               <div className="tile">
+                <div className="tile__value">{summary.setAside}</div>
+                <div className="tile__label">
+                  Events set aside (the server kept failing on them)
+                </div>
+              </div>
+              <div className="tile">
                 <div className="tile__value">{summary.signedIn}</div>
                 <div className="tile__label">Signed in</div>
               </div>
@@ -132,6 +139,7 @@ export function FloorView({ station, directory, ticker }: FloorViewProps) {
                   <th scope="col">Status</th>
                   <th scope="col">Signed in</th>
                   <th scope="col">Unsynced</th>
+                  <th scope="col">Set aside</th>
                   <th scope="col">Last sync</th>
                 </tr>
               </thead>
@@ -147,6 +155,7 @@ export function FloorView({ station, directory, ticker }: FloorViewProps) {
                         {s.user && !s.online ? <span className="muted"> (last)</span> : null}
                       </td>
                       <td>{s.pending}</td>
+                      <td>{s.setAside}</td>
                       <td>
                         <Ago at={s.lastSyncAt} />
                       </td>

@@ -22,12 +22,16 @@ export interface SessionStoreState {
   phase: Phase
   user: User | null
   mode: 'online' | 'offline' | null
+  /** Why the user at the desk must sign in online again before anything syncs; null when not. */
+  needsSignIn: { reason: string } | null
   stationCode: string | null
   /** The last failure of a sign-in, setup or enrollment, in plain words. */
   error: string | null
   busy: boolean
   boot(): Promise<void>
   signIn(username: string, password: string): Promise<void>
+  /** At the desk: the user at the desk signs in online again (see `needsSignIn`). True on success. */
+  signInAgain(password: string): Promise<boolean>
   setup(form: SetupForm): Promise<void>
   enroll(code: string, name: string): Promise<void>
   signOut(): Promise<{ pendingLeft: number }>
@@ -53,7 +57,7 @@ export function createSessionStore(station: StationApi, store: StationStore) {
     /** Settles the phase from the session and the station's enrollment. */
     async function settle(session: SessionState): Promise<void> {
       if (!session.user) {
-        set({ phase: 'signIn', user: null, mode: null, busy: false })
+        set({ phase: 'signIn', user: null, mode: null, needsSignIn: null, busy: false })
         return
       }
       const info = await station.station.info({})
@@ -63,6 +67,7 @@ export function createSessionStore(station: StationApi, store: StationStore) {
       set({
         user: session.user,
         mode: session.mode,
+        needsSignIn: session.needsSignIn,
         stationCode: info.stationCode,
         phase: info.stationCode ? 'desk' : 'enroll',
         busy: false,
@@ -84,6 +89,7 @@ export function createSessionStore(station: StationApi, store: StationStore) {
       phase: 'starting',
       user: null,
       mode: null,
+      needsSignIn: null,
       stationCode: null,
       error: null,
       busy: false,
@@ -116,6 +122,27 @@ export function createSessionStore(station: StationApi, store: StationStore) {
         })
       },
 
+      async signInAgain(password) {
+        const user = get().user
+        if (!user) return false
+        set({ busy: true, error: null })
+        try {
+          const session = await station.session.login({ username: user.username, password })
+          set({ mode: session.mode, needsSignIn: session.needsSignIn, busy: false })
+          void get().refreshDirectory()
+          return true
+        } catch (error) {
+          const offline = error instanceof StationError && error.code === 'offline'
+          set({
+            busy: false,
+            error: offline
+              ? 'The central server cannot be reached right now; your work stays on this station. Try again when it is back.'
+              : plainError(error),
+          })
+          return false
+        }
+      },
+
       async setup(form) {
         await attempt(async () => settle(await station.session.setup(form)))
       },
@@ -129,15 +156,16 @@ export function createSessionStore(station: StationApi, store: StationStore) {
 
       async signOut() {
         const result = await station.session.logout({})
-        set({ phase: 'signIn', user: null, mode: null, error: null })
+        set({ phase: 'signIn', user: null, mode: null, needsSignIn: null, error: null })
         return result
       },
 
       sessionChanged(session) {
         const { user, phase } = get()
         if (phase === 'setup' || phase === 'starting') return
-        if (!session.user) set({ phase: 'signIn', user: null, mode: null })
-        else if (session.user.username === user?.username) set({ mode: session.mode })
+        if (!session.user) set({ phase: 'signIn', user: null, mode: null, needsSignIn: null })
+        else if (session.user.username === user?.username)
+          set({ mode: session.mode, needsSignIn: session.needsSignIn })
       },
 
       async refreshDirectory() {

@@ -1,10 +1,13 @@
 /**
  * Always on screen: is this station online, how much work waits to reach the server, when it last
  * synced, and any problem in plain words (a clock far off, an event the server refused and why).
+ * A user whose sign-in the server no longer takes is asked to sign in again right here, and events
+ * set aside because the server kept failing on them can be sent again from here.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useEffect } from 'react'
 import { useDesk, useSession, useSyncStatus } from '../app/desk'
+import { SignInAgain } from '../session/SignInAgain'
 import { EVENT_LABELS } from '../ui/labels'
 import { formatAgo, useNow } from '../ui/time'
 
@@ -25,7 +28,6 @@ export function StatusBar() {
   const desk = useDesk()
   const status = useSyncStatus((s) => s.status)
   const user = useSession((s) => s.user)
-  const mode = useSession((s) => s.mode)
   const stationCode = useSession((s) => s.stationCode)
   const now = useNow(5000)
   const waiting = useLiveQuery(() => desk.store.pendingCount(), [desk.store], 0)
@@ -35,9 +37,6 @@ export function StatusBar() {
   const problems = [
     status?.clockWarning,
     status?.lastError,
-    mode === 'offline'
-      ? 'Signed in offline: your work is kept here and goes out when you sign in online again.'
-      : null,
     ...refused.map(
       (event) =>
         `The server refused a ${EVENT_LABELS[event.type].toLowerCase()} event: ${event.rejection?.reason ?? 'no reason given'}.`,
@@ -77,6 +76,20 @@ export function StatusBar() {
           Retry now
         </button>
       )}
+      {status && status.setAside > 0 && (
+        <button
+          type="button"
+          className="button--small"
+          onClick={() =>
+            void desk.station.sync
+              .sendSetAsideAgain({})
+              .then(desk.syncStatus.getState().set, () => undefined)
+          }
+        >
+          Send {status.setAside} set-aside event{status.setAside === 1 ? '' : 's'} again
+        </button>
+      )}
+      <SignInAgain />
       <span className="status-bar__problems" role="alert">
         {problems.join(' · ')}
       </span>
