@@ -228,26 +228,38 @@ forEachBackend((backend) => {
     const ctx = stationAuthor(agent.username, code)
     const { event: opened, ticket } = openedTicket(ctx)
     const note = customerNote(ctx, ticket, 'Your university ID U8841207 is on file; all set.')
-    await push(mailing, agent.token, [opened, note])
+    const withNote = applyEvent(ticket, note)!
+    const wholly = customerNote(ctx, withNote, 'Your date of birth is 1990-01-01.')
+    await push(mailing, agent.token, [opened, note, wholly])
     await eventually(
-      async () => ((await status(note.payload.noteId))?.attempts ?? 0) >= 1,
+      async () => ((await status(wholly.payload.noteId))?.attempts ?? 0) >= 1,
       'a failed attempt while the mail server is down',
     )
-    const withNote = applyEvent(ticket, note)!
-    await push(mailing, supervisor.token, [
-      redact(
-        supervisorCtx(),
-        withNote,
-        note.payload.noteId,
-        'Your university ID is on file; all set.',
-      ),
-    ])
+    const sup = supervisorCtx()
+    const first = redact(
+      sup,
+      applyEvent(withNote, wholly)!,
+      note.payload.noteId,
+      'Your university ID is on file; all set.',
+    )
+    const second = redact(
+      sup,
+      applyEvent(applyEvent(withNote, wholly)!, first)!,
+      wholly.payload.noteId,
+      '',
+    )
+    await push(mailing, supervisor.token, [first, second])
     const smtp = await startSmtp({ port })
     running.push(smtp)
     await eventually(
       async () => (await status(note.payload.noteId))?.status === 'sent',
       'the email to be sent',
       20_000,
+    )
+    // Redacted to nothing before it went out: not sent at all.
+    await eventually(
+      async () => (await status(wholly.payload.noteId))?.status === 'cancelled',
+      'the emptied email to be cancelled',
     )
     expect(smtp.received).toHaveLength(1)
     expect(smtp.received[0]!.raw).toContain('Your university ID is on file; all set.')
