@@ -3,6 +3,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Outbox } from '../../src/main/station/outbox'
 import { uuidv7 } from '../../src/shared/ids'
+import { addCustomerNote, foldTicket, openTicket, redactNote } from '../../src/shared/incident'
+import { accepted, phoneCall, testContext } from '../support/incident-fixtures'
 import { tempDir } from './support/station'
 
 const event = (actor = 'agent1') => ({ id: uuidv7(), actor, type: 'opened' })
@@ -63,6 +65,42 @@ describe('the outbox of handed-over events', () => {
     await outbox.add(events)
     await outbox.settle(events.map((e) => e.id))
     expect(await readFile(file, 'utf8')).toBe('')
+    await outbox.close()
+  })
+
+  it('a redaction handed over while its note still waits rewrites the note, in memory and on disk (rule 11)', async () => {
+    const agent = testContext('agent1', 'A1')
+    const [opened] = accepted(openTicket(phoneCall(), 'A1-1', agent))
+    const secret = 'Tmp#4821-Blue'
+    const body = `I set your password to ${secret}.`
+    const [note] = accepted(
+      addCustomerNote(foldTicket([opened!])!, body, { customer: false, cc: [] }, agent),
+    )
+    const ticket = foldTicket([opened!, note!])!
+    const supervisor = testContext('super1', 'A1', Date.parse('2026-11-27T10:00:00.000Z'))
+    const [redaction] = accepted(
+      redactNote(
+        ticket,
+        ticket.notes[0]!.id,
+        'I set your password to [redacted].',
+        'A password',
+        supervisor,
+      ),
+    )
+    const outbox = await Outbox.open(file)
+    await outbox.add([opened!, note!])
+    expect(await readFile(file, 'utf8')).toContain(secret)
+    expect(await outbox.add([redaction!])).toBe(1)
+    expect(JSON.stringify(outbox.batchFor('agent1', 10))).not.toContain(secret)
+    expect(outbox.batchFor('agent1', 10)[1]).toMatchObject({
+      id: note!.id,
+      payload: { body: 'I set your password to [redacted].', redactedBy: redaction!.id },
+    })
+    expect(await readFile(file, 'utf8')).not.toContain(secret)
+    const reopened = await Outbox.open(file)
+    expect(reopened.size).toBe(3)
+    expect(JSON.stringify(reopened.batchFor('agent1', 10))).not.toContain(secret)
+    await reopened.close()
     await outbox.close()
   })
 })

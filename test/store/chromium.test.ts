@@ -145,4 +145,26 @@ describe('the station store in Chromium (IndexedDB)', () => {
     expect(result.pending).toBe(result.count)
     expect(result.mine).toEqual([result.ticketId])
   })
+
+  it('removes the redacted text from IndexedDB, History, ticket row and search (rule 11)', async () => {
+    const result = await page.evaluate(async () => {
+      const { redaction } = window.storeHarness
+      const arrives = await redaction.redactionArrives('redact-pulled', {})
+      const early = await redaction.redactionBeforeNote('redact-early', {})
+      const local = await redaction.redactedBeforePush('redact-local', {})
+      return {
+        secret: redaction.SECRET,
+        before: arrives.before.database,
+        after: [arrives.after, early, local].flatMap((t) => [t.database, t.history, t.ticket]),
+        extra: [arrives.feed, local.pending],
+        found: [arrives.after.found, early.found, local.found],
+        earlyBody: early.body,
+        redacted: redaction.REDACTED,
+      }
+    })
+    expect(result.before).toContain(result.secret)
+    for (const text of [...result.after, ...result.extra]) expect(text).not.toContain('#4821')
+    expect(result.found).toEqual([0, 0, 0])
+    expect(result.earlyBody).toBe(result.redacted)
+  })
 })

@@ -215,6 +215,13 @@ describe('note redaction (rule 11)', () => {
     expect(note.redactions).toMatchObject([
       { by: 'sup1', reason: 'Password typed into a customer note' },
     ])
+
+    // The History lists the note and the redaction, and no longer the text it removed.
+    new Keyboard().press('5', { altKey: true })
+    const history = await screen.findByRole('table', { name: /History of A1-1/ })
+    await within(history).findByText(/^redacted · Your new password is \[redacted\]/)
+    expect(within(history).getByText('Password typed into a customer note')).toBeTruthy()
+    expect(document.body.textContent).not.toContain('Hunter2')
   })
 
   test('an agent does not see Redact', async () => {

@@ -213,9 +213,18 @@ describe('notes', () => {
     await tabByShortcut(keys, '2', /Send Email To: customer/)
     fireEvent.click(screen.getByLabelText(/Send Email To: customer/))
     await tabByShortcut(keys, '4', 'New customer note')
-    change('New customer note', 'Your temporary password is Spring2026!')
-    fireEvent.click(screen.getByRole('button', { name: 'Save customer note' }))
-    expect(await screen.findByText(/Passwords are never given or reset by email/)).toBeTruthy()
+    expect(screen.getByText(/Never put a password in it \(rule 3\)/)).toBeTruthy()
+    for (const body of [
+      'Your temporary password is Spring2026!',
+      'I set your password to Tmp#4821-Blue',
+      'login: jdoe / Winter2024!',
+    ]) {
+      change('New customer note', body)
+      fireEvent.click(screen.getByRole('button', { name: 'Save customer note' }))
+      const refusal = await screen.findByText(/Passwords are never given or reset by email/)
+      // The refusal says what the check cannot see.
+      expect(refusal.textContent).toMatch(/is not caught, so read the note before you send it/)
+    }
     expect((await current()).notes).toEqual([])
   })
 })

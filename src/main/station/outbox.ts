@@ -6,6 +6,7 @@
  * event id. The log is rewritten compactly on open and whenever it empties.
  */
 import { readFile } from 'node:fs/promises'
+import { parseTicketEvent, redactedForms, type TicketEvent } from '../../shared/incident'
 import { DurableLog, writeFileDurably } from './durable-file'
 
 export interface OutboxEvent {
@@ -32,6 +33,18 @@ function parseRecords(text: string): Record_[] {
     }
   }
   return records
+}
+
+/**
+ * The valid events among `events` that a redaction concerns. Main relays what the renderer hands
+ * over without judging it (the server does); a malformed event is left as it is.
+ */
+function noteEvents(events: readonly OutboxEvent[]): TicketEvent[] {
+  return events.flatMap((event) => {
+    if (event.type !== 'customer_note_added' && event.type !== 'note_redacted') return []
+    const parsed = parseTicketEvent(event)
+    return parsed.ok ? [parsed.event] : []
+  })
 }
 
 export class Outbox {
@@ -83,10 +96,31 @@ export class Outbox {
     return this.serially(async () => {
       const seen = new Set(this.events.keys())
       const fresh = events.filter((event) => !seen.has(event.id) && seen.add(event.id))
-      await this.log!.append(fresh.map((event) => JSON.stringify({ add: event })))
-      for (const event of fresh) this.events.set(event.id, event)
+      const redacted = this.redact(fresh)
+      for (const event of fresh) this.events.set(event.id, redacted.get(event.id) ?? event)
+      const freshIds = new Set(fresh.map((event) => event.id))
+      if ([...redacted.keys()].some((id) => !freshIds.has(id))) {
+        for (const [id, event] of redacted) this.events.set(id, event)
+        // The file must not keep the text either: it is written anew, not appended to.
+        await this.rewrite()
+      } else {
+        await this.log!.append(
+          fresh.map((event) => JSON.stringify({ add: this.events.get(event.id) })),
+        )
+      }
       return fresh.length
     })
+  }
+
+  /**
+   * Rule 11: a redaction handed over while the note it redacts still waits here (written and
+   * redacted before it was pushed) rewrites that note, so the text never leaves the station.
+   */
+  private redact(fresh: readonly OutboxEvent[]): Map<string, OutboxEvent> {
+    const incoming = noteEvents(fresh)
+    if (incoming.length === 0) return new Map()
+    const forms = redactedForms([...noteEvents([...this.events.values()]), ...incoming])
+    return forms as unknown as Map<string, OutboxEvent>
   }
 
   /** Forgets events the server has answered for. */

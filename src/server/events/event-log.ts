@@ -15,6 +15,7 @@ import {
   compareEvents,
   foldTicket,
   parseTicketEvent,
+  sameEventApartFromRedaction,
   type PriorityPolicy,
   type Ticket,
   type TicketEvent,
@@ -27,6 +28,7 @@ import { SERVER_STATION, type Principal } from '../accounts'
 import type { Database, Queryable } from '../db/database'
 import { ADVISORY_LOCKS } from '../db/locks'
 import { POLICY_SQL, policyFrom } from '../directory-store'
+import { planRedactions } from './redaction'
 
 export const EVENTS_CHANNEL = 'warmline_events'
 
@@ -144,10 +146,13 @@ const wantsEmail = (event: TicketEvent) =>
  */
 export async function commitEvents(
   tx: Queryable,
-  events: readonly TicketEvent[],
+  given: readonly TicketEvent[],
   receivedAt: number,
   policy: PriorityPolicy,
 ): Promise<CommitOutcome> {
+  // Rule 11: new events are stored in their redacted form, and a redaction rewrites what it redacts.
+  const redaction = await planRedactions(tx, given)
+  const events = redaction.events
   // The lock makes a concurrent insert of the same id impossible; ON CONFLICT finds repeats.
   const inserted = await tx.query<{ id: string; seq: number }>(
     `INSERT INTO events (id, ticket_id, body, received_at)
@@ -179,7 +184,7 @@ export async function commitEvents(
       const reason = `An event with id ${event.id} and different content is already stored (seq ${found.seq}).`
       results.set(
         event.id,
-        sameEvent(found.body, stored(event))
+        sameEventApartFromRedaction(found.body as TicketEvent, event)
           ? { id: event.id, status: 'duplicate', seq: found.seq }
           : rejection(event.id, 'conflicting_duplicate', reason),
       )
@@ -187,6 +192,7 @@ export async function commitEvents(
   }
   if (!applied.length) return { results, maxSeq: 0, mailQueued: false }
   const maxSeq = Math.max(...seqById.values())
+  await redaction.rewriteStored()
 
   const tickets = [...(await nextProjections(tx, applied, policy)).entries()]
   const lastSeq = new Map<string, number>()

@@ -69,6 +69,9 @@ function compose(row: Claimed, from: string): OutgoingMail | { wait: string } | 
   const note = row.ticket.notes.find((n) => n.id === row.note_id && n.kind === 'customer')
   if (!note)
     return { cancel: 'The note was not applied to the ticket (a conflict in its history).' }
+  // Rule 11: a note redacted before it went out is sent as redacted; one redacted to nothing, not at all.
+  if (note.body.trim() === '')
+    return { cancel: 'The note was redacted to nothing before it was sent.' }
   const { sendEmailTo, customerEmail } = row.event.payload
   const customer = customerEmail ?? row.ticket.caller.email
   const to = sendEmailTo.customer && customer ? [customer] : []

@@ -118,6 +118,11 @@ export const customerNoteAddedPayload = z.object({
   sendEmailTo: sendEmailToSchema,
   /** Where the email goes; captured when written so a later caller edit does not redirect it. */
   customerEmail: z.email().optional(),
+  /**
+   * Set by replicas, never typed: the body is no longer what was written but the text of this
+   * redaction (a `note_redacted` event id), see redaction.ts.
+   */
+  redactedBy: id.optional(),
 })
 
 /** Rule 4: the warm transfer of a phone incident, or why it could not happen. */
@@ -207,6 +212,8 @@ export const noteRedactedPayload = z.object({
   /** Kept as written (not trimmed): it replaces the note's text exactly. */
   redactedBody: block({ max: NOTE_MAX, trim: false }),
   reason: block({ max: 500, min: 1 }),
+  /** Set by replicas: a later redaction of the same note replaced this one's text, see redaction.ts. */
+  supersededBy: id.optional(),
 })
 
 export const EVENT_PAYLOADS = {

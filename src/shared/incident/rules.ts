@@ -18,6 +18,7 @@ import {
   type TicketEvent,
   type WarmTransfer,
 } from './events'
+import { passwordPhrase } from './password-guard'
 import { RETURN_TO_OWNER_NOTE } from './standard-notes'
 import type { Ticket } from './ticket'
 import { CSC_TEAM_ID, IDENTITY_ITEMS_REQUIRED, type TicketKind } from './vocabulary'
@@ -183,8 +184,14 @@ export function addTechNote(ticket: Ticket, body: string, ctx: CommandContext): 
   return single(ctx, ticket, 'tech_note_added', { noteId: ctx.newId(), body })
 }
 
-const PASSWORD_IN_TEXT =
-  /\b(?:temporary\s+|new\s+|temp\s+)?(?:password|passcode|passwd)\b\s*(?:is|:|=)\s*\S+/i
+/** Says where the password seems to be, and what the check cannot see (password-guard.ts). */
+export function passwordRefusal(phrase: string): string {
+  return (
+    `Passwords are never given or reset by email (rule 3), and this note reads like it carries one ("${phrase} …"). ` +
+    'Remove it and give it to the caller by phone. The check knows the usual English phrasings only: ' +
+    'a password written another way (no word like "password" or "PIN" near it, split up, in another language) is not caught, so read the note before you send it.'
+  )
+}
 
 /**
  * Rule 6: a customer note reaches the customer only with Send Email To → customer.
@@ -206,12 +213,9 @@ export function addCustomerNote(
       message: 'The caller has no email address on the ticket; add one before sending this note.',
     })
   }
-  if (emailing && PASSWORD_IN_TEXT.test(body)) {
-    return refuse({
-      field: 'body',
-      rule: 'rule 3',
-      message: 'Passwords are never given or reset by email. Remove the password from the note.',
-    })
+  const phrase = emailing ? passwordPhrase(body) : null
+  if (phrase !== null) {
+    return refuse({ field: 'body', rule: 'rule 3', message: passwordRefusal(phrase) })
   }
   return single(ctx, ticket, 'customer_note_added', {
     noteId: ctx.newId(),

@@ -6,8 +6,9 @@ import * as incident from '../../../src/shared/incident'
 import { createStationStore } from '../../../src/renderer/src/store'
 import { StationDb, ticketRow } from '../../../src/renderer/src/store/db'
 import * as fixtures from '../fixtures'
+import * as redaction from '../redaction-scenarios'
 
-const storeHarness = { createStationStore, StationDb, ticketRow, incident, fixtures }
+const storeHarness = { createStationStore, StationDb, ticketRow, incident, fixtures, redaction }
 
 export type StoreHarness = typeof storeHarness
 

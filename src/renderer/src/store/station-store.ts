@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/directory'
 import { compareEvents, parseTicketEvent, type TicketEvent } from '../../../shared/incident/events'
 import { applyEvent, canApplyInOrder, foldTicket } from '../../../shared/incident/fold'
+import { concernsRedaction, redactedForms, redactionKey } from '../../../shared/incident/redaction'
 import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from '../../../shared/incident/priority'
 import type { CommandResult, RuleError } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
@@ -430,6 +431,48 @@ export async function createStationStore(
     return new Set(ticketIds.filter((_, i) => held[i]!.length === 0))
   }
 
+  /**
+   * Rule 11: the events this write adds, and the held events of the notes they concern, in their
+   * redacted form (shared/incident/redaction.ts). The text a redaction removed thus leaves this
+   * station's log, projection and history in the transaction that brings the redaction — recorded
+   * here or pulled — and a note that arrives after its redaction is stored redacted.
+   */
+  async function redactHeld(changes: Changes): Promise<void> {
+    if (!concernsRedaction(changes.add)) return
+    const ticketIds = new Set(
+      changes.add.filter((e) => redactionKey(e) !== null).map((e) => e.ticketId),
+    )
+    const held = (await Promise.all([...ticketIds].map(heldEvents))).flat()
+    const adding = new Set(changes.add.map((event) => event.id))
+    const putting = new Map(changes.put.map((event) => [event.id, event]))
+    const current = held
+      .filter((row) => !adding.has(row.id))
+      .map((row) => putting.get(row.id) ?? row)
+    const forms = redactedForms([...current, ...changes.add].map(eventOfRow))
+    if (forms.size === 0) return
+    const redacted = (row: StoredEvent): StoredEvent => {
+      const form = forms.get(row.id)
+      if (!form) return row
+      const { syncState, seq, rejection } = row
+      return {
+        ...form,
+        syncState,
+        ...(seq !== undefined ? { seq } : {}),
+        ...(rejection ? { rejection } : {}),
+      }
+    }
+    changes.add = changes.add.map(redacted)
+    changes.put = [
+      ...changes.put.map(redacted),
+      ...current.filter((row) => forms.has(row.id) && !putting.has(row.id)).map(redacted),
+    ]
+    for (const [ticketId, events] of changes.project)
+      changes.project.set(
+        ticketId,
+        events.map((event) => forms.get(event.id) ?? event),
+      )
+  }
+
   /** Local events (deduplicated by id), the new ones as pending, with the counter moved. */
   async function recordLocal(
     events: readonly TicketEvent[],
@@ -444,6 +487,7 @@ export async function createStationStore(
       changes.meta.set(META.pendingCount, pending + fresh.length)
       for (const [ticketId, added] of groupByTicket(fresh)) changes.project.set(ticketId, added)
     }
+    await redactHeld(changes)
     await commit(changes, reads.rows, out, reads.unheld)
     return fresh
   }
@@ -563,6 +607,8 @@ export async function createStationStore(
     const { result, writes } = attempt
     // A refused command writes nothing; its refusal does not depend on the station's meta.
     if (!result.ok) return result
+    // A redaction rewrites held events, which the view does not cover.
+    if (result.events.some((event) => event.type === 'note_redacted')) return null
     const plan = planFromView({ result, writes })
     if (!plan) return null
     const ticketIds = [...plan.expected.keys()]
@@ -909,6 +955,7 @@ export async function createStationStore(
         const cursor = Math.max((meta.get(META.cursor) as number | undefined) ?? 0, page.next)
         changes.meta.set(META.cursor, cursor)
 
+        await redactHeld(changes)
         await commit(changes, rows, out)
         remember(new Map([...meta, ...changes.meta]))
         return { added: added.length, confirmed, skipped, clockWarnings, cursor }

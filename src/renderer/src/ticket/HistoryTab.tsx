@@ -26,7 +26,8 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
     case 'tech_note_added':
       return excerpt(event.payload.body)
     case 'customer_note_added':
-      return `${event.payload.sendEmailTo.customer ? 'emailed · ' : ''}${excerpt(event.payload.body)}`
+      // Rule 11: the stored note carries the redacted text; the History says it was changed.
+      return `${event.payload.sendEmailTo.customer ? 'emailed · ' : ''}${event.payload.redactedBy ? 'redacted · ' : ''}${excerpt(event.payload.body)}`
     case 'escalated':
       return `to ${directory.teamName(event.payload.teamId)} · ${describeTransfer(event.payload.warmTransfer)}`
     case 'assigned':
@@ -39,7 +40,9 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
     case 'reopened':
       return event.payload.reason
     case 'note_redacted':
-      return event.payload.reason
+      return event.payload.supersededBy
+        ? `${event.payload.reason} · text replaced by a later redaction`
+        : event.payload.reason
     case 'closed':
       return event.payload.via === 'staff' ? 'by staff' : 'reopen window elapsed'
     case 'customer_contacted':

@@ -29,6 +29,10 @@ const COPY = {
   },
 } as const
 
+/** Rule 3, said before the agent writes: the check behind it cannot catch every phrasing. */
+const NO_PASSWORDS =
+  'Never put a password in it (rule 3): the check catches the usual phrasings, not every way of writing one.'
+
 export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'customer' }) {
   const desk = useDesk()
   const record = useRecord()
@@ -60,7 +64,7 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
 
   const emailLine =
     sendEmailTo.customer || cc.length > 0
-      ? `Will be emailed to ${[sendEmailTo.customer ? `the customer (${ticket.caller.email ?? 'no address'})` : '', ...cc].filter(Boolean).join(', ')}.`
+      ? `Will be emailed to ${[sendEmailTo.customer ? `the customer (${ticket.caller.email ?? 'no address'})` : '', ...cc].filter(Boolean).join(', ')}. ${NO_PASSWORDS}`
       : 'Not emailed: tick Send Email To on the Assignees and Notifications tab (Alt+2) to send it to the customer.'
 
   return (
