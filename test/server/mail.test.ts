@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterEach, beforeAll, expect, it } from 'vitest'
 import type { Database } from '../../src/server/db/database'
 import type { RunningServer, ServerOptions } from '../../src/server/index'
-import { messageIdFor } from '../../src/server/mail/mailer'
+import { messageIdFor, type MailStep } from '../../src/server/mail/mailer'
 import { applyEvent } from '../../src/shared/incident'
 import { customerNote, openedTicket, stationAuthor, techNote } from './events'
 import { forEachBackend, push, startTestServer, station, tempDir, userWithToken } from './harness'
@@ -49,6 +49,13 @@ function crashable(db: Database): { db: Database; crash(): void } {
     },
   }
 }
+
+/** The in-process crash: the process is gone once the mail server has accepted the message. */
+const crashWhenReplied =
+  (process: { crash(): void }) =>
+  (_noteId: string, step: MailStep): void => {
+    if (step === 'replied') process.crash()
+  }
 
 forEachBackend((backend) => {
   const running: { close(): Promise<void> }[] = []
@@ -166,7 +173,7 @@ forEachBackend((backend) => {
     const first = track(
       await startTestServer(process1.db, {
         smtp: { url: smtp.url },
-        mail: { ...FAST, afterSend: () => process1.crash() },
+        mail: { ...FAST, leaseMs: 300, onStep: crashWhenReplied(process1) },
       }),
     )
     const { ctx, ticket } = await ticketOn(first)
@@ -180,7 +187,7 @@ forEachBackend((backend) => {
     const second = track(
       await startTestServer(backend().db, {
         smtp: { url: smtp.url },
-        mail: { ...FAST, leaseMs: 0 },
+        mail: FAST,
       }),
     )
     await eventually(
@@ -205,7 +212,7 @@ forEachBackend((backend) => {
     const first = track(
       await startTestServer(process1.db, {
         mailDir,
-        mail: { ...FAST, afterSend: () => process1.crash() },
+        mail: { ...FAST, leaseMs: 300, onStep: crashWhenReplied(process1) },
       }),
     )
     const { ctx, ticket } = await ticketOn(first)
@@ -219,7 +226,7 @@ forEachBackend((backend) => {
     await first.close()
     const written = statSync(file).mtimeMs
 
-    track(await startTestServer(backend().db, { mailDir, mail: { ...FAST, leaseMs: 0 } }))
+    track(await startTestServer(backend().db, { mailDir, mail: FAST }))
     await eventually(
       async () => (await status(note.payload.noteId))?.status === 'sent',
       'the email to be marked sent',

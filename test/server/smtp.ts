@@ -11,14 +11,29 @@ export interface TestSmtp {
   port: number
   url: string
   received: ReceivedMail[]
+  /** How many conversations are being held (see `hold`). */
+  held(): number
+  /** Lets every held conversation go on, and holds no more. */
+  release(): void
   close(): Promise<void>
 }
 
-/** `rejectRecipient`: addresses answered with a permanent 550, as a real server refuses a bad mailbox. */
-export async function startSmtp(
-  options: { port?: number; rejectRecipient?: string } = {},
-): Promise<TestSmtp> {
+export interface SmtpOptions {
+  port?: number
+  /** Addresses answered with a permanent 550, as a real server refuses a bad mailbox. */
+  rejectRecipient?: string
+  /**
+   * Where the server stops answering until `release()`, so a test can act while a client is
+   * known to be at that point: `rcpt` (connected, before DATA) or `reply` (after the final `.`,
+   * the message received, before the 250).
+   */
+  hold?: 'rcpt' | 'reply'
+}
+
+export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
   const received: ReceivedMail[] = []
+  const holding: (() => void)[] = []
+  let hold = options.hold
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -28,7 +43,8 @@ export async function startSmtp(
         const error = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 })
         return callback(error)
       }
-      callback()
+      if (hold === 'rcpt') holding.push(() => callback())
+      else callback()
     },
     onData(stream, session, callback) {
       let raw = ''
@@ -39,7 +55,8 @@ export async function startSmtp(
           messageId: /^Message-ID:\s*(\S+)/im.exec(raw)?.[1] ?? '',
           to: session.envelope.rcptTo.map((r) => r.address),
         })
-        callback()
+        if (hold === 'reply') holding.push(() => callback())
+        else callback()
       })
     },
   })
@@ -53,7 +70,15 @@ export async function startSmtp(
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    held: () => holding.length,
+    release: () => {
+      hold = undefined
+      holding.splice(0).forEach((answer) => answer())
+    },
+    close: () => {
+      holding.splice(0).forEach((answer) => answer())
+      return new Promise((resolve) => server.close(() => resolve()))
+    },
   }
 }
 
