@@ -16,6 +16,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runAdmin } from '../../src/server/admin-cli'
 import type { Database } from '../../src/server/db/database'
 import { migrate } from '../../src/server/db/migrations'
 import { openDatabase } from '../../src/server/db/open'
@@ -77,6 +78,8 @@ async function silentListener(): Promise<{ url: string; sockets: Socket[]; serve
 
 interface Storage {
   config: Pick<ChildConfig, 'databaseUrl' | 'dataDir'>
+  /** The same database for `npm run admin`. */
+  adminFlags: string[]
   /** Runs `fn` on the database while no child holds it (PGlite's files open in one process only). */
   use<T>(fn: (db: Database) => Promise<T>): Promise<T>
 }
@@ -129,6 +132,12 @@ const CASES: Case[] = [
     received: 1,
   },
 ]
+
+async function admin(args: string[]): Promise<string> {
+  const lines: string[] = []
+  await runAdmin(args, { env: {}, out: (line) => lines.push(line), readSecret: async () => '' })
+  return lines.join('\n')
+}
 
 const outboxRow = (db: Database, noteId: string) =>
   db
@@ -203,6 +212,19 @@ function crashSuite(kind: string, cases: readonly Case[], storage: () => Promise
               ? { status: 'sent', phase: 'accepted', attempts: 2 }
               : { status: 'unconfirmed', phase: 'data_sent', attempts: 1 },
           )
+          if (c.outcome === 'unconfirmed') {
+            // What an administrator sees, and the way out once the mail server's log was read.
+            expect(await admin(['mail-status', ...store.adminFlags])).toContain(
+              `${noteId}  unconfirmed  phase data_sent  attempts 1`,
+            )
+            const found = c.received > 0
+            expect(
+              await admin([found ? 'confirm-mail' : 'resend-mail', noteId, ...store.adminFlags]),
+            ).toBe(found ? `Marked ${noteId} sent.` : `Queued ${noteId} again.`)
+            expect(await store.use((db) => outboxRow(db, noteId))).toMatchObject(
+              found ? { status: 'sent', phase: 'accepted' } : { status: 'pending', phase: null },
+            )
+          }
         } finally {
           for (const child of children) await kill(child, 'SIGKILL')
           silent?.sockets.forEach((s) => s.destroy())
@@ -230,7 +252,11 @@ crashSuite('postgres', CASES, async () => {
   await migrate(db, Date.now)
   await pgDb?.close()
   pgDb = db
-  return { config: { databaseUrl }, use: (fn) => fn(db) }
+  return {
+    config: { databaseUrl },
+    adminFlags: ['--database-url', databaseUrl],
+    use: (fn) => fn(db),
+  }
 })
 
 // Each PGlite open takes seconds here: the two cases the listener holds, either side of the
@@ -249,6 +275,6 @@ crashSuite(
         await db.close()
       }
     }
-    return { config: { dataDir }, use }
+    return { config: { dataDir }, adminFlags: ['--data-dir', dataDir], use }
   },
 )

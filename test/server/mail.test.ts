@@ -167,6 +167,34 @@ forEachBackend((backend) => {
     expect(smtp.received).toHaveLength(0)
   })
 
+  it('renews the lease while a slow mail server holds a send: a second server process never takes it over', async () => {
+    const smtp = track(await startSmtp({ hold: 'rcpt' }))
+    const leaseMs = 300
+    const options = { smtp: { url: smtp.url }, mail: { ...FAST, leaseMs } }
+    const first = track(await startTestServer(backend().db, options))
+    track(await startTestServer(backend().openPeer(), options))
+    const { ctx, ticket } = await ticketOn(first)
+    const note = customerNote(ctx, ticket, 'Your mailbox quota was raised.')
+    await push(first, agent.token, [note])
+    await eventually(() => smtp.held() === 1, 'the mail server to hold the send')
+    // Held well past several leases, with the other process polling all along.
+    const lease = async () =>
+      (
+        await backend().db.query<{ held: number }>(
+          'SELECT (lease_until - claimed_at)::int4 AS held FROM mail_outbox WHERE note_id = $1::uuid',
+          [note.payload.noteId],
+        )
+      )[0]?.held ?? 0
+    await eventually(async () => (await lease()) > 4 * leaseMs, 'the lease to be renewed')
+    smtp.release()
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'sent',
+      'the email to be sent',
+    )
+    expect(await status(note.payload.noteId)).toEqual({ status: 'sent', attempts: 1 })
+    expect(smtp.received).toHaveLength(1)
+  })
+
   it('sends no second email after a crash between sending and marking (SMTP: left for a person)', async () => {
     const smtp = track(await startSmtp())
     const process1 = crashable(backend().db)
