@@ -12,7 +12,7 @@ import { messageIdFor, type MailStep } from '../../src/server/mail/mailer'
 import { applyEvent } from '../../src/shared/incident'
 import { customerNote, openedTicket, stationAuthor, techNote } from './events'
 import { forEachBackend, push, startTestServer, station, tempDir, userWithToken } from './harness'
-import { eventually, startSmtp } from './smtp'
+import { eventually, startBreakingSmtp, startSmtp } from './smtp'
 
 const FROM = 'Service Desk <service-desk@example.edu>'
 const FAST: ServerOptions['mail'] = { pollMs: 50, backoffMs: 50 }
@@ -165,6 +165,42 @@ forEachBackend((backend) => {
     )
     expect((await status(note.payload.noteId))?.attempts).toBe(1)
     expect(smtp.received).toHaveLength(0)
+  })
+
+  it('retries a connection that broke before DATA; one that broke after the final dot is unconfirmed', async () => {
+    for (const [breakAt, outcome] of [
+      ['rcpt', 'retried'],
+      ['dot', 'unconfirmed'],
+    ] as const) {
+      const smtp = await startBreakingSmtp(breakAt)
+      const server = await startTestServer(backend().db, {
+        smtp: { url: smtp.url },
+        // Two attempts, so the retried one ends (failed) instead of waiting for later tests.
+        mail: { ...FAST, maxAttempts: 2 },
+      })
+      try {
+        const { ctx, ticket } = await ticketOn(server)
+        const note = customerNote(ctx, ticket, `The connection breaks at ${breakAt}.`)
+        await push(server, agent.token, [note])
+        if (outcome === 'retried') {
+          await eventually(
+            async () => (await status(note.payload.noteId))?.status === 'failed',
+            'both attempts',
+          )
+          expect(await status(note.payload.noteId)).toEqual({ status: 'failed', attempts: 2 })
+          expect(smtp.conversations).toBe(2)
+        } else {
+          await eventually(
+            async () => (await status(note.payload.noteId))?.status === 'unconfirmed',
+            'the email to be unconfirmed',
+          )
+          expect(smtp.conversations).toBe(1)
+        }
+      } finally {
+        await server.close()
+        await smtp.close()
+      }
+    }
   })
 
   it('renews the lease while a slow mail server holds a send: a second server process never takes it over', async () => {
