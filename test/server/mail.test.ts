@@ -231,6 +231,49 @@ forEachBackend((backend) => {
     expect(smtp.received).toHaveLength(1)
   })
 
+  it('a sender whose claim was taken over never writes the final dot: one email', async () => {
+    const smtp = track(await startSmtp())
+    let resume!: () => void
+    const paused = new Promise<void>((resolve) => (resume = resolve))
+    let connected = false
+    const logs: string[] = []
+    const first = track(
+      await startTestServer(backend().db, {
+        smtp: { url: smtp.url },
+        logger: { log: (_level, message) => logs.push(message) },
+        mail: {
+          ...FAST,
+          leaseMs: 60_000,
+          onStep: async (_noteId, step) => {
+            if (step !== 'connected') return
+            connected = true
+            await paused
+          },
+        },
+      }),
+    )
+    const { ctx, ticket } = await ticketOn(first)
+    const note = customerNote(ctx, ticket, 'Your VPN token was reissued.')
+    await push(first, agent.token, [note])
+    await eventually(() => connected, 'the first sender to connect')
+    // As if its lease had run out (its renewals lost on the way): another process takes over.
+    await backend().db.query('UPDATE mail_outbox SET lease_until = 0 WHERE note_id = $1::uuid', [
+      note.payload.noteId,
+    ])
+    track(await startTestServer(backend().openPeer(), { smtp: { url: smtp.url }, mail: FAST }))
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'sent',
+      'the second process to send it',
+    )
+    resume()
+    await eventually(
+      () => logs.includes('mail send abandoned: another process took the claim over'),
+      'the first sender to give up',
+    )
+    expect(await status(note.payload.noteId)).toEqual({ status: 'sent', attempts: 2 })
+    expect(smtp.received).toHaveLength(1)
+  })
+
   it('sends no second email after a crash between sending and marking (SMTP: left for a person)', async () => {
     const smtp = track(await startSmtp())
     const process1 = crashable(backend().db)

@@ -157,6 +157,8 @@ export function startMailer(options: MailerOptions): Mailer {
       [now(), LEGACY_LEASE_MS],
     )
     for (const row of rows) {
+      // The verdict holds only for the row as read: the WHERE below re-checks phase and lease,
+      // so a live sender that reached data_sent (or renewed) meanwhile keeps its claim.
       const handedOver = row.phase !== 'claimed' && row.phase !== 'connected'
       const verdict = transport.delivered
         ? (await transport.delivered(row.note_id))
@@ -170,6 +172,7 @@ export function startMailer(options: MailerOptions): Mailer {
            phase = CASE $4 WHEN 'sent' THEN 'accepted' WHEN 'pending' THEN NULL ELSE phase END,
            sent_at = CASE WHEN $4 = 'sent' THEN $6::int8 ELSE sent_at END
           WHERE note_id = $1 AND status = 'sending' AND claimed_by IS NOT DISTINCT FROM $2 AND attempts = $3
+            AND phase IS NOT DISTINCT FROM $7 AND coalesce(lease_until, claimed_at + $8) < $6
           RETURNING note_id`,
         [
           row.note_id,
@@ -180,6 +183,8 @@ export function startMailer(options: MailerOptions): Mailer {
             ? 'The sending process stopped after handing the message over, before the mail server answered.'
             : 'The sending process stopped before handing the message over.',
           now(),
+          row.phase,
+          LEGACY_LEASE_MS,
         ],
       )
       if (!updated.length) continue
