@@ -31,8 +31,9 @@ export const USAGE = `Usage: npm run admin -- <command> [--data-dir DIR | --data
   create-monitoring-token --name NAME
                                    prints a token for Event Management's alert intake
   revoke-monitoring-token --name NAME
-  mail-status                      emails not sent yet, and those needing a person
-  resend-mail NOTE_ID              queues an unconfirmed or failed email again`
+  mail-status                      emails not sent yet (with how far their last attempt got)
+  resend-mail NOTE_ID              queues an unconfirmed or failed email again
+  confirm-mail NOTE_ID             marks an unconfirmed email sent (found in the mail server's log)`
 
 export interface AdminIo {
   env: NodeJS.ProcessEnv
@@ -114,15 +115,21 @@ async function prepare(
         const rows = await db.query<{
           note_id: string
           status: string
+          phase: string | null
           attempts: number
           last_error: string | null
         }>(
-          `SELECT note_id, status, attempts, last_error FROM mail_outbox WHERE status <> 'sent' ORDER BY created_at`,
+          `SELECT note_id, status, phase, attempts, last_error FROM mail_outbox WHERE status <> 'sent' ORDER BY created_at`,
         )
         if (!rows.length) return io.out('Every queued email has been sent.')
         for (const r of rows) {
           io.out(
-            `${r.note_id}  ${r.status}  attempts ${r.attempts}${r.last_error ? `  ${r.last_error}` : ''}`,
+            `${r.note_id}  ${r.status}  phase ${r.phase ?? '-'}  attempts ${r.attempts}${r.last_error ? `  ${r.last_error}` : ''}`,
+          )
+        }
+        if (rows.some((r) => r.status === 'unconfirmed')) {
+          io.out(
+            'Unconfirmed: handed to the mail server, whose answer never arrived. Look for Message-ID <warmline.note.NOTE_ID@…> in its log, then resend-mail NOTE_ID if it is not there, or confirm-mail NOTE_ID if it is.',
           )
         }
       }
@@ -130,7 +137,7 @@ async function prepare(
       const noteId = needArg('NOTE_ID')
       return async (db, now) => {
         const rows = await db.query(
-          `UPDATE mail_outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL
+          `UPDATE mail_outbox SET status = 'pending', phase = NULL, next_attempt_at = $2, claimed_by = NULL
             WHERE note_id = $1::uuid AND status IN ('unconfirmed', 'failed') RETURNING note_id`,
           [noteId, now],
         )
@@ -139,6 +146,18 @@ async function prepare(
             ? `Queued ${noteId} again.`
             : `No unconfirmed or failed email for note ${noteId}.`,
         )
+      }
+    }
+    case 'confirm-mail': {
+      const noteId = needArg('NOTE_ID')
+      return async (db, now) => {
+        const rows = await db.query(
+          `UPDATE mail_outbox SET status = 'sent', phase = 'accepted', sent_at = $2,
+                  last_error = 'Confirmed from the mail server log by an administrator.'
+            WHERE note_id = $1::uuid AND status = 'unconfirmed' RETURNING note_id`,
+          [noteId, now],
+        )
+        io.out(rows.length ? `Marked ${noteId} sent.` : `No unconfirmed email for note ${noteId}.`)
       }
     }
     default:

@@ -58,7 +58,7 @@ export interface ServerOptions {
   mailDir?: string
   mailFrom?: string
   /** Mail outbox tuning and the crash-test hook; see mail/mailer.ts. */
-  mail?: Pick<MailerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'backoffMs' | 'afterSend'>
+  mail?: Pick<MailerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'backoffMs' | 'onStep'>
   logger?: Logger
   now?: () => number
   /** How often resolved tickets past the 7-day reopen window are closed (rule 9); default 10 min. */

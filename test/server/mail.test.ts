@@ -8,11 +8,11 @@ import { join } from 'node:path'
 import { afterEach, beforeAll, expect, it } from 'vitest'
 import type { Database } from '../../src/server/db/database'
 import type { RunningServer, ServerOptions } from '../../src/server/index'
-import { messageIdFor } from '../../src/server/mail/mailer'
+import { messageIdFor, type MailStep } from '../../src/server/mail/mailer'
 import { applyEvent } from '../../src/shared/incident'
 import { customerNote, openedTicket, stationAuthor, techNote } from './events'
 import { forEachBackend, push, startTestServer, station, tempDir, userWithToken } from './harness'
-import { eventually, startSmtp } from './smtp'
+import { eventually, startBreakingSmtp, startSmtp } from './smtp'
 
 const FROM = 'Service Desk <service-desk@example.edu>'
 const FAST: ServerOptions['mail'] = { pollMs: 50, backoffMs: 50 }
@@ -49,6 +49,13 @@ function crashable(db: Database): { db: Database; crash(): void } {
     },
   }
 }
+
+/** The in-process crash: the process is gone once the mail server has accepted the message. */
+const crashWhenReplied =
+  (process: { crash(): void }) =>
+  (_noteId: string, step: MailStep): void => {
+    if (step === 'replied') process.crash()
+  }
 
 forEachBackend((backend) => {
   const running: { close(): Promise<void> }[] = []
@@ -160,13 +167,120 @@ forEachBackend((backend) => {
     expect(smtp.received).toHaveLength(0)
   })
 
+  it('retries a connection that broke before DATA; one that broke after the final dot is unconfirmed', async () => {
+    for (const [breakAt, outcome] of [
+      ['rcpt', 'retried'],
+      ['dot', 'unconfirmed'],
+    ] as const) {
+      const smtp = await startBreakingSmtp(breakAt)
+      const server = await startTestServer(backend().db, {
+        smtp: { url: smtp.url },
+        // Two attempts, so the retried one ends (failed) instead of waiting for later tests.
+        mail: { ...FAST, maxAttempts: 2 },
+      })
+      try {
+        const { ctx, ticket } = await ticketOn(server)
+        const note = customerNote(ctx, ticket, `The connection breaks at ${breakAt}.`)
+        await push(server, agent.token, [note])
+        if (outcome === 'retried') {
+          await eventually(
+            async () => (await status(note.payload.noteId))?.status === 'failed',
+            'both attempts',
+          )
+          expect(await status(note.payload.noteId)).toEqual({ status: 'failed', attempts: 2 })
+          expect(smtp.conversations).toBe(2)
+        } else {
+          await eventually(
+            async () => (await status(note.payload.noteId))?.status === 'unconfirmed',
+            'the email to be unconfirmed',
+          )
+          expect(smtp.conversations).toBe(1)
+        }
+      } finally {
+        await server.close()
+        await smtp.close()
+      }
+    }
+  })
+
+  it('renews the lease while a slow mail server holds a send: a second server process never takes it over', async () => {
+    const smtp = track(await startSmtp({ hold: 'rcpt' }))
+    const leaseMs = 300
+    const options = { smtp: { url: smtp.url }, mail: { ...FAST, leaseMs } }
+    const first = track(await startTestServer(backend().db, options))
+    track(await startTestServer(backend().openPeer(), options))
+    const { ctx, ticket } = await ticketOn(first)
+    const note = customerNote(ctx, ticket, 'Your mailbox quota was raised.')
+    await push(first, agent.token, [note])
+    await eventually(() => smtp.held() === 1, 'the mail server to hold the send')
+    // Held well past several leases, with the other process polling all along.
+    const lease = async () =>
+      (
+        await backend().db.query<{ held: number }>(
+          'SELECT (lease_until - claimed_at)::int4 AS held FROM mail_outbox WHERE note_id = $1::uuid',
+          [note.payload.noteId],
+        )
+      )[0]?.held ?? 0
+    await eventually(async () => (await lease()) > 4 * leaseMs, 'the lease to be renewed')
+    smtp.release()
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'sent',
+      'the email to be sent',
+    )
+    expect(await status(note.payload.noteId)).toEqual({ status: 'sent', attempts: 1 })
+    expect(smtp.received).toHaveLength(1)
+  })
+
+  it('a sender whose claim was taken over never writes the final dot: one email', async () => {
+    const smtp = track(await startSmtp())
+    let resume!: () => void
+    const paused = new Promise<void>((resolve) => (resume = resolve))
+    let connected = false
+    const logs: string[] = []
+    const first = track(
+      await startTestServer(backend().db, {
+        smtp: { url: smtp.url },
+        logger: { log: (_level, message) => logs.push(message) },
+        mail: {
+          ...FAST,
+          leaseMs: 60_000,
+          onStep: async (_noteId, step) => {
+            if (step !== 'connected') return
+            connected = true
+            await paused
+          },
+        },
+      }),
+    )
+    const { ctx, ticket } = await ticketOn(first)
+    const note = customerNote(ctx, ticket, 'Your VPN token was reissued.')
+    await push(first, agent.token, [note])
+    await eventually(() => connected, 'the first sender to connect')
+    // As if its lease had run out (its renewals lost on the way): another process takes over.
+    await backend().db.query('UPDATE mail_outbox SET lease_until = 0 WHERE note_id = $1::uuid', [
+      note.payload.noteId,
+    ])
+    track(await startTestServer(backend().openPeer(), { smtp: { url: smtp.url }, mail: FAST }))
+    await eventually(
+      async () => (await status(note.payload.noteId))?.status === 'sent',
+      'the second process to send it',
+    )
+    resume()
+    await eventually(
+      () => logs.includes('mail send abandoned: another process took the claim over'),
+      'the first sender to give up',
+    )
+    expect(await status(note.payload.noteId)).toEqual({ status: 'sent', attempts: 2 })
+    expect(smtp.received).toHaveLength(1)
+  })
+
   it('sends no second email after a crash between sending and marking (SMTP: left for a person)', async () => {
     const smtp = track(await startSmtp())
     const process1 = crashable(backend().db)
     const first = track(
       await startTestServer(process1.db, {
         smtp: { url: smtp.url },
-        mail: { ...FAST, afterSend: () => process1.crash() },
+        mail: { ...FAST, leaseMs: 300, onStep: crashWhenReplied(process1) },
       }),
     )
     const { ctx, ticket } = await ticketOn(first)
@@ -180,7 +294,7 @@ forEachBackend((backend) => {
     const second = track(
       await startTestServer(backend().db, {
         smtp: { url: smtp.url },
-        mail: { ...FAST, leaseMs: 0 },
+        mail: FAST,
       }),
     )
     await eventually(
@@ -205,7 +319,7 @@ forEachBackend((backend) => {
     const first = track(
       await startTestServer(process1.db, {
         mailDir,
-        mail: { ...FAST, afterSend: () => process1.crash() },
+        mail: { ...FAST, leaseMs: 300, onStep: crashWhenReplied(process1) },
       }),
     )
     const { ctx, ticket } = await ticketOn(first)
@@ -219,7 +333,7 @@ forEachBackend((backend) => {
     await first.close()
     const written = statSync(file).mtimeMs
 
-    track(await startTestServer(backend().db, { mailDir, mail: { ...FAST, leaseMs: 0 } }))
+    track(await startTestServer(backend().db, { mailDir, mail: FAST }))
     await eventually(
       async () => (await status(note.payload.noteId))?.status === 'sent',
       'the email to be marked sent',

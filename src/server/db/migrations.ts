@@ -136,6 +136,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // How many events a station's agent set aside because the server kept failing on them.
     statements: ['ALTER TABLE station_presence ADD COLUMN set_aside int4 NOT NULL DEFAULT 0'],
   },
+  {
+    version: 4,
+    name: 'mail outbox send phases and renewable lease',
+    statements: [
+      // How far the current (or, once it ended, the last) attempt got; see mail/mailer.ts. NULL
+      // while pending, and on a row claimed by a server from before this migration: such a
+      // claim is treated as possibly handed over.
+      `ALTER TABLE mail_outbox ADD COLUMN phase text
+         CHECK (phase IN ('claimed', 'connected', 'data_sent', 'accepted'))`,
+      `ALTER TABLE mail_outbox ADD COLUMN lease_until int8`,
+      `UPDATE mail_outbox SET phase = 'accepted' WHERE status = 'sent'`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

@@ -2,21 +2,31 @@
  * The mail outbox worker. Push queues one row per emailed customer note (keyed by note id, in the
  * note's own transaction); this loop sends them.
  *
- * The guarantee: an email is sent at most once, and in every case but one exactly once.
- *   claim:  the row becomes `sending` (attempt n, this process, now) in its own committed statement
- *   send:   over SMTP with a Message-ID derived from the note id
- *   mark:   `sent`
- * A send the server refused (an SMTP status, or no connection at all) is retried with backoff; a
- * 5xx refusal is final (`failed`). If the process dies between claim and mark, or the connection
- * breaks mid-conversation, nobody can know whether the SMTP server took the message: such a row
- * becomes `unconfirmed` and is never resent automatically, because "never twice" is the promise
- * to the customer. An administrator checks the mail server's log for the Message-ID
- * (`<warmline.note.<note id>@…>`) and, if it is not there, resends it (`npm run admin -- resend-mail
- * NOTE_ID`). The `.eml` folder transport can check for itself (the file is there or not), so there
- * a crash between send and mark costs nothing: the row is marked sent or sent again.
+ * The guarantee: an email is never sent twice, and it is sent exactly once unless the process or
+ * the connection dies in the one window where nobody can know the outcome. Each step is committed
+ * to the row before the next one starts (`phase`):
+ *   claimed:    the row is `sending` (attempt n, this process, a lease) — no connection yet
+ *   connected:  the mail server greeted and answered EHLO — nothing handed over yet
+ *   data_sent:  committed after the server's 354 and BEFORE the final `.` of DATA is written;
+ *               only from here on can the server have accepted the message
+ *   accepted:   the server answered the `.` with 2xx; the row is `sent`
+ * A process that died in `claimed` or `connected` cannot have delivered anything (no server
+ * accepts a message whose DATA was never ended): once its lease runs out, another process (or the
+ * restarted one) sends it again. A row left in `data_sent` (the process died, or the connection
+ * broke, between the `.` and the server's answer) becomes `unconfirmed` and is never resent
+ * automatically: an administrator checks the mail server's log for its Message-ID
+ * (`<warmline.note.<note id>@…>`) and resends it (`npm run admin -- resend-mail NOTE_ID`) or
+ * confirms it (`confirm-mail`). A death after the 2xx but before `sent` was committed is in that
+ * same window: the reply died with the process. Refusals (an SMTP status) are retried with
+ * backoff; a 5xx is final (`failed`). The `.eml` folder transport checks for itself (the file is
+ * there or not), so there a crash at any step resolves itself.
  *
- * Several server processes can run this loop on one database: claiming uses SKIP LOCKED, and a
- * `sending` row is considered abandoned only once its claim is older than the lease.
+ * Several server processes share one database: a claim is one conditional UPDATE over SKIP LOCKED,
+ * and every later write names the claim (process and attempt), so a process whose claim was taken
+ * over writes nothing. The `data_sent` write is that check for the one step that matters: a
+ * sender that lost its claim never writes the `.`, and a `data_sent` row is never claimed again,
+ * so at most one sender ever reaches the `.`. The lease (short) is renewed while a send is in
+ * progress, so a slow mail server does not get a second sender.
  */
 import type { Ticket, TicketEvent } from '../../shared/incident'
 import type { Database } from '../db/database'
@@ -32,13 +42,16 @@ export interface MailerOptions {
   now: () => number
   /** Identifies this process's claims. */
   instanceId: string
-  /** A claim older than this whose process is gone is recovered. Longer than any send can take. */
+  /** How long a claim holds without renewal; renewed every third of it while a send runs. */
   leaseMs?: number
   pollMs?: number
   maxAttempts?: number
   backoffMs?: number
-  /** Runs after the SMTP server accepted a message and before it is marked sent (crash tests). */
-  afterSend?: (noteId: string) => Promise<void> | void
+  /**
+   * Runs after each step is committed, and (`replied`) after the server accepted a message but
+   * before it is marked sent: where crash tests stop the process.
+   */
+  onStep?: (noteId: string, step: MailStep) => Promise<void> | void
 }
 
 export interface Mailer {
@@ -47,8 +60,12 @@ export interface Mailer {
   stop(): Promise<void>
 }
 
-const BATCH = 10
+export type MailPhase = 'claimed' | 'connected' | 'data_sent' | 'accepted'
+export type MailStep = Exclude<MailPhase, 'accepted'> | 'replied'
+
 const MAX_BACKOFF_MS = 15 * 60_000
+/** Claimed before this release's phases: such a row's process may have been anywhere in a send. */
+const LEGACY_LEASE_MS = 10 * 60_000
 
 interface Claimed extends Record<string, unknown> {
   note_id: string
@@ -91,105 +108,181 @@ function compose(row: Claimed, from: string): OutgoingMail | { wait: string } | 
 
 export function startMailer(options: MailerOptions): Mailer {
   const { db, transport, from, logger, now, instanceId } = options
-  const leaseMs = options.leaseMs ?? 10 * 60_000
+  const leaseMs = options.leaseMs ?? 30_000
   const pollMs = options.pollMs ?? 5_000
   const maxAttempts = options.maxAttempts ?? 10
   const backoffMs = options.backoffMs ?? 5_000
 
+  /** Ends a claim. `sent` may also follow `unconfirmed`: a reply that came after all is news. */
   const mark = (
-    noteId: string,
-    status: string,
+    row: Claimed,
+    status: 'pending' | 'sent' | 'failed' | 'cancelled' | 'unconfirmed',
     fields: { error?: string; nextAttemptAt?: number } = {},
   ) =>
     db.query(
-      `UPDATE mail_outbox SET status = $3, last_error = coalesce($4, last_error),
-         next_attempt_at = coalesce($5, next_attempt_at), sent_at = CASE WHEN $3 = 'sent' THEN $6::int8 ELSE sent_at END
-       WHERE note_id = $1 AND claimed_by = $2 AND status = 'sending'`,
-      [noteId, instanceId, status, fields.error ?? null, fields.nextAttemptAt ?? null, now()],
+      `UPDATE mail_outbox SET status = $4, last_error = coalesce($5, last_error),
+         next_attempt_at = coalesce($6, next_attempt_at),
+         phase = CASE $4 WHEN 'sent' THEN 'accepted' WHEN 'pending' THEN NULL ELSE phase END,
+         sent_at = CASE WHEN $4 = 'sent' THEN $7::int8 ELSE sent_at END, lease_until = NULL
+       WHERE note_id = $1 AND claimed_by = $2 AND attempts = $3
+         AND (status = 'sending' OR ($4 = 'sent' AND status = 'unconfirmed'))`,
+      [
+        row.note_id,
+        instanceId,
+        row.attempts,
+        status,
+        fields.error ?? null,
+        fields.nextAttemptAt ?? null,
+        now(),
+      ],
     )
 
+  /** Commits a step of this claim (and renews its lease); false if the claim is no longer ours. */
+  async function advance(row: Claimed, phase: MailPhase | null): Promise<boolean> {
+    const updated = await db.query(
+      `UPDATE mail_outbox SET phase = coalesce($4, phase), lease_until = $5
+        WHERE note_id = $1 AND claimed_by = $2 AND attempts = $3 AND status = 'sending'
+        RETURNING note_id`,
+      [row.note_id, instanceId, row.attempts, phase, now() + leaseMs],
+    )
+    return updated.length > 0
+  }
+
   async function recoverAbandoned(): Promise<void> {
-    const rows = await db.query<{ note_id: string; claimed_at: number }>(
-      `SELECT note_id, claimed_at FROM mail_outbox WHERE status = 'sending' AND claimed_by <> $1 AND claimed_at < $2`,
-      [instanceId, now() - leaseMs],
+    const rows = await db.query<{
+      note_id: string
+      claimed_by: string | null
+      attempts: number
+      phase: MailPhase | null
+    }>(
+      `SELECT note_id, claimed_by, attempts, phase FROM mail_outbox
+        WHERE status = 'sending' AND coalesce(lease_until, claimed_at + $2) < $1`,
+      [now(), LEGACY_LEASE_MS],
     )
     for (const row of rows) {
+      // The verdict holds only for the row as read: the WHERE below re-checks phase and lease,
+      // so a live sender that reached data_sent (or renewed) meanwhile keeps its claim.
+      const handedOver = row.phase !== 'claimed' && row.phase !== 'connected'
       const verdict = transport.delivered
         ? (await transport.delivered(row.note_id))
           ? 'sent'
           : 'pending'
-        : 'unconfirmed'
+        : handedOver
+          ? 'unconfirmed'
+          : 'pending'
       const updated = await db.query(
-        `UPDATE mail_outbox SET status = $3, last_error = $4, sent_at = CASE WHEN $3 = 'sent' THEN $5::int8 ELSE sent_at END
-          WHERE note_id = $1 AND status = 'sending' AND claimed_at = $2 RETURNING note_id`,
+        `UPDATE mail_outbox SET status = $4, last_error = $5, next_attempt_at = $6, lease_until = NULL,
+           phase = CASE $4 WHEN 'sent' THEN 'accepted' WHEN 'pending' THEN NULL ELSE phase END,
+           sent_at = CASE WHEN $4 = 'sent' THEN $6::int8 ELSE sent_at END
+          WHERE note_id = $1 AND status = 'sending' AND claimed_by IS NOT DISTINCT FROM $2 AND attempts = $3
+            AND phase IS NOT DISTINCT FROM $7 AND coalesce(lease_until, claimed_at + $8) < $6
+          RETURNING note_id`,
         [
           row.note_id,
-          row.claimed_at,
+          row.claimed_by,
+          row.attempts,
           verdict,
-          'The process sending this email stopped before it was marked sent.',
+          verdict === 'unconfirmed'
+            ? 'The sending process stopped after handing the message over, before the mail server answered.'
+            : 'The sending process stopped before handing the message over.',
           now(),
+          row.phase,
+          LEGACY_LEASE_MS,
         ],
       )
-      if (updated.length && verdict === 'unconfirmed') {
+      if (!updated.length) continue
+      if (verdict === 'unconfirmed') {
         logger.log(
           'warn',
           'mail unconfirmed: check the mail server log, then resend if it is not there',
-          {
-            noteId: row.note_id,
-            messageId: messageIdFor(row.note_id, from),
-          },
+          { noteId: row.note_id, messageId: messageIdFor(row.note_id, from) },
         )
+      } else {
+        logger.log('info', `mail recovered from a stopped sender (${verdict})`, {
+          noteId: row.note_id,
+          phase: row.phase,
+        })
       }
     }
   }
 
-  async function claim(): Promise<Claimed[]> {
-    const claimed = await db.query<{ note_id: string }>(
-      `UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, claimed_by = $1, claimed_at = $2
-        WHERE note_id IN (SELECT note_id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= $2
-                          ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+  /** One row at a time: a claim's lease is renewed only while its own send runs. */
+  async function claim(): Promise<Claimed | undefined> {
+    const [claimed] = await db.query<{ note_id: string }>(
+      `UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, claimed_by = $1,
+              claimed_at = $2, phase = 'claimed', lease_until = $3
+        WHERE note_id = (SELECT note_id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= $2
+                          ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING note_id`,
-      [instanceId, now(), BATCH],
+      [instanceId, now(), now() + leaseMs],
     )
-    if (!claimed.length) return []
-    return db.query<Claimed>(
+    if (!claimed) return undefined
+    const [row] = await db.query<Claimed>(
       `SELECT o.note_id, o.attempts, e.body AS event, t.body AS ticket
          FROM mail_outbox o JOIN events e ON e.id = o.event_id LEFT JOIN tickets t ON t.id = o.ticket_id
-        WHERE o.note_id = ANY($1::uuid[]) ORDER BY o.created_at`,
-      [claimed.map((c) => c.note_id)],
+        WHERE o.note_id = $1::uuid`,
+      [claimed.note_id],
     )
+    return row
   }
 
   const retryLater = (row: Claimed, error: string) =>
     row.attempts >= maxAttempts
-      ? mark(row.note_id, 'failed', { error })
-      : mark(row.note_id, 'pending', {
+      ? mark(row, 'failed', { error })
+      : mark(row, 'pending', {
           error,
           nextAttemptAt: now() + Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (row.attempts - 1)),
         })
 
   async function deliver(row: Claimed): Promise<void> {
+    await options.onStep?.(row.note_id, 'claimed')
     const mail = compose(row, from)
-    if ('cancel' in mail) return void (await mark(row.note_id, 'cancelled', { error: mail.cancel }))
+    if ('cancel' in mail) return void (await mark(row, 'cancelled', { error: mail.cancel }))
     if ('wait' in mail) return void (await retryLater(row, mail.wait))
+    let handedOver = false
+    let lost = false
+    const step = async (phase: MailPhase, hook: MailStep) => {
+      if (!(await advance(row, phase))) {
+        lost = true
+        throw new Error('This process no longer holds the claim on this email.')
+      }
+      await options.onStep?.(row.note_id, hook)
+    }
+    const renewal = setInterval(() => {
+      advance(row, null).then(
+        (held) => void (lost ||= !held),
+        (error: unknown) => logger.log('warn', 'mail lease renewal failed', errorFields(error)),
+      )
+    }, leaseMs / 3)
     try {
-      await transport.send(mail)
+      await transport.send(mail, {
+        connected: () => step('connected', 'connected'),
+        beforeFinalDot: async () => {
+          await step('data_sent', 'data_sent')
+          handedOver = true
+        },
+      })
     } catch (error) {
-      const failure = classifySendError(error)
       const message = error instanceof Error ? error.message : String(error)
+      if (lost) {
+        logger.log('warn', 'mail send abandoned: another process took the claim over', {
+          noteId: row.note_id,
+        })
+        return
+      }
+      const failure = classifySendError(error, handedOver)
       logger.log(failure === 'retry' ? 'warn' : 'error', `mail send failed (${failure})`, {
         noteId: row.note_id,
         error: message,
       })
       if (failure === 'retry') await retryLater(row, message)
-      else
-        await mark(row.note_id, failure === 'permanent' ? 'failed' : 'unconfirmed', {
-          error: message,
-        })
+      else await mark(row, failure === 'permanent' ? 'failed' : 'unconfirmed', { error: message })
       return
+    } finally {
+      clearInterval(renewal)
     }
-    await options.afterSend?.(row.note_id)
-    await mark(row.note_id, 'sent')
+    await options.onStep?.(row.note_id, 'replied')
+    await mark(row, 'sent')
     logger.log('info', 'mail sent', {
       noteId: row.note_id,
       transport: transport.name,
@@ -200,9 +293,7 @@ export function startMailer(options: MailerOptions): Mailer {
 
   async function runOnce(): Promise<void> {
     await recoverAbandoned()
-    for (let batch = await claim(); batch.length; batch = await claim()) {
-      for (const row of batch) await deliver(row)
-    }
+    for (let row = await claim(); row; row = await claim()) await deliver(row)
   }
 
   let timer: NodeJS.Timeout | undefined
