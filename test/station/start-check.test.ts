@@ -21,7 +21,7 @@ async function fakeElectronPackage(binary: 'present' | 'missing'): Promise<strin
 }
 
 function check(packageDir: string) {
-  const env = { ...process.env, WARMLINE_ELECTRON_PACKAGE_DIR: packageDir }
+  const env: NodeJS.ProcessEnv = { ...process.env, WARMLINE_ELECTRON_PACKAGE_DIR: packageDir }
   delete env.ELECTRON_OVERRIDE_DIST_PATH
   return run(process.execPath, [script], { env })
 }
