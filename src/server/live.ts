@@ -25,6 +25,11 @@ import { requestUrl } from './http/http'
 import { errorFields, type Logger } from './log'
 
 const PRESENCE_CHANNEL = 'warmline_presence'
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+}
 const PROTOCOL_PREFIX = 'bearer.'
 /** Presence changes are coalesced for this long before the watchers hear of them. */
 const PRESENCE_DEBOUNCE_MS = 50
@@ -214,11 +219,6 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     })
   }
 
-  const REASONS: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    404: 'Not Found',
-  }
   const refuse = (socket: Duplex, status: number, code: string, message: string) => {
     const body = JSON.stringify({ error: { code, message } })
     socket.end(

@@ -180,7 +180,11 @@ forEachBackend((backend) => {
       it(`${c.name}: ${c.status.source.slice(12, 15)}, server alive`, async () => {
         const answer = await rawRequest(server.port, c.request)
         expect(answer.status).toMatch(c.status)
-        expect(JSON.parse(answer.body)).toMatchObject({ error: { code: expect.any(String) } })
+        const { error } = JSON.parse(answer.body) as { error: { code: string } }
+        // What Node's parser refuses never reaches a route, so it is logged on its own line.
+        if (error.code === 'malformed_request')
+          expect(logs).toContainEqual(expect.objectContaining({ message: 'malformed request' }))
+        else expect(error.code).toBe('malformed_url')
         await alive()
       })
     }
