@@ -4,7 +4,8 @@
  * IndexedDB stores them without complaint, so text that one replica could hold and another could
  * not must be refused where it enters — with the field named — never discovered as a 5xx later.
  *
- * - `line`: one line (a name, a title, a phone number): no control characters at all.
+ * - `line`: one line (a name, a title, a phone number): no line breaks or other control
+ *   characters; a tab is kept, since agents paste titles from spreadsheets and the paste keeps it.
  * - `block`: multi-line prose (a description, a note): tab, line feed and carriage return allowed.
  * Both refuse lone surrogates and the noncharacters U+FFFE/U+FFFF, trim (unless told not to), and
  * are bounded in UTF-16 code units (what zod's `max` counts, and what the UI's maxLength counts).
@@ -13,7 +14,7 @@ import { z } from 'zod'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 // eslint-disable-next-line no-control-regex
-const CONTROL_IN_LINE = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/
+const CONTROL_IN_LINE = /[\u0000-\u0008\u000A-\u001F\u007F\uFFFE\uFFFF]/
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/
 

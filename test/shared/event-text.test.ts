@@ -45,8 +45,9 @@ describe('event text (ARCHITECTURE.md "Text"; PRODUCT.md rule 2)', () => {
 
   it('refuses control characters in one-line fields, and keeps line breaks in prose', () => {
     const opened = events.find((e) => e.type === 'opened')!
-    const tabbed = parseTicketEvent(withStringAt(opened, ['payload', 'title'], 'VPN\tdown'))
-    expect(tabbed.ok || tabbed.message).toMatch(/^payload\.title: .*control character/)
+    const broken = parseTicketEvent(withStringAt(opened, ['payload', 'title'], 'VPN\ndown'))
+    expect(broken.ok || broken.message).toMatch(/^payload\.title: .*control character/)
+    expect(parseTicketEvent(withStringAt(opened, ['payload', 'title'], 'VPN\tdown')).ok).toBe(true)
     const prose = parseTicketEvent(
       withStringAt(opened, ['payload', 'description'], 'Line one\r\nLine two\tindented'),
     )
