@@ -97,7 +97,7 @@ function operations(doc: {
 }): Operation[] {
   const ops: Operation[] = []
   for (const [path, methods] of Object.entries(doc.paths)) {
-    // The live socket is a WebSocket upgrade, fuzzed by test/server/live.test.ts's frame tests.
+    // The live socket is a WebSocket upgrade, not a request and a response: left to its own tests.
     if (path === ROUTES.live) continue
     for (const [method, op] of Object.entries(methods)) {
       const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> })
@@ -182,16 +182,16 @@ interface Identity {
 }
 
 const CLOCK_BASE = Date.parse('2026-12-01T08:00:00.000Z')
-let ticks = 0
 
 /** A station-bound user's events carry its name and station, so valid-shaped ones can land. */
-function asAuthor(body: unknown, who: Identity): unknown {
+/** `seq` (the request's place in the run) dates its events, so a replay dates them alike. */
+function asAuthor(body: unknown, who: Identity, seq: number): unknown {
   if (!who.user || !who.stationCode || typeof body !== 'object' || body === null) return body
   const events = (body as { events?: unknown }).events
   if (!Array.isArray(events)) return body
   return {
     ...body,
-    events: events.map((e: unknown) => {
+    events: events.map((e: unknown, i) => {
       if (typeof e !== 'object' || e === null) return e
       const event = e as Record<string, unknown>
       return {
@@ -199,7 +199,7 @@ function asAuthor(body: unknown, who: Identity): unknown {
         actor: who.user!.username,
         station: who.stationCode,
         // The document states the clock's shape; that its time must be real it cannot state.
-        hlc: `${new Date(CLOCK_BASE + ++ticks * 1000).toISOString()}-0000-${who.stationCode}`,
+        hlc: `${new Date(CLOCK_BASE + seq * 1000 + i).toISOString()}-0000-${who.stationCode}`,
       }
     }),
   }
@@ -280,7 +280,7 @@ forEachBackend((backend) => {
       const serverTickets = new Set<string>()
       let usersCreated = 0
 
-      const send = async (r: Planned) => {
+      const send = async (r: Planned, seq: number) => {
         const who = identities[r.role]
         let token = who.token
         // Signing out revokes the token: sign out a session of the same user made for it.
@@ -290,7 +290,7 @@ forEachBackend((backend) => {
         const body =
           r.body === undefined
             ? undefined
-            : r.mutations.reduce((value, m) => mutate(value, m), asAuthor(r.body, who))
+            : r.mutations.reduce((value, m) => mutate(value, m), asAuthor(r.body, who, seq))
         const payload =
           r.raw !== undefined ? r.raw : body !== undefined ? JSON.stringify(body) : undefined
         // Text the database cannot store: a 5xx for it is the text-encoding class.
@@ -348,7 +348,10 @@ forEachBackend((backend) => {
       let next = 0
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
-          while (next < requests.length) await send(requests[next++]!)
+          while (next < requests.length) {
+            const seq = next++
+            await send(requests[seq]!, seq)
+          }
         }),
       )
 
