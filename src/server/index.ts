@@ -174,6 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   })
 
   const routes: Route[] = []
+  let document: Record<string, unknown> | undefined
   const server = createServer((req, res) => void handle(req, res))
   const live = await startLive(server, {
     db,
@@ -204,7 +205,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       summary: 'This OpenAPI 3.1 document',
       access: 'none',
       responses: { 200: { description: 'The document' } },
-      handle: async () => ({ status: 200, body: openApiDocument(routes, API_VERSION) }),
+      // The route table is complete once the server listens: the document is made once.
+      handle: async () => ({
+        status: 200,
+        body: (document ??= openApiDocument(routes, API_VERSION)),
+      }),
     }),
   )
 

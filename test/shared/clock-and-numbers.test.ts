@@ -3,6 +3,7 @@ import {
   createClock,
   driftWarning,
   formatHlc,
+  isHlc,
   parseHlc,
   receive,
   tick,
@@ -27,6 +28,19 @@ describe('hybrid logical clock', () => {
     }
     expect([...values].sort()).toEqual(values)
     expect(new Set(values).size).toBe(values.length)
+  })
+
+  // Rule 2 (time of call) and the fold's order rest on the clock's wall time being a real time.
+  it('refuses a clock value whose wall time is not a real instant', () => {
+    expect(isHlc('2026-11-27T09:44:24.123Z-0000-A7')).toBe(true)
+    for (const bad of [
+      '2367-46-33T70:71:25.692Z-cf01-T1',
+      '2026-02-30T09:00:00.000Z-0000-A7',
+      '2026-11-27T24:00:00.000Z-0000-A7',
+    ]) {
+      expect(isHlc(bad), bad).toBe(false)
+      expect(() => parseHlc(bad), bad).toThrow(/Not a hybrid logical clock/)
+    }
   })
 
   it('sorts every later local event after a remote event it has seen', () => {

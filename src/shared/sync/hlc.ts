@@ -27,8 +27,15 @@ const NODE_PATTERN = /^[A-Z0-9]{1,12}$/
 export const HLC_PATTERN =
   /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([A-Z0-9]{1,12})$/
 
+/** An ISO time that names a real instant: `2026-13-45T70:00:00.000Z` has the shape, not the time. */
+const isInstant = (iso: string) => {
+  const ms = Date.parse(iso)
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso
+}
+
 export function isHlc(value: string): boolean {
-  return HLC_PATTERN.test(value)
+  const match = HLC_PATTERN.exec(value)
+  return match !== null && isInstant(match[1]!)
 }
 
 export function createClock(node: string, wallMs = 0): HlcState {
@@ -44,7 +51,8 @@ export function formatHlc(state: HlcState): string {
 
 export function parseHlc(value: string): HlcState {
   const match = HLC_PATTERN.exec(value)
-  if (!match) throw new Error(`Not a hybrid logical clock value: "${value}"`)
+  if (!match || !isInstant(match[1]!))
+    throw new Error(`Not a hybrid logical clock value: "${value}"`)
   const [, iso, counter, node] = match as unknown as [string, string, string, string]
   return { wallMs: Date.parse(iso), counter: parseInt(counter, 16), node }
 }
