@@ -6,7 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import type { Database } from '../../src/server/db/database'
+import { migrate, MIGRATIONS } from '../../src/server/db/migrations'
+import { openDatabase } from '../../src/server/db/open'
 import type { RunningServer, ServerOptions } from '../../src/server/index'
 import { messageIdFor, type MailStep } from '../../src/server/mail/mailer'
 import { applyEvent } from '../../src/shared/incident'
@@ -343,5 +346,63 @@ forEachBackend((backend) => {
     ])
     expect(statSync(file).mtimeMs).toBe(written)
     expect(readFileSync(file, 'utf8')).toContain('Your printer queue was cleared.')
+  })
+
+  it('migrates outbox rows from before the phases: sent is accepted; a claim of an older server stays uncertain', async () => {
+    const flags = await backend().freshStorageFlags()
+    const db = await openDatabase(
+      flags[0] === '--database-url' ? { databaseUrl: flags[1] } : { dataDir: flags[1] },
+    )
+    try {
+      const t = Date.now()
+      await db.transaction(async (tx) => {
+        await tx.query(
+          'CREATE TABLE schema_migrations (version int4 PRIMARY KEY, name text NOT NULL, applied_at int8 NOT NULL)',
+        )
+        for (const statement of MIGRATIONS[0]!.statements) await tx.query(statement)
+        await tx.query(`INSERT INTO schema_migrations VALUES (1, 'initial', $1)`, [t])
+      })
+      const rows = {
+        sent: ['sent', null],
+        unconfirmed: ['unconfirmed', t - 3_600_000],
+        abandoned: ['sending', t - 11 * 60_000],
+        recent: ['sending', t - 60_000],
+      } as const
+      const ids = Object.fromEntries(Object.keys(rows).map((k) => [k, randomUUID()]))
+      for (const [name, [state, claimedAt]] of Object.entries(rows)) {
+        await db.query(
+          `INSERT INTO mail_outbox (note_id, event_id, ticket_id, status, attempts, next_attempt_at, claimed_by, claimed_at, created_at)
+           VALUES ($1, $2, $3, $4, 1, $5, 'a-server-from-before', $6, $5)`,
+          [ids[name], randomUUID(), randomUUID(), state, t, claimedAt],
+        )
+      }
+      await migrate(db, Date.now)
+      const phases = async () =>
+        Object.fromEntries(
+          (
+            await db.query<{ note_id: string; status: string; phase: string | null }>(
+              'SELECT note_id, status, phase FROM mail_outbox',
+            )
+          ).map((r) => [Object.keys(ids).find((k) => ids[k] === r.note_id), [r.status, r.phase]]),
+        )
+      expect(await phases()).toEqual({
+        sent: ['sent', 'accepted'],
+        unconfirmed: ['unconfirmed', null],
+        abandoned: ['sending', null],
+        recent: ['sending', null],
+      })
+      // Nobody knows how far an older server's send got: never resent, and its old lease stands.
+      const smtp = track(await startSmtp())
+      const server = track(await startTestServer(db, { smtp: { url: smtp.url }, mail: FAST }))
+      await eventually(
+        async () => (await phases()).abandoned?.[0] === 'unconfirmed',
+        'the abandoned claim to be unconfirmed',
+      )
+      await server.close()
+      expect((await phases()).recent).toEqual(['sending', null])
+      expect(smtp.received).toHaveLength(0)
+    } finally {
+      await db.close()
+    }
   })
 })
