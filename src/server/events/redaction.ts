@@ -48,10 +48,11 @@ export async function planRedactions(
      SELECT id, body FROM events WHERE id = ANY($3::uuid[])`,
     [ticketIds, noteIds, noteEvents.map((event) => event.id)],
   )
+  // A row both lookups find comes twice.
   const stored = new Map(rows.map((row) => [row.id, row.body]))
   const fresh = events.filter((event) => !stored.has(event.id))
   const forms = redactedForms([
-    ...rows.map((row) => row.body).filter((event) => keys.has(redactionKey(event) ?? '')),
+    ...[...stored.values()].filter((event) => keys.has(redactionKey(event) ?? '')),
     ...fresh,
   ])
   const rewrites = [...forms.values()].filter((event) => stored.has(event.id))
