@@ -203,8 +203,12 @@ forEachBackend((backend) => {
       expect(stored, order).toMatchObject({
         payload: { redactedBody: REDACTED, supersededBy: second.id, reason: first.payload.reason },
       })
-      // A repeat of the first redaction as its author wrote it is the same event.
-      expect((await push(server, supervisor.token, [first])).results[0]!.status).toBe('duplicate')
+      // A repeat of either redaction as its author wrote it is the same event, and changes nothing.
+      const followUp = customerNote(ctx, ticket, 'Thank you for calling.', NOT_EMAILED)
+      const again = await push(server, supervisor.token, [first, second, followUp])
+      expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'applied'])
+      const latest = (await storedEvents(ticket.id)).find((e) => e.id === second.id)
+      expect(latest, order).toEqual(JSON.parse(JSON.stringify(second)))
     }
   })
 

@@ -34,21 +34,25 @@ export async function planRedactions(
   if (!concernsRedaction(events)) return { events: [...events], rewriteStored: NOTHING }
   const keys = new Set(events.flatMap((event) => redactionKey(event) ?? []))
   const noteIds = [...keys].map((key) => key.split('|')[1]!)
-  const ticketIds = [...new Set(events.map((event) => event.ticketId))]
-  // Also every event of the batch that is stored already, wherever: the insert will skip those
-  // ids, so they must not count as new members of a note (a repeat is judged on its own).
+  const noteEvents = events.filter((event) => redactionKey(event) !== null)
+  const ticketIds = [...new Set(noteEvents.map((event) => event.ticketId))]
+  // Also every note event of the batch that is stored already, wherever: the insert will skip
+  // those ids, so they must not count as new members of a note (a repeat is judged on its own).
+  // Two indexed lookups: an OR of the two makes the planner scan the whole log.
   const rows = await tx.query<{ id: string; body: TicketEvent }>(
     `SELECT id, body FROM events
-      WHERE (ticket_id = ANY($1::uuid[])
-             AND body->>'type' IN ('customer_note_added', 'note_redacted')
-             AND body->'payload'->>'noteId' = ANY($2::text[]))
-         OR id = ANY($3::uuid[])`,
-    [ticketIds, noteIds, events.map((event) => event.id)],
+      WHERE ticket_id = ANY($1::uuid[])
+        AND body->>'type' IN ('customer_note_added', 'note_redacted')
+        AND body->'payload'->>'noteId' = ANY($2::text[])
+     UNION ALL
+     SELECT id, body FROM events WHERE id = ANY($3::uuid[])`,
+    [ticketIds, noteIds, noteEvents.map((event) => event.id)],
   )
+  // A row both lookups find comes twice.
   const stored = new Map(rows.map((row) => [row.id, row.body]))
   const fresh = events.filter((event) => !stored.has(event.id))
   const forms = redactedForms([
-    ...rows.map((row) => row.body).filter((event) => keys.has(redactionKey(event) ?? '')),
+    ...[...stored.values()].filter((event) => keys.has(redactionKey(event) ?? '')),
     ...fresh,
   ])
   const rewrites = [...forms.values()].filter((event) => stored.has(event.id))

@@ -42,17 +42,19 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * of some notes plus what just arrived): the events whose stored form must change, by id.
  */
 export function redactedForms(events: readonly TicketEvent[]): Map<string, TicketEvent> {
-  const groups = new Map<string, NoteEvent[]>()
+  const groups = new Map<string, Map<string, NoteEvent>>()
   for (const event of events) {
     const note = noteEvent(event)
     const key = redactionKey(event)
     if (!note || !key) continue
-    const group = groups.get(key)
-    if (group) group.push(note)
-    else groups.set(key, [note])
+    const group = groups.get(key) ?? new Map<string, NoteEvent>()
+    groups.set(key, group)
+    // One version per id: the first given (what the replica holds) wins over a repeat.
+    if (!group.has(note.id)) group.set(note.id, note)
   }
   const changed = new Map<string, TicketEvent>()
-  for (const group of groups.values()) {
+  for (const versions of groups.values()) {
+    const group = [...versions.values()]
     const redactions = group
       .filter((e): e is EventOf<'note_redacted'> => e.type === 'note_redacted')
       .sort(compareEvents)
@@ -62,7 +64,7 @@ export function redactedForms(events: readonly TicketEvent[]): Map<string, Ticke
     // A latest redaction that says it was superseded carries a redaction this replica lacks yet.
     const by = latest.payload.supersededBy ?? latest.id
     for (const event of group) {
-      if (event === latest) continue
+      if (event.id === latest.id) continue
       const form: TicketEvent =
         event.type === 'customer_note_added'
           ? {
