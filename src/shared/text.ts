@@ -44,7 +44,8 @@ export interface TextOptions {
 function textSchema(multiline: boolean, { max, min = 0, trim = true }: TextOptions) {
   let schema = z.string()
   if (trim) schema = schema.trim()
-  if (min > 0) schema = schema.min(min, min === 1 ? 'is required' : `use at least ${min} characters`)
+  if (min > 0)
+    schema = schema.min(min, min === 1 ? 'is required' : `use at least ${min} characters`)
   return schema.max(max, `use at most ${max} characters`).superRefine((value, ctx) => {
     const problem = textProblem(value, multiline)
     if (problem) ctx.addIssue({ code: 'custom', message: PROBLEM_MESSAGES[problem] })
@@ -60,24 +61,36 @@ export const block = (options: TextOptions) => textSchema(true, options)
 /**
  * Deep check of any JSON value (keys included) for text no replica can store: for inputs that are
  * not user text fields yet must reach SQL (an opaque event, a directory entry's extra field).
- * Returns the path of the first offending string, or null.
+ * Returns the path of the first offending string, or null. Iterative, so a hostile body nested
+ * thousands of levels deep is judged like any other instead of overflowing the stack.
  */
-export function findUnstorableText(value: unknown, path: (string | number)[] = []): string | null {
-  if (typeof value === 'string') {
-    return textProblem(value, true) ? path.join('.') || '(value)' : null
+export function findUnstorableText(value: unknown): string | null {
+  interface Visit {
+    value: unknown
+    key: string | number | null
+    parent: Visit | null
   }
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findUnstorableText(item, [...path, i])
-      if (found !== null) return found
-    }
-    return null
+  const pathOf = (visit: Visit, last?: string) => {
+    const keys: (string | number)[] = last === undefined ? [] : [last]
+    for (let at: Visit | null = visit; at && at.key !== null; at = at.parent) keys.push(at.key)
+    return keys.reverse().join('.') || '(value)'
   }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (textProblem(key, false)) return [...path, key].join('.')
-      const found = findUnstorableText(item, [...path, key])
-      if (found !== null) return found
+  const stack: Visit[] = [{ value, key: null, parent: null }]
+  while (stack.length > 0) {
+    const visit = stack.pop()!
+    const item = visit.value
+    if (typeof item === 'string') {
+      if (textProblem(item, true)) return pathOf(visit)
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--)
+        stack.push({ value: item[i], key: i, parent: visit })
+    } else if (typeof item === 'object' && item !== null) {
+      const entries = Object.entries(item)
+      for (const [key] of entries) if (textProblem(key, false)) return pathOf(visit, key)
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, member] = entries[i]!
+        stack.push({ value: member, key, parent: visit })
+      }
     }
   }
   return null

@@ -33,4 +33,10 @@ describe('the one text schema (ARCHITECTURE.md "Text")', () => {
     expect(findUnstorableText({ ['k\u0000']: 1 })).toBe('k\u0000')
     expect(findUnstorableText({ a: ['fine', 3, null, true] })).toBeNull()
   })
+
+  it('judges a value nested far deeper than the call stack allows', () => {
+    let deep: unknown = 'x\u0000'
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    expect(findUnstorableText(deep)).toMatch(/^0(\.0)+$/)
+  })
 })
