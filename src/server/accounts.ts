@@ -101,7 +101,19 @@ export async function login(
       )
     }
   }
-  return createSession(db, toUser(row), input.stationCode ?? null, now, ttlMs)
+  const session = await createSession(db, toUser(row), input.stationCode ?? null, now, ttlMs)
+  return input.stationCode
+    ? { ...session, highestSequence: await highestSequence(db, input.stationCode) }
+    : session
+}
+
+/** The highest ticket sequence of a station the log holds: where its number counter must be. */
+export async function highestSequence(db: Queryable, stationCode: string): Promise<number> {
+  const [row] = await db.query<{ n: number | null }>(
+    'SELECT max(sequence) AS n FROM ticket_numbers WHERE station_code = $1',
+    [stationCode],
+  )
+  return row?.n ?? 0
 }
 
 export async function createSession(
@@ -185,14 +197,15 @@ export async function issueEnrollmentCode(
 }
 
 /**
- * Uses a one-time code and gives the station a code of its own. Codes are never reused: a
- * reinstalled station restarts its ticket sequence, so an old code would repeat ticket numbers.
+ * Uses a one-time code and gives the station a code of its own. Codes are never reused, so a
+ * reinstalled station starts a number space of its own; the highest sequence comes back anyway,
+ * as at sign-in, so the station's counter never trails what the log holds for its code.
  */
 export async function enrollStation(
   tx: Queryable,
   input: { code: string; name: string },
   now: number,
-): Promise<{ stationCode: string; name: string }> {
+): Promise<{ stationCode: string; name: string; highestSequence: number }> {
   const [used] = await tx.query<{ code_hash: string }>(
     `UPDATE enrollment_codes SET used_at = $2
       WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING code_hash`,
@@ -216,7 +229,7 @@ export async function enrollStation(
     used.code_hash,
     stationCode,
   ])
-  return { stationCode, name: input.name }
+  return { stationCode, name: input.name, highestSequence: await highestSequence(tx, stationCode) }
 }
 
 // Integrations --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { userSchema, type User } from '../../shared/directory'
 import { StationError, type SessionState } from '../../shared/station-api'
+import type { SessionResponse } from '../../shared/sync/wire'
 import type { CredentialStore } from './credentials'
 import { readJsonFile, writeFileDurably } from './durable-file'
 import type { Scheduler } from './scheduler'
@@ -27,6 +28,8 @@ export interface SessionDeps {
   verifiers: VerifierStore
   scheduler: Scheduler
   stationCode(): string | null
+  /** An online sign-in succeeded; runs before the session changes (the station takes its facts in). */
+  signedIn(response: SessionResponse): Promise<void>
   onChange(state: SessionState): void
 }
 
@@ -77,6 +80,7 @@ export class StationSession {
       throw new StationError('unavailable', (error as Error).message)
     }
     await this.deps.verifiers.remember(response.user, password, this.deps.scheduler.now())
+    await this.deps.signedIn(response)
     return this.become(response.user, 'online', token)
   }
 

@@ -25,6 +25,8 @@ export const REJECTION_CODES = [
   'forbidden',
   'station_mismatch',
   'conflicting_duplicate',
+  /** An opening whose ticket number another ticket holds: the station renumbers the ticket. */
+  'number_taken',
 ] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
@@ -36,6 +38,11 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     status: z.literal('rejected'),
     code: z.enum(REJECTION_CODES),
     reason: z.string(),
+    /**
+     * With `number_taken`: the highest sequence the server holds for the event's station, so the
+     * station renumbers above it at once instead of trying the taken numbers one by one.
+     */
+    highestSequence: z.number().int().min(0).optional(),
   }),
 ])
 export type PushResult = z.infer<typeof pushResultSchema>
@@ -135,6 +142,12 @@ export const loginRequestSchema = z.object({
     .regex(/^[A-Z0-9]{1,12}$/)
     .optional(),
 })
+/**
+ * The highest ticket sequence the server holds for a station: the station's number counter is
+ * raised to it at sign-in and enrollment, so a restored or copied station never reissues a number.
+ */
+const highestSequence = z.number().int().min(0).optional()
+
 export const sessionResponseSchema = z.object({
   token: z.string(),
   expiresAt: z.number(),
@@ -143,6 +156,8 @@ export const sessionResponseSchema = z.object({
     displayName: z.string(),
     role: z.enum(['agent', 'supervisor', 'admin']),
   }),
+  /** Present when the session is on a station. */
+  highestSequence,
 })
 export type SessionResponse = z.infer<typeof sessionResponseSchema>
 
@@ -158,7 +173,11 @@ export const enrollRequestSchema = z.object({
   code: z.string().min(6).max(64),
   name: z.string().trim().min(1).max(80),
 })
-export const enrollResponseSchema = z.object({ stationCode: z.string(), name: z.string() })
+export const enrollResponseSchema = z.object({
+  stationCode: z.string(),
+  name: z.string(),
+  highestSequence,
+})
 
 export const monitoringAlertSchema = z.object({
   alertKey: z.string().trim().min(1).max(200),
