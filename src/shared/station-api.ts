@@ -232,6 +232,11 @@ export const stationEventSchemas = {
   /** A notification the user clicked. */
   'notify.clicked': z.object({ ticketId: z.string().nullable() }),
   'floor.stations': z.object({ stations: z.array(stationPresenceSchema) }),
+  /**
+   * Main's counter was raised (sign-in, enrollment): numbers up to `highest` are the server's, so
+   * a window drops what it holds of them before showing one.
+   */
+  'numbers.raised': z.object({ stationCode: z.string(), highest: z.number().int().min(0) }),
 } as const
 
 export type StationApiSchemas = typeof stationApiSchemas

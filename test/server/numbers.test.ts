@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server/index'
 import { issueEnrollmentCode } from '../../src/server/accounts'
+import { MIGRATIONS, migrate } from '../../src/server/db/migrations'
+import { openDatabase } from '../../src/server/db/open'
 import {
   applyEvent,
   renumberedOpening,
@@ -173,6 +175,45 @@ forEachBackend((backend) => {
       'opened',
       'tech_note_added',
     ])
+  })
+
+  it('gives a number the log already holds twice to its earliest opening when migrating', async () => {
+    const flags = await backend().freshStorageFlags()
+    const fresh = await openDatabase(
+      flags[0] === '--database-url' ? { databaseUrl: flags[1]! } : { dataDir: flags[1]! },
+    )
+    try {
+      // A database of the version before numbers were claimed, holding a duplicate number.
+      await fresh.transaction(async (tx) => {
+        await tx.query(
+          'CREATE TABLE schema_migrations (version int4 PRIMARY KEY, name text NOT NULL, applied_at int8 NOT NULL)',
+        )
+        for (const statement of MIGRATIONS[0]!.statements) await tx.query(statement)
+        await tx.query(`INSERT INTO schema_migrations VALUES (1, 'initial', 0)`)
+      })
+      const ctx = stationAuthor('agent1', 'S1')
+      const [first, second, other] = [
+        opening(ctx, 'S1-1'),
+        opening(ctx, 'S1-1'),
+        opening(ctx, 'S1-2'),
+      ]
+      for (const event of [first!, second!, other!]) {
+        await fresh.query(
+          'INSERT INTO events (id, ticket_id, body, received_at) VALUES ($1, $2, $3, 0)',
+          [event.id, event.ticketId, JSON.stringify(event)],
+        )
+      }
+      await migrate(fresh, Date.now)
+      const rows = await fresh.query<{ number: string; ticket_id: string; sequence: number }>(
+        'SELECT number, ticket_id, sequence FROM ticket_numbers ORDER BY number',
+      )
+      expect(rows).toEqual([
+        { number: 'S1-1', ticket_id: first!.ticketId, sequence: 1 },
+        { number: 'S1-2', ticket_id: other!.ticketId, sequence: 2 },
+      ])
+    } finally {
+      await fresh.close()
+    }
   })
 
   it('tells a station at sign-in and enrollment the highest number it holds for it', async () => {

@@ -103,13 +103,22 @@ export async function createStationServices(
     stationCode: () => identity?.stationCode ?? null,
     signedIn: async ({ highestSequence }) => {
       if (identity && highestSequence !== undefined)
-        await numbers.raise(identity.stationCode, highestSequence)
+        await raiseNumbers(identity.stationCode, highestSequence)
     },
     onChange: (state: SessionState) => {
       emit('session.changed', state)
       sync.sessionChanged()
     },
   })
+
+  /**
+   * Raises the counter to what the server holds. Windows are told even when it did not move: a
+   * block they reserved before (from a counter that had fallen behind) may hold the server's numbers.
+   */
+  async function raiseNumbers(stationCode: string, highest: number): Promise<void> {
+    await numbers.raise(stationCode, highest)
+    if (highest > 0) emit('numbers.raised', { stationCode, highest })
+  }
 
   const token = (): string => {
     const credentials = session.credentials()
@@ -121,7 +130,7 @@ export async function createStationServices(
   async function enroll(request: { code: string; name: string }, bearer: string | null) {
     const enrolled = await client.enroll(request, bearer)
     // Raised before the station takes the code, so no window numbers with it from below.
-    await numbers.raise(enrolled.stationCode, enrolled.highestSequence ?? 0)
+    await raiseNumbers(enrolled.stationCode, enrolled.highestSequence ?? 0)
     identity = { stationCode: enrolled.stationCode, name: enrolled.name }
     await saveIdentity(options.dataDir, identity)
     return enrolled

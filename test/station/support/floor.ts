@@ -198,8 +198,11 @@ export interface TestStation {
   /** Records through the store as the UI does, and hands the events to main; null when the rules refuse. */
   record(command: (ctx: StationCommandContext) => CommandResult): Promise<TicketEvent[] | null>
   tickets(): Promise<Ticket[]>
-  /** Closes main and renderer (a quit or crash after the last acknowledged write) and opens them again. */
-  restart(): Promise<void>
+  /**
+   * Closes main and renderer (a quit or crash after the last acknowledged write) and opens them
+   * again; `wipeProfile` opens the renderer on an empty browser profile (main's files stay).
+   */
+  restart(options?: { wipeProfile?: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -214,13 +217,14 @@ export async function openStation(options: {
   const dataDir = path.join(options.baseDir, options.name)
   // Outlive a restart, as the OS keychain and the browser profile do.
   const credentials = new MemoryCredentialStore()
-  const indexedDB = new FakeIDBFactory()
+  let indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
 
   async function parts() {
     const services = await testStationServices({ serverUrl: link.url, dataDir, credentials })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
+      numbers: api.numbers,
       indexedDB,
       IDBKeyRange: FakeIDBKeyRange,
       now,
@@ -272,10 +276,11 @@ export async function openStation(options: {
       }
       return all
     },
-    async restart() {
+    async restart({ wipeProfile = false } = {}) {
       station.sync.stop()
       await station.services.close()
       station.store.close()
+      if (wipeProfile) indexedDB = new FakeIDBFactory()
       Object.assign(station, await parts())
       await station.sync.start()
     },

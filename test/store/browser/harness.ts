@@ -5,9 +5,10 @@
 import * as incident from '../../../src/shared/incident'
 import { createStationStore } from '../../../src/renderer/src/store'
 import { StationDb, ticketRow } from '../../../src/renderer/src/store/db'
+import { memoryNumbers } from '../../support/ticket-numbers'
 import * as fixtures from '../fixtures'
 
-const storeHarness = { createStationStore, StationDb, ticketRow, incident, fixtures }
+const storeHarness = { createStationStore, StationDb, ticketRow, incident, fixtures, memoryNumbers }
 
 export type StoreHarness = typeof storeHarness
 
