@@ -92,6 +92,17 @@ describe('numbers from the station’s one authority (ARCHITECTURE.md "Data")', 
     expect(sequenceOf((await logCall(store)).ticket.number)).toBeGreaterThan(3)
   })
 
+  it('gives a window that learned the station code from another window its own numbers', async () => {
+    const main = memoryNumbers()
+    const idb = privateIndexedDb()
+    const second = await createStationStore('station', { ...idb, numbers: main })
+    open.push(second)
+    const first = await profile(main, idb) // enrolls: the second window has no block yet
+    const numbers = [(await logCall(second)).ticket.number, (await logCall(first)).ticket.number]
+    expect(new Set(numbers).size).toBe(2)
+    expect(numbers.every((n) => /^A1-\d+$/.test(n))).toBe(true)
+  })
+
   it('drops held numbers the server already has once main says so (sign-in, enrollment)', async () => {
     const store = await profile(memoryNumbers())
     expect((await logCall(store)).ticket.number).toBe('A1-1') // the window now holds A1-2, A1-3
