@@ -209,6 +209,25 @@ describe('a number the server refuses (number_taken)', () => {
     expect((await store.search('A1-41')).map((t) => t.id)).toContain(ticket.id)
   })
 
+  it('renumbers a backlog refused at once, more numbers than one reservation holds', async () => {
+    const store = await profile(memoryNumbers())
+    const calls = []
+    for (let i = 0; i < 45; i++) calls.push(await logCall(store, `Backlog ${i}`))
+    const outcome = await store.applyPushResults(
+      calls.map(({ opening }) => ({
+        id: opening.id,
+        status: 'rejected' as const,
+        code: 'number_taken' as const,
+        reason: 'taken',
+        highestSequence: 100,
+      })),
+    )
+    const numbers = (outcome.renumbered as EventOf<'opened'>[]).map((e) => e.payload.number)
+    expect(numbers).toHaveLength(45)
+    expect(new Set(numbers).size).toBe(45)
+    expect(numbers.every((n) => sequenceOf(n) > 100)).toBe(true)
+  })
+
   it('keeps numbering above the renumbered one afterwards', async () => {
     const { store, results } = await refusedTicket()
     await store.applyPushResults(results)

@@ -5,7 +5,11 @@
  * window closes, the station code changes) is skipped, never handed out twice; the only number
  * that comes back is one taken for a command that was then refused, before anyone saw it.
  */
-import type { NumberBlock, NumberReservation } from '../../../shared/station-api'
+import {
+  MAX_NUMBER_RESERVATION,
+  type NumberBlock,
+  type NumberReservation,
+} from '../../../shared/station-api'
 
 /** Where a window's numbers come from: `station.numbers` of the station API (main). */
 export interface NumberAuthority {
@@ -15,8 +19,8 @@ export interface NumberAuthority {
 /** How many numbers a window reserves at a time, and below how many it reserves the next ones. */
 const BLOCK_SIZE = 3
 const LOW_WATER = 1
-/** Reservations one `ensure` makes before it gives up on an authority that keeps answering short. */
-const MAX_RESERVATIONS = 5
+/** Reservations beyond the needed ones before `ensure` gives up on an authority answering short. */
+const SPARE_RESERVATIONS = 3
 
 /** Thrown by a command that needs a number while the window holds none: wait for `ensure`. */
 export class NoNumberHeld extends Error {
@@ -88,13 +92,13 @@ export class NumberPool {
       this.taken = 0
     }
     this.drop(above)
-    for (let i = 0; i < MAX_RESERVATIONS && this.held() < count; i++) {
+    const rounds = Math.ceil(count / MAX_NUMBER_RESERVATION) + SPARE_RESERVATIONS
+    for (let i = 0; i < rounds && this.held() < count; i++) {
+      const size = Math.min(MAX_NUMBER_RESERVATION, Math.max(count - this.held(), BLOCK_SIZE))
       // One reservation at a time: a second asker waits for it and then looks again.
-      this.reserving ??= this.reserve(stationCode, Math.max(count, BLOCK_SIZE), above).finally(
-        () => {
-          this.reserving = null
-        },
-      )
+      this.reserving ??= this.reserve(stationCode, size, above).finally(() => {
+        this.reserving = null
+      })
       await this.reserving
     }
     if (this.held() < count)
