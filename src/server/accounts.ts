@@ -101,7 +101,19 @@ export async function login(
       )
     }
   }
-  return createSession(db, toUser(row), input.stationCode ?? null, now, ttlMs)
+  const session = await createSession(db, toUser(row), input.stationCode ?? null, now, ttlMs)
+  return input.stationCode
+    ? { ...session, highestSequence: await highestSequence(db, input.stationCode) }
+    : session
+}
+
+/** The highest ticket sequence of a station the log holds: where its number counter must be. */
+export async function highestSequence(db: Queryable, stationCode: string): Promise<number> {
+  const [row] = await db.query<{ n: number | null }>(
+    'SELECT max(sequence) AS n FROM ticket_numbers WHERE station_code = $1',
+    [stationCode],
+  )
+  return row?.n ?? 0
 }
 
 export async function createSession(
@@ -185,8 +197,9 @@ export async function issueEnrollmentCode(
 }
 
 /**
- * Uses a one-time code and gives the station a code of its own. Codes are never reused: a
- * reinstalled station restarts its ticket sequence, so an old code would repeat ticket numbers.
+ * Uses a one-time code and gives the station a code of its own. Codes are never reused, so a
+ * reinstalled station starts a number space of its own; the highest sequence comes back anyway,
+ * as at sign-in, so the station's counter never trails what the log holds for its code.
  *
  * `bearer`: the token of the user signed in at the station while it enrolls. That session was
  * opened before the station had a code, so it is bound to the new code here, in the enrollment's
@@ -198,7 +211,7 @@ export async function enrollStation(
   input: { code: string; name: string },
   now: number,
   bearer: string | null = null,
-): Promise<{ stationCode: string; name: string; sessionBound: boolean }> {
+): Promise<{ stationCode: string; name: string; sessionBound: boolean; highestSequence: number }> {
   const [used] = await tx.query<{ code_hash: string }>(
     `UPDATE enrollment_codes SET used_at = $2
       WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING code_hash`,
@@ -232,7 +245,12 @@ export async function enrollStation(
         [tokenHash(bearer), stationCode, now],
       )
     : []
-  return { stationCode, name: input.name, sessionBound: bound.length > 0 }
+  return {
+    stationCode,
+    name: input.name,
+    sessionBound: bound.length > 0,
+    highestSequence: await highestSequence(tx, stationCode),
+  }
 }
 
 // Integrations --------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@
  *
  * Who holds the data: the renderer's Dexie store is the station's source of truth. Main only
  * relays: it keeps the events it was handed until the server has answered for them (a durable
- * outbox), and fetches pages for the renderer, which sends its own cursor with each request.
+ * outbox), and fetches pages for the renderer, which sends its own cursor with each request. The
+ * one thing main owns is the station's ticket-number sequence, which no renderer profile may hold.
  *
  * Every request is validated in main (the renderer is not trusted), and every response is parsed
  * on its way out, so nothing beyond the contract (a session token, say) can leave main.
@@ -104,6 +105,33 @@ export const syncResultsSchema = z.object({
 export type SyncResults = z.infer<typeof syncResultsSchema>
 
 // ---------------------------------------------------------------------------------------------
+// Ticket numbers
+
+/** The most numbers one reservation may take: a window holds a small block, not a range. */
+export const MAX_NUMBER_RESERVATION = 20
+
+/**
+ * Numbers `first`..`last` of station `stationCode`, handed to one window and to no one else. The
+ * main process is the one authority for a station's sequence: a wiped renderer profile or a second
+ * window never restarts it. A number of the block that goes unused is skipped, never reissued.
+ */
+export const numberBlockSchema = z.object({
+  stationCode: z.string(),
+  first: z.number().int().min(1),
+  last: z.number().int().min(1),
+})
+export type NumberBlock = z.infer<typeof numberBlockSchema>
+
+export const numberReservationSchema = z.object({
+  /** The station the window numbers for; main refuses when it is not this station's code. */
+  stationCode: z.string().regex(/^[A-Z0-9]{1,12}$/),
+  count: z.number().int().min(1).max(MAX_NUMBER_RESERVATION),
+  /** The highest sequence the window has seen used at this station: the block starts above it. */
+  floor: z.number().int().min(0).max(999_999_999).optional(),
+})
+export type NumberReservation = z.infer<typeof numberReservationSchema>
+
+// ---------------------------------------------------------------------------------------------
 // Directory
 
 export const directorySnapshotSchema = z.object({
@@ -156,6 +184,9 @@ export const stationApiSchemas = {
 
   'station.info': { request: empty, response: stationInfoSchema },
   'station.enroll': { request: enrollRequestSchema, response: enrollResponseSchema },
+
+  /** A block of ticket numbers for this window, durable in main before it is returned. */
+  'numbers.reserve': { request: numberReservationSchema, response: numberBlockSchema },
 
   /** Resolves once main holds the events durably; results arrive later as `sync.results`. */
   'sync.handOver': {
@@ -217,6 +248,11 @@ export const stationEventSchemas = {
   /** A notification the user clicked. */
   'notify.clicked': z.object({ ticketId: z.string().nullable() }),
   'floor.stations': z.object({ stations: z.array(stationPresenceSchema) }),
+  /**
+   * Main's counter was raised (sign-in, enrollment): numbers up to `highest` are the server's, so
+   * a window drops what it holds of them before showing one.
+   */
+  'numbers.raised': z.object({ stationCode: z.string(), highest: z.number().int().min(0) }),
 } as const
 
 export type StationApiSchemas = typeof stationApiSchemas

@@ -20,6 +20,7 @@ import { loopbackStation, manualTicker } from './harness'
 import { foldTicket } from '../../src/shared/incident'
 import { completeResolution } from '../support/incident-fixtures'
 import { resolve } from '../../src/shared/incident/rules'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const MINUTE = 60_000
 const directory: QueueDirectory = {
@@ -112,7 +113,11 @@ describe('metrics and QA review over the supervisor queue', () => {
   it('shows today’s figures and the tickets for review, and follows the floor', async () => {
     const clock = manualClock(T0)
     const database = privateIndexedDb()
-    const store = await createStationStore('metrics', { ...database, now: clock.now })
+    const store = await createStationStore('metrics', {
+      ...database,
+      numbers: memoryNumbers(),
+      now: clock.now,
+    })
     await store.setStationCode('SV1')
     const agent = remoteStation('B2', 'agent2', T0)
     const first = agent.open(phoneCall({ receivedAt: new Date(T0).toISOString() }))

@@ -24,6 +24,7 @@ import type { QueueDirectory } from '../../src/renderer/src/queue/context'
 import { manualClock, pageOf, phoneCall, remoteStation, T0 } from '../store/fixtures'
 import { privateIndexedDb } from '../store/private-indexeddb'
 import { loopbackStation, manualTicker } from './harness'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const TEAMS: Team[] = [
   {
@@ -89,7 +90,11 @@ afterEach(() => {
 async function setUp(name: string, calls: number) {
   const clock = manualClock(T0)
   const database = privateIndexedDb()
-  const store = await createStationStore(name, { ...database, now: clock.now })
+  const store = await createStationStore(name, {
+    ...database,
+    numbers: memoryNumbers(),
+    now: clock.now,
+  })
   await store.setStationCode('SV1')
   const agent = remoteStation('B2', 'agent2', T0 - 3_600_000)
   const held = new Map<string, TicketEvent[]>()

@@ -26,6 +26,7 @@ import { completeResolution } from '../support/incident-fixtures'
 import { accepted, manualClock, pageOf, phoneCall, remoteStation, T0 } from '../store/fixtures'
 import { privateIndexedDb } from '../store/private-indexeddb'
 import { loopbackStation, manualTicker, type ManualTicker } from './harness'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const MINUTE = 60_000
 let running: SupervisorQueue[] = []
@@ -37,7 +38,11 @@ afterEach(() => {
 async function floor(name: string) {
   const clock = manualClock(T0)
   const database = privateIndexedDb()
-  const store = await createStationStore(name, { ...database, now: clock.now })
+  const store = await createStationStore(name, {
+    ...database,
+    numbers: memoryNumbers(),
+    now: clock.now,
+  })
   await store.setStationCode('SV1')
   const agent = remoteStation('B2', 'agent2', T0 - 60 * MINUTE)
   let seq = 0

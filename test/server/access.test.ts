@@ -195,6 +195,7 @@ forEachBackend((backend) => {
       stationCode: expect.stringMatching(/^S\d+$/),
       name: 'Front desk 3',
       sessionBound: false,
+      highestSequence: 0,
     })
     const reuse = await call(server, 'POST', ROUTES.enroll, { body: { code, name: 'Another' } })
     expect([reuse.status, reuse.body.error.code]).toEqual([403, 'invalid_enrollment_code'])

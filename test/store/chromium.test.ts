@@ -28,7 +28,8 @@ afterAll(async () => {
 describe('the station store in Chromium (IndexedDB)', () => {
   it('records and projects in one transaction, and keeps numbers and events across a restart', async () => {
     const result = await page.evaluate(async () => {
-      const { createStationStore, incident, fixtures } = window.storeHarness
+      const { createStationStore, incident, fixtures, memoryNumbers } = window.storeHarness
+      const numbers = memoryNumbers()
       const openCall = (store: Awaited<ReturnType<typeof createStationStore>>, phone: string) =>
         store.record((ctx) =>
           incident.openTicket(
@@ -37,13 +38,13 @@ describe('the station store in Chromium (IndexedDB)', () => {
             fixtures.agentAt(ctx),
           ),
         )
-      let store = await createStationStore('restart', { durability: 'strict' })
+      let store = await createStationStore('restart', { durability: 'strict', numbers })
       await store.setStationCode('A1')
       const first = await openCall(store, '555 010 2233')
       await openCall(store, '555 020 0000')
       store.close()
 
-      store = await createStationStore('restart', { durability: 'strict' })
+      store = await createStationStore('restart', { durability: 'strict', numbers })
       const third = await openCall(store, '555 010 9999')
       if (!first.ok || !third.ok) throw new Error('refused')
       const ticket = await store.getTicket(first.tickets[0]!.id)
@@ -61,19 +62,56 @@ describe('the station store in Chromium (IndexedDB)', () => {
         pending,
       }
     })
+    const [first, third] = result.numbers
+    expect(first).toBe('A1-1')
+    // Numbers the window held unused when it closed are skipped, never handed out again.
+    expect(Number(third!.split('-')[1])).toBeGreaterThan(2)
     expect(result).toEqual({
-      numbers: ['A1-1', 'A1-3'],
+      numbers: [first, third],
       sameAsFold: true,
-      byPhone: ['A1-1', 'A1-3'],
+      byPhone: [first, third].sort(),
       byName: 3,
       pending: 3,
     })
   })
 
+  it('does not start numbering again at 1 on a wiped profile: main goes on', async () => {
+    const result = await page.evaluate(async () => {
+      const { createStationStore, incident, fixtures, memoryNumbers } = window.storeHarness
+      // Main's counter: it outlives the profile.
+      const numbers = memoryNumbers()
+      const logCall = async (store: Awaited<ReturnType<typeof createStationStore>>) => {
+        const made = await store.record((ctx) =>
+          incident.openTicket(fixtures.phoneCall(), ctx.nextTicketNumber(), fixtures.agentAt(ctx)),
+        )
+        if (!made.ok) throw new Error('refused')
+        return made.tickets[0]!.number
+      }
+      let store = await createStationStore('wiped', { durability: 'strict', numbers })
+      await store.setStationCode('A1')
+      const before = [await logCall(store), await logCall(store)]
+      store.close()
+      await new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('wiped')
+        request.onsuccess = () => resolve()
+        request.onerror = () => reject(request.error)
+      })
+      store = await createStationStore('wiped', { durability: 'strict', numbers })
+      const wiped = { code: await store.stationCode(), pending: await store.pendingCount() }
+      await store.setStationCode('A1')
+      const after = await logCall(store)
+      store.close()
+      return { before, wiped, after }
+    })
+    expect(result.before).toEqual(['A1-1', 'A1-2'])
+    expect(result.wiped).toEqual({ code: null, pending: 0 })
+    expect(Number(result.after.split('-')[1])).toBeGreaterThan(2)
+  })
+
   it('leaves no event behind when the projection fails (atomicity)', async () => {
     const result = await page.evaluate(async () => {
-      const { createStationStore, fixtures } = window.storeHarness
-      const store = await createStationStore('atomic')
+      const { createStationStore, fixtures, memoryNumbers } = window.storeHarness
+      const store = await createStationStore('atomic', { numbers: memoryNumbers() })
       const [opening] = fixtures.remoteStation('A1', 'agent1').open()
       const broken = { ...opening!, id: '0190f0c0-0000-7000-8000-000000000001', hlc: 'yesterday' }
       const error = await store.recordEvents([opening!, broken]).then(
@@ -92,8 +130,8 @@ describe('the station store in Chromium (IndexedDB)', () => {
 
   it('applies a remote page and moves the cursor, then confirms pushed events', async () => {
     const result = await page.evaluate(async () => {
-      const { createStationStore, incident, fixtures } = window.storeHarness
-      const store = await createStationStore('sync')
+      const { createStationStore, incident, fixtures, memoryNumbers } = window.storeHarness
+      const store = await createStationStore('sync', { numbers: memoryNumbers() })
       await store.setStationCode('A1')
       const remote = fixtures.remoteHistory(fixtures.remoteStation('B2', 'agent2'), 2)
       const page = await store.applyRemotePage(fixtures.pageOf(remote.slice(1), 0))
@@ -127,14 +165,15 @@ describe('the station store in Chromium (IndexedDB)', () => {
 
   it('upgrades a version 1 database in place', async () => {
     const result = await page.evaluate(async () => {
-      const { createStationStore, StationDb, ticketRow, incident, fixtures } = window.storeHarness
+      const { createStationStore, StationDb, ticketRow, incident, fixtures, memoryNumbers } =
+        window.storeHarness
       const events = fixtures.remoteHistory(fixtures.remoteStation('A1', 'agent1'), 1)
       const v1 = new StationDb('upgrade', {}, 1)
       await v1.open()
       await v1.events.bulkAdd(events.map((e) => ({ ...e, syncState: 'pending' as const })))
       await v1.tickets.add(ticketRow(incident.foldTicket(events)!))
       v1.close()
-      const store = await createStationStore('upgrade')
+      const store = await createStationStore('upgrade', { numbers: memoryNumbers() })
       const result = {
         pending: await store.pendingCount(),
         mine: (await store.ticketsByOwner('agent1')).map((t) => t.id),

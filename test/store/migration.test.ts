@@ -4,6 +4,7 @@ import { createStationStore, STATION_DB_VERSION } from '../../src/renderer/src/s
 import { StationDb, ticketRow, type StoredEvent } from '../../src/renderer/src/store/db'
 import { T0, pageOf, phoneCall, remoteHistory, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 describe('schema migrations', () => {
   it('upgrades a version 1 database in place: data kept, pending counter and queue indexes added', async () => {
@@ -32,7 +33,7 @@ describe('schema migrations', () => {
     ])
     v1.close()
 
-    const store = await createStationStore('station', idb)
+    const store = await createStationStore('station', { ...idb, numbers: memoryNumbers() })
     expect(await store.pendingCount()).toBe(mine.length)
     expect(await store.getCursor()).toBe(11)
     expect(await store.getTicket(mine[0]!.ticketId)).toEqual(foldTicket(mine))
@@ -68,7 +69,7 @@ describe('schema migrations', () => {
     await v2.meta.put({ key: 'pendingCount', value: 0 })
     v2.close()
 
-    const store = await createStationStore('station', idb)
+    const store = await createStationStore('station', { ...idb, numbers: memoryNumbers() })
     for (const ticket of tickets) expect(await store.getTicket(ticket.id)).toEqual(ticket)
     const found = await store.openTicketsForService('Printing', T0 - 60_000)
     expect(new Set(found.map((t) => t.id))).toEqual(new Set([tickets[0]!.id, tickets[2]!.id]))

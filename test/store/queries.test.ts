@@ -14,6 +14,7 @@ import { MAX_CANDIDATES } from '../../src/renderer/src/store/station-store'
 import { runSeed, seededRandom, type Random } from '../support/random'
 import { agentAt, manualClock, pageOf, phoneCall, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const FIRST = ['Jane', 'John', 'Joan', 'Maria', 'Mario', 'Aisha', 'Chen', 'Olga', 'Pierre', 'Zoë']
 const LAST = ['Doe', 'Dorsey', 'Smith', 'Smythe', 'Okafor', 'Li', 'Ivanova', 'Martin', 'Müller']
@@ -43,7 +44,11 @@ let store: StationStore
 const tickets = new Map<string, Ticket>()
 
 beforeAll(async () => {
-  store = await createStationStore('queries', { ...privateIndexedDb(), now: clock.now })
+  store = await createStationStore('queries', {
+    ...privateIndexedDb(),
+    numbers: memoryNumbers(),
+    now: clock.now,
+  })
   await store.setStationCode('A1')
   store.onTicketsChanged(({ updated }) => {
     for (const ticket of updated) tickets.set(ticket.id, ticket)
@@ -277,7 +282,10 @@ describe('directory: the caller and the team contacts at hand offline (rules 2 a
 
 describe('search with words too common to list completely', () => {
   it('still finds every ticket matching all words, and only those', async () => {
-    const common = await createStationStore('common-words', privateIndexedDb())
+    const common = await createStationStore('common-words', {
+      ...privateIndexedDb(),
+      numbers: memoryNumbers(),
+    })
     try {
       const b2 = remoteStation('B2', 'agent2')
       const all: Ticket[] = []
@@ -315,7 +323,10 @@ describe('search with words too common to list completely', () => {
   })
 
   it('fills the limit with distinct tickets when one ticket matches through several tokens', async () => {
-    const store = await createStationStore('many-tokens', privateIndexedDb())
+    const store = await createStationStore('many-tokens', {
+      ...privateIndexedDb(),
+      numbers: memoryNumbers(),
+    })
     try {
       const b2 = remoteStation('B2', 'agent2')
       const events = Array.from({ length: 12 }, () =>

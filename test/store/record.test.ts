@@ -7,6 +7,7 @@ import {
 } from '../../src/renderer/src/store'
 import { agentAt, manualClock, phoneCall, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const open: StationStore[] = []
 afterEach(() => {
@@ -14,7 +15,11 @@ afterEach(() => {
 })
 
 async function enrolledStore(clock = manualClock()) {
-  const store = await createStationStore('station', { ...privateIndexedDb(), now: clock.now })
+  const store = await createStationStore('station', {
+    ...privateIndexedDb(),
+    numbers: memoryNumbers(),
+    now: clock.now,
+  })
   open.push(store)
   await store.setStationCode('A1')
   return store
@@ -104,7 +109,10 @@ describe('recording events: event and projection in one transaction (ARCHITECTUR
   })
 
   it('refuses to make events before the station is enrolled', async () => {
-    const store = await createStationStore('unenrolled', privateIndexedDb())
+    const store = await createStationStore('unenrolled', {
+      ...privateIndexedDb(),
+      numbers: memoryNumbers(),
+    })
     open.push(store)
     await expect(openCall(store)).rejects.toThrow(/not enrolled/)
     await expect(store.nextHlc()).rejects.toThrow(/not enrolled/)

@@ -3,6 +3,7 @@ import { addTechNote, compareEvents, foldTicket, openTicket } from '../../src/sh
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
 import { agentAt, manualClock, phoneCall, T0 } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 async function openCall(store: StationStore, now: () => number = () => T0) {
   const result = await store.record((ctx) =>
@@ -15,8 +16,12 @@ async function openCall(store: StationStore, now: () => number = () => T0) {
 /** Opens the same database again, as the app does after a crash or restart. */
 function station(clock = manualClock()) {
   const idb = privateIndexedDb()
-  return { clock, start: () => createStationStore('station', { ...idb, now: clock.now }) }
+  // Main outlives the renderer's restarts, and with it the station's number counter.
+  const numbers = memoryNumbers()
+  return { clock, start: () => createStationStore('station', { ...idb, numbers, now: clock.now }) }
 }
+
+const sequenceOf = (number: string) => Number(number.split('-')[1])
 
 describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "What offline-first means")', () => {
   it('never reuses a ticket number across a restart ("valid the moment they are shown")', async () => {
@@ -29,12 +34,14 @@ describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "Wha
     store = await start()
     const after = await openCall(store)
     const numbers = [...first, after].map((r) => r.tickets[0]!.number)
-    expect(numbers).toEqual(['A1-1', 'A1-2', 'A1-3', 'A1-4'])
+    expect(numbers.slice(0, 3)).toEqual(['A1-1', 'A1-2', 'A1-3'])
+    // What the window held unused when it closed is skipped, never handed out again.
+    expect(sequenceOf(numbers[3]!)).toBeGreaterThan(3)
     expect(await store.pendingCount()).toBe(4)
     store.close()
   })
 
-  it('takes a number only with the opening that uses it, in one transaction', async () => {
+  it('writes nothing for a command that fails after taking a number, and never shows the number', async () => {
     const { start } = station()
     const store = await start()
     await store.setStationCode('A1')
@@ -45,7 +52,8 @@ describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "Wha
         throw new Error('renderer crashed mid-command')
       }),
     ).rejects.toThrow(/crashed/)
-    expect((await openCall(store)).tickets[0]!.number).toBe('A1-1')
+    expect(await store.pendingCount()).toBe(0)
+    expect((await openCall(store)).tickets[0]!.number).toMatch(/^A1-\d+$/)
     expect(await store.pendingCount()).toBe(1)
     store.close()
   })
@@ -59,7 +67,7 @@ describe('a restart loses nothing ("Nothing typed is ever lost", PRODUCT.md "Wha
     await store.setStationCode('B7')
     expect((await openCall(store)).tickets[0]!.number).toBe('B7-1')
     await store.setStationCode('A1')
-    expect((await openCall(store)).tickets[0]!.number).toBe('A1-3')
+    expect(sequenceOf((await openCall(store)).tickets[0]!.number)).toBeGreaterThan(2)
     await expect(store.setStationCode('not a code')).rejects.toThrow(/station code/)
     store.close()
   })
@@ -122,7 +130,7 @@ describe('two windows of the app on one database', () => {
     made.push(...(await Promise.all([openCall(first), openCall(second), openCall(first)])))
     const numbers = made.map((r) => r.tickets[0]!.number)
     expect(new Set(numbers).size).toBe(9)
-    expect([...numbers].sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `A1-${n}`).sort())
+    expect(numbers.every((number) => /^A1-\d+$/.test(number))).toBe(true)
     const clocks = made.map((r) => r.events[0]!.hlc)
     expect(new Set(clocks).size).toBe(9)
     expect(clocks.slice(0, 6)).toEqual([...clocks.slice(0, 6)].sort())

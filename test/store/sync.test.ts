@@ -16,6 +16,7 @@ import {
   T0,
 } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const open: StationStore[] = []
 afterEach(() => {
@@ -23,7 +24,11 @@ afterEach(() => {
 })
 
 async function enrolledStore(options: { now?: () => number } = {}) {
-  const store = await createStationStore('station', { ...privateIndexedDb(), ...options })
+  const store = await createStationStore('station', {
+    ...privateIndexedDb(),
+    numbers: memoryNumbers(),
+    ...options,
+  })
   open.push(store)
   await store.setStationCode('A1')
   return store
@@ -64,6 +69,7 @@ describe('push results: per-event answers from the server (ARCHITECTURE.md "Sync
       applied: 2,
       rejected: 0,
       unknown: ['0190f0c0-0000-7000-8000-00000000dead'],
+      renumbered: [],
     })
     const rows = await store.ticketEvents(opening.ticketId)
     expect(rows.map((r) => [r.id, r.syncState, r.seq])).toEqual([
@@ -254,7 +260,10 @@ describe('convergence ("every station and the server converge to the same state"
     const all = histories.flat()
 
     for (let round = 0; round < 20; round++) {
-      const store = await createStationStore(`converge-${round}`, privateIndexedDb())
+      const store = await createStationStore(`converge-${round}`, {
+        ...privateIndexedDb(),
+        numbers: memoryNumbers(),
+      })
       open.push(store)
       const delivery = random.shuffle([...all, ...all.filter(() => random.chance(0.2))])
       let after = 0

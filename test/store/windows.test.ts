@@ -5,6 +5,7 @@ import { createStationStore, type QueueKey, type StationStore } from '../../src/
 import { StationDb, ticketRow } from '../../src/renderer/src/store/db'
 import { T0, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+import { memoryNumbers } from '../support/ticket-numbers'
 
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4']
 const STATES: TicketState[] = ['open', 'on_hold', 'resolved', 'open', 'closed']
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const db = new StationDb('windows', idb)
   await db.tickets.bulkAdd(tickets.map(ticketRow))
   db.close()
-  store = await createStationStore('windows', idb)
+  store = await createStationStore('windows', { ...idb, numbers: memoryNumbers() })
 })
 
 afterAll(() => store.close())

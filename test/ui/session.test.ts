@@ -25,13 +25,14 @@ beforeAll(async () => {
   dir = await tempDir('desk-session')
   server = await startServer({ port: 0, logger: silentLogger })
   services = await testStationServices({ serverUrl: server.url, dataDir: dir.dir })
-  store = await createStationStore('desk-session', {
-    indexedDB: new FakeIDBFactory(),
-    IDBKeyRange: FakeIDBKeyRange,
-  })
   const station = createStationApi({
     invoke: (method, request) => services.dispatch(method, request),
     subscribe: (listener) => services.subscribe(listener),
+  })
+  store = await createStationStore('desk-session', {
+    numbers: station.numbers,
+    indexedDB: new FakeIDBFactory(),
+    IDBKeyRange: FakeIDBKeyRange,
   })
   session = createSessionStore(station, store)
 })

@@ -310,3 +310,21 @@ describe('history', () => {
     expect(screen.getByText('1 conflict')).toBeTruthy()
   })
 })
+
+describe('a renumbered ticket (ARCHITECTURE.md "Data": a number once read stays findable)', () => {
+  test('shows its new number and the one the caller was given', async () => {
+    const [opening] = await station.store.pendingEvents(1)
+    await station.store.applyPushResults([
+      {
+        id: opening!.id,
+        status: 'rejected',
+        code: 'number_taken',
+        reason: 'Ticket number A1-1 is already another ticket’s.',
+        highestSequence: 8,
+      },
+    ])
+    await openTicket()
+    expect(screen.getByLabelText('Ticket number').textContent).toBe('A1-9')
+    expect(screen.getByLabelText('Also known as').textContent).toBe('also known as A1-1')
+  })
+})

@@ -29,6 +29,7 @@ import { systemScheduler, type BackoffPolicy, type Scheduler } from './scheduler
 import { ServerClient, type Fetch } from './server-client'
 import { StationSession } from './session'
 import { SetAsideEvents } from './set-aside'
+import { TicketNumbers } from './ticket-numbers'
 import { VerifierStore, DEFAULT_SCRYPT } from './verifiers'
 
 export interface StationServicesOptions {
@@ -80,6 +81,7 @@ export async function createStationServices(
   let identity: StationIdentity | null = await loadIdentity(options.dataDir)
   const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
   const setAside = await SetAsideEvents.open(path.join(options.dataDir, 'set-aside.json'))
+  const numbers = await TicketNumbers.open(path.join(options.dataDir, 'ticket-numbers.json'))
   const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
   // The agent and the session refer to each other; neither calls the other before both exist.
   const sync: SyncAgent = new SyncAgent({
@@ -102,11 +104,24 @@ export async function createStationServices(
     verifiers,
     scheduler,
     stationCode: () => identity?.stationCode ?? null,
+    signedIn: async ({ highestSequence }) => {
+      if (identity && highestSequence !== undefined)
+        await raiseNumbers(identity.stationCode, highestSequence)
+    },
     onChange: (state: SessionState) => {
       emit('session.changed', state)
       sync.sessionChanged()
     },
   })
+
+  /**
+   * Raises the counter to what the server holds. Windows are told even when it did not move: a
+   * block they reserved before (from a counter that had fallen behind) may hold the server's numbers.
+   */
+  async function raiseNumbers(stationCode: string, highest: number): Promise<void> {
+    await numbers.raise(stationCode, highest)
+    if (highest > 0) emit('numbers.raised', { stationCode, highest })
+  }
 
   const token = (): string => {
     const credentials = session.credentials()
@@ -121,6 +136,8 @@ export async function createStationServices(
    */
   async function enroll(request: { code: string; name: string }, bearer: string | null) {
     const enrolled = await client.enroll(request, bearer)
+    // Raised before the station takes the code, so no window numbers with it from below.
+    await raiseNumbers(enrolled.stationCode, enrolled.highestSequence ?? 0)
     identity = { stationCode: enrolled.stationCode, name: enrolled.name }
     await saveIdentity(options.dataDir, identity)
     if (bearer && enrolled.sessionBound) await session.boundTo(enrolled.stationCode)
@@ -153,6 +170,17 @@ export async function createStationServices(
       name: identity?.name ?? null,
     }),
     'station.enroll': (request) => enroll(request, session.credentials()?.token ?? null),
+
+    'numbers.reserve': ({ stationCode, count, floor }) => {
+      if (!identity) throw new StationError('not_enrolled', 'This station is not enrolled yet.')
+      if (identity.stationCode !== stationCode) {
+        throw new StationError(
+          'refused',
+          `This station is ${identity.stationCode} now, not ${stationCode}: reload the window.`,
+        )
+      }
+      return numbers.reserve(stationCode, count, floor)
+    },
 
     'sync.handOver': async ({ events }) => ({ accepted: await sync.handOver(events) }),
     'sync.nextPage': ({ after, limit }) => sync.nextPage(after, limit),

@@ -18,6 +18,7 @@ import { z } from 'zod'
 import { userSchema, type User } from '../../shared/directory'
 import { StationError, type SessionState } from '../../shared/station-api'
 import type { AgentCredentials } from './agent'
+import type { SessionResponse } from '../../shared/sync/wire'
 import type { CredentialStore } from './credentials'
 import { readJsonFile, writeFileDurably } from './durable-file'
 import type { Scheduler } from './scheduler'
@@ -47,6 +48,8 @@ export interface SessionDeps {
   verifiers: VerifierStore
   scheduler: Scheduler
   stationCode(): string | null
+  /** An online sign-in succeeded; runs before the session changes (the station takes its facts in). */
+  signedIn(response: SessionResponse): Promise<void>
   onChange(state: SessionState): void
 }
 
@@ -140,6 +143,7 @@ export class StationSession {
       throw new StationError('unavailable', (error as Error).message)
     }
     await this.deps.verifiers.remember(response.user, password, this.deps.scheduler.now())
+    await this.deps.signedIn(response)
     return this.become(response.user, 'online', token)
   }
 

@@ -149,6 +149,33 @@ export const MIGRATIONS: readonly Migration[] = [
       `UPDATE mail_outbox SET phase = 'accepted' WHERE status = 'sent'`,
     ],
   },
+  {
+    version: 5,
+    name: 'ticket_numbers',
+    statements: [
+      // One row per number a ticket was opened with: the primary key is what makes a number
+      // unique across server processes, whatever any of them checked before inserting.
+      `CREATE TABLE ticket_numbers (
+        number text PRIMARY KEY,
+        station_code text NOT NULL,
+        sequence int8 NOT NULL,
+        ticket_id uuid NOT NULL,
+        event_id uuid NOT NULL,
+        claimed_at int8 NOT NULL
+      )`,
+      `CREATE INDEX ticket_numbers_station ON ticket_numbers (station_code, sequence)`,
+      // Numbers already in the log: the earliest opening keeps a number the log holds twice.
+      `INSERT INTO ticket_numbers (number, station_code, sequence, ticket_id, event_id, claimed_at)
+       SELECT DISTINCT ON (body->'payload'->>'number')
+              body->'payload'->>'number',
+              split_part(body->'payload'->>'number', '-', 1),
+              split_part(body->'payload'->>'number', '-', 2)::int8,
+              ticket_id, id, received_at
+         FROM events
+        WHERE body->>'type' = 'opened'
+        ORDER BY body->'payload'->>'number', seq`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

@@ -15,13 +15,15 @@ import {
   compareEvents,
   foldTicket,
   parseTicketEvent,
+  parseTicketNumber,
   sameEventApartFromRedaction,
+  type EventOf,
   type PriorityPolicy,
   type Ticket,
   type TicketEvent,
 } from '../../shared/incident'
 import { mayEmit } from '../../shared/directory'
-import { driftWarning } from '../../shared/sync/hlc'
+import { driftWarning, parseHlc } from '../../shared/sync/hlc'
 import { findUnstorableText, textProblem } from '../../shared/text'
 import type { PullResponse, PushResponse, PushResult } from '../../shared/sync/wire'
 import { SERVER_STATION, type Principal } from '../accounts'
@@ -150,8 +152,21 @@ export async function commitEvents(
   receivedAt: number,
   policy: PriorityPolicy,
 ): Promise<CommitOutcome> {
+  const results = new Map<string, PushResult>()
+  const numbers = await claimNumbers(tx, given)
+  for (const event of numbers.taken) {
+    results.set(event.id, {
+      id: event.id,
+      status: 'rejected',
+      code: 'number_taken',
+      reason: `Ticket number ${event.payload.number} is already another ticket's.`,
+      highestSequence: numbers.highest.get(event.station) ?? 0,
+    })
+  }
+  const offered = given.filter((event) => !results.has(event.id))
+  if (!offered.length) return { results, maxSeq: 0, mailQueued: false }
   // Rule 11: new events are stored in their redacted form, and a redaction rewrites what it redacts.
-  const redaction = await planRedactions(tx, given)
+  const redaction = await planRedactions(tx, offered)
   const events = redaction.events
   // The lock makes a concurrent insert of the same id impossible; ON CONFLICT finds repeats.
   const inserted = await tx.query<{ id: string; seq: number }>(
@@ -168,7 +183,6 @@ export async function commitEvents(
     ],
   )
   const seqById = new Map(inserted.map((r) => [r.id, r.seq]))
-  const results = new Map<string, PushResult>()
   const applied = events.filter((e) => seqById.has(e.id))
   for (const e of applied)
     results.set(e.id, { id: e.id, status: 'applied', seq: seqById.get(e.id)! })
@@ -198,6 +212,7 @@ export async function commitEvents(
   const lastSeq = new Map<string, number>()
   for (const e of applied)
     lastSeq.set(e.ticketId, Math.max(lastSeq.get(e.ticketId) ?? 0, seqById.get(e.id)!))
+  const claims = numbers.fresh.filter((event) => seqById.has(event.id))
   const mails = applied.filter(wantsEmail)
   // The projection, the mail outbox and the poke in one statement. The outbox row is keyed by note
   // id and written with the note: exactly one email per note, however often it is pushed again.
@@ -213,6 +228,10 @@ export async function commitEvents(
        SELECT u.note_id, u.event_id, u.ticket_id, 'pending', $11, $11
          FROM unnest($8::uuid[], $9::uuid[], $10::uuid[]) AS u(note_id, event_id, ticket_id)
        ON CONFLICT (note_id) DO NOTHING
+     ), numbers AS (
+       INSERT INTO ticket_numbers (number, station_code, sequence, ticket_id, event_id, claimed_at)
+       SELECT u.number, split_part(u.number, '-', 1), split_part(u.number, '-', 2)::int8, u.ticket_id, u.event_id, $11
+         FROM unnest($14::text[], $15::uuid[], $16::uuid[]) AS u(number, ticket_id, event_id)
      )
      SELECT pg_notify($12, $13)::text`,
     [
@@ -229,9 +248,64 @@ export async function commitEvents(
       receivedAt,
       EVENTS_CHANNEL,
       String(maxSeq),
+      claims.map((e) => e.payload.number),
+      claims.map((e) => e.ticketId),
+      claims.map((e) => e.id),
     ],
   )
   return { results, maxSeq, mailQueued: mails.length > 0 }
+}
+
+/**
+ * Which openings may have their numbers: a number belongs to the first ticket opened with it. An
+ * opening whose number another ticket holds is `taken`; `fresh` are the openings that claim a
+ * number nobody holds yet (the first of the batch, if several do). A repeat of an opening already
+ * stored is neither: it is answered as a duplicate, whatever became of its number. Called under
+ * the event-log lock; the primary key of `ticket_numbers` holds even if that were bypassed.
+ */
+async function claimNumbers(
+  tx: Queryable,
+  events: readonly TicketEvent[],
+): Promise<{
+  taken: EventOf<'opened'>[]
+  fresh: EventOf<'opened'>[]
+  /** Per station of a taken number: the highest sequence held (what the station renumbers above). */
+  highest: Map<string, number>
+}> {
+  const openings = events.filter((e): e is EventOf<'opened'> => e.type === 'opened')
+  if (!openings.length) return { taken: [], fresh: [], highest: new Map() }
+  const rows = await tx.query<{ number: string; ticket_id: string }>(
+    'SELECT number, ticket_id FROM ticket_numbers WHERE number = ANY($1::text[])',
+    [openings.map((e) => e.payload.number)],
+  )
+  const holder = new Map(rows.map((r) => [r.number, r.ticket_id]))
+  const taken: EventOf<'opened'>[] = []
+  const fresh: EventOf<'opened'>[] = []
+  for (const event of openings) {
+    const held = holder.get(event.payload.number)
+    if (held === undefined) {
+      holder.set(event.payload.number, event.ticketId)
+      fresh.push(event)
+    } else if (held !== event.ticketId) taken.push(event)
+  }
+  if (!taken.length) return { taken, fresh, highest: new Map() }
+  const stations = [...new Set(taken.map((e) => e.station))]
+  const [stored, highest] = await Promise.all([
+    tx.query<{ id: string }>('SELECT id FROM events WHERE id = ANY($1::uuid[])', [
+      taken.map((e) => e.id),
+    ]),
+    tx.query<{ station_code: string; n: number }>(
+      `SELECT station_code, max(sequence) AS n FROM ticket_numbers
+        WHERE station_code = ANY($1::text[]) GROUP BY station_code`,
+      [stations],
+    ),
+  ])
+  const repeats = new Set(stored.map((r) => r.id))
+  return {
+    taken: taken.filter((e) => !repeats.has(e.id)),
+    fresh,
+    highest: new Map(highest.map((r) => [r.station_code, r.n])),
+  }
 }
 
 /** Per-event checks that need no database: shape, schema version, actor, station, permission. */
@@ -274,12 +348,41 @@ export function judgeEvent(
       `Station code ${SERVER_STATION} is reserved for the server.`,
     )
   }
-  if (principal.stationCode && event.station !== principal.stationCode) {
+  if (!principal.stationCode) {
+    return reject(
+      event.id,
+      'station_mismatch',
+      'Only a session signed in on an enrolled station records ticket events: sign in at the station.',
+    )
+  }
+  if (event.station !== principal.stationCode) {
     return reject(
       event.id,
       'station_mismatch',
       `The event comes from station ${event.station}, but this session is on ${principal.stationCode}.`,
     )
+  }
+  // The clock's node orders the event among its station's events; another node would let one
+  // station's events pass for another's.
+  const node = parseHlc(event.hlc).node
+  if (node !== principal.stationCode) {
+    return reject(
+      event.id,
+      'station_mismatch',
+      `The event's clock is station ${node}'s, but this session is on ${principal.stationCode}.`,
+    )
+  }
+  if (event.type === 'opened') {
+    const foreign = [event.payload.number, ...(event.payload.previousNumbers ?? [])].find(
+      (number) => parseTicketNumber(number)?.stationCode !== principal.stationCode,
+    )
+    if (foreign) {
+      return reject(
+        event.id,
+        'station_mismatch',
+        `Ticket number ${foreign} is not of station ${principal.stationCode}'s sequence.`,
+      )
+    }
   }
   if (!mayEmit(principal.user.role, event.type)) {
     return reject(event.id, 'forbidden', `A ${principal.user.role} may not record "${event.type}".`)

@@ -53,9 +53,19 @@ const classificationFields = {
   subcategory: line({ max: 120 }).optional(),
 }
 
+const ticketNumber = z.string().regex(/^[A-Z0-9]{1,12}-\d{1,9}$/, 'must look like STATION-SEQUENCE')
+
+/** How many times one ticket may be renumbered; each renumbering needs a refused number first. */
+export const MAX_PREVIOUS_NUMBERS = 10
+
 export const openedPayload = z.object({
   /** Station code + per-station sequence; readable to the caller the moment it is shown. */
-  number: z.string().regex(/^[A-Z0-9]{1,12}-\d{1,9}$/, 'must look like STATION-SEQUENCE'),
+  number: ticketNumber,
+  /**
+   * Numbers this ticket was shown with before the server gave them to another ticket (a
+   * replacement opening, see `renumberOpening`): a number once read to a caller stays findable.
+   */
+  previousNumbers: z.array(ticketNumber).min(1).max(MAX_PREVIOUS_NUMBERS).optional(),
   kind: z.enum(TICKET_KINDS),
   source: z.enum(SOURCES),
   caller: callerSchema,

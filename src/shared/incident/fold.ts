@@ -29,6 +29,7 @@ function open(event: EventOf<'opened'>, at: number, policy: PriorityPolicy): Tic
     {
       id: event.ticketId,
       number: p.number,
+      ...(p.previousNumbers ? { previousNumbers: p.previousNumbers } : {}),
       kind: p.kind,
       kindHistory: [{ kind: p.kind, at, by: event.actor }],
       state: 'open',

@@ -1,6 +1,6 @@
 /**
- * Search tokens of a ticket: what an agent types to find it (number, caller name, username, phone,
- * title words). Kept lean on purpose: every token is an index entry on every station.
+ * Search tokens of a ticket: what an agent types to find it (number and earlier numbers, caller
+ * name, username, phone, title words). Kept lean on purpose: every token is an index entry on every station.
  */
 import type { Ticket } from './ticket'
 
@@ -25,8 +25,12 @@ export function wordsOf(value: string): string[] {
     .filter((word) => word.length >= 2)
 }
 
-export function searchTokens(ticket: Pick<Ticket, 'number' | 'caller' | 'title'>): string[] {
-  const tokens = new Set<string>([ticket.number.toLowerCase()])
+export function searchTokens(
+  ticket: Pick<Ticket, 'number' | 'previousNumbers' | 'caller' | 'title'>,
+): string[] {
+  // A number once read to a caller finds the ticket, renumbered or not.
+  const numbers = [ticket.number, ...(ticket.previousNumbers ?? [])]
+  const tokens = new Set<string>(numbers.map((number) => number.toLowerCase()))
   for (const word of wordsOf(ticket.caller.name)) tokens.add(word)
   if (ticket.caller.username) tokens.add(normalizeSearchText(ticket.caller.username))
   for (const word of wordsOf(ticket.title)) tokens.add(word)

@@ -49,6 +49,8 @@ export interface HistoryEntry {
 export interface Ticket {
   id: string
   number: string
+  /** Numbers the ticket was shown with before it was renumbered ("also known as"), oldest first. */
+  previousNumbers?: string[]
   kind: TicketKind
   /** Rule 1: every reclassification kept, so the history shows it began as an incident. */
   kindHistory: { kind: TicketKind; at: number; by: string; reason?: string }[]

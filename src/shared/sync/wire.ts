@@ -34,6 +34,8 @@ export const REJECTION_CODES = [
    * and again while it accepted others, so the agent set it aside instead of blocking its queue.
    */
   'server_error',
+  /** An opening whose ticket number another ticket holds: the station renumbers the ticket. */
+  'number_taken',
 ] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
@@ -45,6 +47,11 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     status: z.literal('rejected'),
     code: z.enum(REJECTION_CODES),
     reason: z.string(),
+    /**
+     * With `number_taken`: the highest sequence the server holds for the event's station, so the
+     * station renumbers above it at once instead of trying the taken numbers one by one.
+     */
+    highestSequence: z.number().int().min(0).optional(),
   }),
 ])
 export type PushResult = z.infer<typeof pushResultSchema>
@@ -154,6 +161,12 @@ export const loginRequestSchema = z.object({
     .regex(/^[A-Z0-9]{1,12}$/)
     .optional(),
 })
+/**
+ * The highest ticket sequence the server holds for a station: the station's number counter is
+ * raised to it at sign-in and enrollment, so a restored or copied station never reissues a number.
+ */
+const highestSequence = z.number().int().min(0).optional()
+
 export const sessionResponseSchema = z.object({
   token: z.string(),
   expiresAt: z.number(),
@@ -162,6 +175,8 @@ export const sessionResponseSchema = z.object({
     displayName: z.string(),
     role: z.enum(['agent', 'supervisor', 'admin']),
   }),
+  /** Present when the session is on a station. */
+  highestSequence,
 })
 export type SessionResponse = z.infer<typeof sessionResponseSchema>
 
@@ -182,6 +197,7 @@ export const enrollResponseSchema = z.object({
   name: z.string(),
   /** The bearer token sent with the request now belongs to a session bound to this station. */
   sessionBound: z.boolean().optional(),
+  highestSequence,
 })
 
 export const monitoringAlertSchema = z.object({

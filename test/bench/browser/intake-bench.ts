@@ -21,6 +21,7 @@ import { uuidv7 } from '../../../src/shared/ids'
 import { offlineStation } from '../../support/offline-station'
 import sample from '../../../resources/directory/sample-directory.json'
 import { BENCH_DB } from './store-bench'
+import { memoryNumbers } from '../../support/ticket-numbers'
 
 const AGENT: User = { username: 'bench-agent', displayName: 'Bench Agent', role: 'agent' }
 const DIRECTORY = directorySchema.parse(sample)
@@ -70,7 +71,7 @@ function watchLogToNumber(): void {
 }
 
 async function mount(): Promise<void> {
-  const store = await createStationStore(BENCH_DB)
+  const store = await createStationStore(BENCH_DB, { numbers: memoryNumbers() })
   await store.setStationCode(STATION_CODE)
   await store.replaceDirectory({ ...DIRECTORY, users: [AGENT] })
   const desk = createDesk({

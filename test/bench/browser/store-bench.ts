@@ -22,6 +22,7 @@ import {
   type TicketRow,
 } from '../../../src/renderer/src/store/db'
 import { seededRandom, type Random } from '../../support/random'
+import { memoryNumbers } from '../../support/ticket-numbers'
 
 export const BENCH_DB = 'warmline-bench'
 const STATIONS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8']
@@ -178,9 +179,11 @@ async function measureRecords(
 ): Promise<Record<'strict' | 'relaxed' | 'floor', number[]>> {
   const BLOCK = 25
   const random = seededRandom(seed)
+  // Two windows of one station on one profile: one number authority.
+  const numbers = memoryNumbers()
   const stores = {
-    strict: await createStationStore(BENCH_DB, { durability: 'strict' }),
-    relaxed: await createStationStore(BENCH_DB, { durability: 'relaxed' }),
+    strict: await createStationStore(BENCH_DB, { durability: 'strict', numbers }),
+    relaxed: await createStationStore(BENCH_DB, { durability: 'relaxed', numbers }),
   }
   const timings = { strict: [] as number[], relaxed: [] as number[], floor: [] as number[] }
   const agent = (ctx: { nextHlc(): string }): CommandContext => ({
@@ -269,7 +272,7 @@ async function measureSearches(
   seed: number,
 ): Promise<{ timings: Record<QueryKind, number[]>; empty: string[] }> {
   const random = seededRandom(seed)
-  const store = await createStationStore(BENCH_DB)
+  const store = await createStationStore(BENCH_DB, { numbers: memoryNumbers() })
   const empty: string[] = []
   const timings: Record<QueryKind, number[]> = {
     number: [],

@@ -30,6 +30,7 @@ import { openTicketReader } from '../../../src/renderer/src/queue/open-tickets'
 import { seededRandom } from '../../support/random'
 import deskStyles from '../../../src/renderer/src/ui/styles.css?inline'
 import queueStyles from '../../../src/renderer/src/queue/queue.css?inline'
+import { memoryNumbers } from '../../support/ticket-numbers'
 
 // The page is a bundle without the app's stylesheet links: the styles the app ships, inline.
 document.head.appendChild(document.createElement('style')).textContent =
@@ -84,7 +85,7 @@ let root: Root | null = null
 let seq = 0
 
 async function openStore(): Promise<StationStore> {
-  store ??= await createStationStore(DB)
+  store ??= await createStationStore(DB, { numbers: memoryNumbers() })
   if (!(await store.stationCode())) await store.setStationCode('SV1')
   return store
 }

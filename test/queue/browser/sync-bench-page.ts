@@ -31,7 +31,9 @@ const syncBench = {
     actor = session.user!.username
     const enrolled = await api.station.enroll({ code: credentials.code, name: credentials.name })
     stationCode = enrolled.stationCode
-    store = await createStationStore(`warmline-sync-bench-${stationCode}`)
+    store = await createStationStore(`warmline-sync-bench-${stationCode}`, {
+      numbers: api.numbers,
+    })
     await store.setStationCode(stationCode)
     store.onTicketsChanged(({ updated }) => {
       const at = epochNow()

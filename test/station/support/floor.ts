@@ -221,9 +221,10 @@ export interface TestStation {
   /**
    * Closes main and renderer (a quit or crash after the last acknowledged write) and opens them
    * again; `forgetCredentials`: main's credential store comes back empty, as the browser host's
-   * memory-only store does.
+   * memory-only store does; `wipeProfile` opens the renderer on an empty browser profile (main's
+   * files stay).
    */
-  restart(options?: { forgetCredentials?: boolean }): Promise<void>
+  restart(options?: { forgetCredentials?: boolean; wipeProfile?: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -240,7 +241,7 @@ export async function openStation(options: {
   const dataDir = path.join(options.baseDir, options.name)
   // Outlive a restart, as the OS keychain and the browser profile do.
   let credentials = new MemoryCredentialStore()
-  const indexedDB = new FakeIDBFactory()
+  let indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
 
   async function parts() {
@@ -251,6 +252,7 @@ export async function openStation(options: {
     })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
+      numbers: api.numbers,
       indexedDB,
       IDBKeyRange: FakeIDBKeyRange,
       now,
@@ -302,11 +304,12 @@ export async function openStation(options: {
       }
       return all
     },
-    async restart(restartOptions) {
+    async restart({ forgetCredentials = false, wipeProfile = false } = {}) {
       station.sync.stop()
       await station.services.close()
       station.store.close()
-      if (restartOptions?.forgetCredentials) credentials = new MemoryCredentialStore()
+      if (forgetCredentials) credentials = new MemoryCredentialStore()
+      if (wipeProfile) indexedDB = new FakeIDBFactory()
       Object.assign(station, await parts())
       await station.sync.start()
     },

@@ -5,10 +5,19 @@
 import * as incident from '../../../src/shared/incident'
 import { createStationStore } from '../../../src/renderer/src/store'
 import { StationDb, ticketRow } from '../../../src/renderer/src/store/db'
+import { memoryNumbers } from '../../support/ticket-numbers'
 import * as fixtures from '../fixtures'
 import * as redaction from '../redaction-scenarios'
 
-const storeHarness = { createStationStore, StationDb, ticketRow, incident, fixtures, redaction }
+const storeHarness = {
+  createStationStore,
+  StationDb,
+  ticketRow,
+  incident,
+  fixtures,
+  redaction,
+  memoryNumbers,
+}
 
 export type StoreHarness = typeof storeHarness
 

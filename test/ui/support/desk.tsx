@@ -26,6 +26,7 @@ import {
 import type { View } from '../../../src/renderer/src/app/nav-store'
 import { Shell } from '../../../src/renderer/src/app/Shell'
 import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
+import { memoryNumbers } from '../../support/ticket-numbers'
 
 export const AGENT: User = { username: 'agent1', displayName: 'Agent One', role: 'agent' }
 export const STATION_CODE = 'A1'
@@ -60,7 +61,9 @@ let databases = 0
 export async function openTestStation(): Promise<TestStation> {
   const indexedDB = new FakeIDBFactory()
   const name = `desk-test-${++databases}`
-  const open = () => createStationStore(name, { indexedDB, IDBKeyRange: FakeIDBKeyRange })
+  // Main, and with it the station's number counter, outlives a restart of the renderer.
+  const numbers = memoryNumbers()
+  const open = () => createStationStore(name, { numbers, indexedDB, IDBKeyRange: FakeIDBKeyRange })
   const store = await open()
   await store.setStationCode(STATION_CODE)
   const sample = directorySchema.parse(

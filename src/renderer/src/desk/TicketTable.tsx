@@ -40,6 +40,10 @@ export function TicketTable({ label, tickets, empty }: TicketTableProps) {
               >
                 {ticket.number}
               </button>
+              {ticket.previousNumbers?.length ? (
+                // A caller quoting the number they were given finds the ticket under it.
+                <span className="muted"> aka {ticket.previousNumbers.join(', ')}</span>
+              ) : null}
             </td>
             <td>
               <span className={`pill pill--${ticket.priority}`}>{ticket.priority}</span>

@@ -15,3 +15,4 @@ export {
   type TicketsChange,
 } from './station-store'
 export { STATION_DB_VERSION, type StoredEvent, type SyncState } from './db'
+export { type NumberAuthority } from './ticket-numbers'

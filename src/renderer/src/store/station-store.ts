@@ -16,13 +16,14 @@ import type {
   Team,
   User,
 } from '../../../shared/directory'
+import { uuidv7 } from '../../../shared/ids'
 import { compareEvents, parseTicketEvent, type TicketEvent } from '../../../shared/incident/events'
 import { applyEvent, canApplyInOrder, foldTicket } from '../../../shared/incident/fold'
 import { concernsRedaction, redactedForms, redactionKey } from '../../../shared/incident/redaction'
 import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from '../../../shared/incident/priority'
 import type { CommandResult, RuleError } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
-import { formatTicketNumber } from '../../../shared/incident/ticket-number'
+import { formatTicketNumber, renumberedOpening } from '../../../shared/incident/ticket-number'
 import type { Priority, TicketState } from '../../../shared/incident/vocabulary'
 import {
   createClock,
@@ -46,10 +47,13 @@ import {
   type TicketRow,
 } from './db'
 import { planSearch, prefixesAll, queryWords } from './query'
+import { NoNumberHeld, NumberPool, type NumberAuthority } from './ticket-numbers'
 
 export interface StationStoreOptions extends StationDbOptions {
   /** Wall clock in ms, for the hybrid logical clock and draft times. */
   now?: () => number
+  /** Where this window's ticket numbers come from: the station's main process. */
+  numbers: NumberAuthority
 }
 
 /** What a command gets from the store while its transaction is open. */
@@ -57,8 +61,9 @@ export interface RecordContext {
   /** The station's next hybrid logical clock value; persisted with the events. */
   nextHlc(): string
   /**
-   * The station's next ticket number (station code + sequence). It is used up only if the
-   * command's events are written: both commit in one transaction, so a number is never reused.
+   * The station's next ticket number (station code + sequence), from the block this window holds
+   * from main. A number written with the command's events is never handed out again; one taken by
+   * a refused command goes back to the block.
    */
   nextTicketNumber(): string
 }
@@ -94,6 +99,11 @@ export interface PushResultsOutcome {
   rejected: number
   /** Results for events this store does not hold. */
   unknown: string[]
+  /**
+   * Openings recorded (pending) in place of openings refused with `number_taken`: the same ticket
+   * under a fresh number, the refused one kept as an alias. To be handed to main like any write.
+   */
+  renumbered: TicketEvent[]
 }
 
 /** What `replaceDirectory` takes: the server's directory snapshot, any part of it. */
@@ -133,8 +143,17 @@ export class StoreError extends Error {
 /** The station's identity and its ticket sequences, one row so a command reads it at once. */
 interface StationMeta {
   code: string
-  /** Last sequence issued per station code: a re-enrolled station never reissues an old number. */
+  /**
+   * Highest sequence this profile used per station code. Main hands the numbers out; this only
+   * goes with each reservation as its floor, so main never trails what a profile already used.
+   */
   lastSequence: Record<string, number>
+}
+
+/** The numbers one `record` call took, kept across the runs of its command. */
+interface TakenNumbers {
+  stationCode: string | null
+  sequences: number[]
 }
 
 const META = {
@@ -166,6 +185,8 @@ export interface StationStore {
   stationCode(): Promise<string | null>
   nextHlc(): Promise<string>
   observeRemoteHlc(hlc: string): Promise<ClockWarning | undefined>
+  /** Main raised the station's number counter to `highest`: numbers held up to it are dropped. */
+  numbersRaised(stationCode: string, highest: number): void
 
   // Writes
   /**
@@ -244,11 +265,15 @@ export interface StationStore {
  */
 export async function createStationStore(
   name: string,
-  options: StationStoreOptions = {},
+  options: StationStoreOptions,
 ): Promise<StationStore> {
   const db = new StationDb(name, options)
   await db.open()
   const now = options.now ?? Date.now
+  const numbers = new NumberPool(
+    options.numbers,
+    async (code) => (await getMeta<StationMeta>(META.station))?.lastSequence[code] ?? 0,
+  )
   const listeners = new Set<(change: TicketsChange) => void>()
   let policy =
     ((await db.meta.get(META.policy))?.value as PriorityPolicy | undefined) ??
@@ -494,33 +519,51 @@ export async function createStationStore(
 
   /**
    * Runs a command on the station identity and clock in `meta`. Returns the command's result and
-   * the meta rows to write if it is carried out (the advanced clock, the used ticket number).
+   * the meta rows to write if it is carried out (the advanced clock, the highest number used).
+   * Ticket numbers come from `taken` first: a command run again (another window wrote meanwhile)
+   * gets the numbers it took the first time.
    */
   function runCommand(
     command: (ctx: RecordContext) => CommandResult,
     meta: ReadonlyMap<string, unknown>,
+    taken: TakenNumbers,
   ): { result: CommandResult; writes: Map<string, unknown> } {
     const station = requireStation(stationOf(meta))
+    if (taken.stationCode !== station.code) {
+      taken.stationCode = station.code
+      taken.sequences = []
+    }
     const clockBefore = clockOf(meta, station)
-    const sequenceBefore = station.lastSequence[station.code] ?? 0
     let clock = clockBefore
-    let sequence = sequenceBefore
+    let used = 0
     const result = command({
       nextHlc: () => {
         clock = tick(clock, now())
         return formatHlc(clock)
       },
-      nextTicketNumber: () => formatTicketNumber(station.code, ++sequence),
+      nextTicketNumber: () => {
+        if (used === taken.sequences.length) {
+          const sequence = numbers.take(station.code)
+          if (sequence === null) throw new NoNumberHeld(station.code)
+          taken.sequences.push(sequence)
+        }
+        return formatTicketNumber(station.code, taken.sequences[used++]!)
+      },
     })
     const writes = new Map<string, unknown>()
     if (clock !== clockBefore) writes.set(META.clock, clock)
-    if (sequence !== sequenceBefore) {
-      writes.set(META.station, {
-        ...station,
-        lastSequence: { ...station.lastSequence, [station.code]: sequence },
-      } satisfies StationMeta)
-    }
+    const usedUpTo = usedSequence(station, taken.sequences.slice(0, used))
+    if (usedUpTo) writes.set(META.station, usedUpTo)
     return { result, writes }
+  }
+
+  /** The station row with `sequences` counted as used; null when it already covers them. */
+  function usedSequence(station: StationMeta, sequences: readonly number[]): StationMeta | null {
+    const before = station.lastSequence[station.code] ?? 0
+    const highest = Math.max(before, ...sequences)
+    return highest === before
+      ? null
+      : { ...station, lastSequence: { ...station.lastSequence, [station.code]: highest } }
   }
 
   /**
@@ -595,13 +638,15 @@ export async function createStationStore(
    */
   async function recordOptimistically(
     command: (ctx: RecordContext) => CommandResult,
+    taken: TakenNumbers,
   ): Promise<RecordResult | null> {
     if (!lastMeta.has(META.station)) return null
     const known = lastMeta
     let attempt: ReturnType<typeof runCommand>
     try {
-      attempt = runCommand(command, known)
-    } catch {
+      attempt = runCommand(command, known, taken)
+    } catch (error) {
+      if (error instanceof NoNumberHeld) throw error
       return null // the careful write runs it again and reports what is wrong
     }
     const { result, writes } = attempt
@@ -788,6 +833,95 @@ export async function createStationStore(
     }
   }
 
+  async function recordOnce(
+    command: (ctx: RecordContext) => CommandResult,
+    taken: TakenNumbers,
+  ): Promise<RecordResult> {
+    const quick = await recordOptimistically(command, taken)
+    if (quick) return quick
+    return write(async (out): Promise<RecordResult> => {
+      const meta = await readMeta(VIEW_KEYS)
+      const { result, writes } = runCommand(command, meta, taken)
+      if (!result.ok) return result
+      const events = uniqueById(result.events)
+      const reads = await readForLocal(events)
+      const changes = noChanges()
+      for (const [key, value] of writes) changes.meta.set(key, value)
+      await recordLocal(events, pendingOf(meta), reads, changes, out)
+      remember(new Map([...meta, ...changes.meta]))
+      return { ok: true, events: result.events, tickets: [...out.values()].filter(isTicket) }
+    })
+  }
+
+  function applyPushResultsOnce(results: readonly PushResult[]): Promise<PushResultsOutcome> {
+    return write(async (out) => {
+      const outcome: PushResultsOutcome = { applied: 0, rejected: 0, unknown: [], renumbered: [] }
+      const latest = new Map(results.map((result) => [result.id, result]))
+      const ids = [...latest.keys()]
+      const [rows, meta] = await Promise.all([
+        db.events.bulkGet(ids),
+        readMeta([META.pendingCount, META.station]),
+      ])
+      const changes = noChanges()
+      const station = stationOf(meta)
+      const sequences: number[] = []
+      let pending = pendingOf(meta)
+      for (const [i, id] of ids.entries()) {
+        const row = rows[i]
+        const result = latest.get(id)!
+        if (!row) {
+          outcome.unknown.push(id)
+          continue
+        }
+        if (row.syncState === 'pending') pending -= 1
+        if (result.status === 'rejected') {
+          outcome.rejected += 1
+          if (row.syncState !== 'rejected') changes.project.set(row.ticketId, [])
+          const event = eventOfRow(row)
+          changes.put.push({
+            ...event,
+            syncState: 'rejected',
+            rejection: { code: result.code, reason: result.reason },
+          })
+          // Renumbered once, when the refusal first arrives; a repeat of it finds the row rejected.
+          if (
+            isNumberTaken(result) &&
+            row.syncState !== 'rejected' &&
+            event.type === 'opened' &&
+            event.station === station?.code
+          ) {
+            const sequence = numbers.take(station.code)
+            if (sequence === null) throw new NoNumberHeld(station.code)
+            sequences.push(sequence)
+            const replacement = renumberedOpening(
+              event,
+              formatTicketNumber(station.code, sequence),
+              uuidv7(now()),
+            )
+            changes.add.push({ ...replacement, syncState: 'pending' })
+            pending += 1
+            outcome.renumbered.push(replacement)
+          }
+        } else {
+          outcome.applied += 1
+          if (row.syncState === 'rejected') changes.project.set(row.ticketId, [])
+          changes.put.push({ ...eventOfRow(row), syncState: 'applied', seq: result.seq })
+        }
+      }
+      if (pending !== pendingOf(meta)) changes.meta.set(META.pendingCount, Math.max(0, pending))
+      const usedUpTo = station && usedSequence(station, sequences)
+      if (usedUpTo) changes.meta.set(META.station, usedUpTo)
+      await commit(changes, new Map(), out)
+      remember(new Map([...meta, ...changes.meta]))
+      return outcome
+    })
+  }
+
+  /** Asks for this window's block ahead of the first call; a failure shows when a number is due. */
+  function prefetchNumbers(code: string): void {
+    numbers.ensure(code).catch(() => undefined)
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The repository
 
@@ -803,10 +937,15 @@ export async function createStationStore(
         await putMeta(META.station, station)
         remember(new Map([...meta, [META.station, station]]))
       })
+      prefetchNumbers(code)
     },
 
     async stationCode() {
       return (await getMeta<StationMeta>(META.station))?.code ?? null
+    },
+
+    numbersRaised(stationCode, highest) {
+      numbers.raised(stationCode, highest)
     },
 
     async nextHlc() {
@@ -830,21 +969,19 @@ export async function createStationStore(
     },
 
     async record(command) {
-      const quick = await recordOptimistically(command)
-      if (quick) return quick
-      return write(async (out): Promise<RecordResult> => {
-        const meta = await readMeta(VIEW_KEYS)
-        // A refused command wrote nothing, and its number (if it took one) is free again.
-        const { result, writes } = runCommand(command, meta)
-        if (!result.ok) return result
-        const events = uniqueById(result.events)
-        const reads = await readForLocal(events)
-        const changes = noChanges()
-        for (const [key, value] of writes) changes.meta.set(key, value)
-        await recordLocal(events, pendingOf(meta), reads, changes, out)
-        remember(new Map([...meta, ...changes.meta]))
-        return { ok: true, events: result.events, tickets: [...out.values()].filter(isTicket) }
-      })
+      const taken: TakenNumbers = { stationCode: null, sequences: [] }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await recordOnce(command, taken)
+          // A refused command wrote nothing, and the numbers it took are free again.
+          if (!result.ok && taken.stationCode) numbers.giveBack(taken.stationCode, taken.sequences)
+          return result
+        } catch (error) {
+          // Only when the block ran dry: the wait for main's next block, a local round trip.
+          if (!(error instanceof NoNumberHeld) || attempt >= 3) throw error
+          await numbers.ensure(error.stationCode)
+        }
+      }
     },
 
     async recordEvents(events) {
@@ -862,43 +999,21 @@ export async function createStationStore(
     },
 
     async applyPushResults(results) {
-      return write(async (out) => {
-        const outcome: PushResultsOutcome = { applied: 0, rejected: 0, unknown: [] }
-        const latest = new Map(results.map((result) => [result.id, result]))
-        const ids = [...latest.keys()]
-        const [rows, meta] = await Promise.all([
-          db.events.bulkGet(ids),
-          readMeta([META.pendingCount]),
-        ])
-        const changes = noChanges()
-        let pending = pendingOf(meta)
-        for (const [i, id] of ids.entries()) {
-          const row = rows[i]
-          const result = latest.get(id)!
-          if (!row) {
-            outcome.unknown.push(id)
-            continue
-          }
-          if (row.syncState === 'pending') pending -= 1
-          if (result.status === 'rejected') {
-            outcome.rejected += 1
-            if (row.syncState !== 'rejected') changes.project.set(row.ticketId, [])
-            changes.put.push({
-              ...eventOfRow(row),
-              syncState: 'rejected',
-              rejection: { code: result.code, reason: result.reason },
-            })
-          } else {
-            outcome.applied += 1
-            if (row.syncState === 'rejected') changes.project.set(row.ticketId, [])
-            changes.put.push({ ...eventOfRow(row), syncState: 'applied', seq: result.seq })
-          }
+      const taken = results.filter(isNumberTaken)
+      for (let attempt = 1; ; attempt++) {
+        if (taken.length > 0) {
+          // The fresh numbers are held before the transaction, which cannot wait for main.
+          const code = await store.stationCode()
+          const above = Math.max(0, ...taken.map((result) => result.highestSequence ?? 0))
+          if (code) await numbers.ensure(code, taken.length, above)
         }
-        if (pending !== pendingOf(meta)) changes.meta.set(META.pendingCount, Math.max(0, pending))
-        await commit(changes, new Map(), out)
-        remember(new Map([...meta, ...changes.meta]))
-        return outcome
-      })
+        try {
+          return await applyPushResultsOnce(results)
+        } catch (error) {
+          // Another write of this window took the numbers meanwhile: hold more and go again.
+          if (!(error instanceof NoNumberHeld) || attempt >= 3) throw error
+        }
+      }
     },
 
     async applyRemotePage(page) {
@@ -972,7 +1087,10 @@ export async function createStationStore(
     async ticketByNumber(number) {
       const plan = planSearch(number)
       if (plan.kind !== 'number') return undefined
-      const row = await db.tickets.where('number').equals(plan.number).first()
+      // A number the ticket had before it was renumbered is one of its tokens.
+      const row =
+        (await db.tickets.where('number').equals(plan.number).first()) ??
+        (await db.tickets.where('tokens').equals(plan.prefix).first())
       if (!row) return undefined
       rememberRow(row)
       return ticketOfRow(row)
@@ -1159,7 +1277,15 @@ export async function createStationStore(
       return () => listeners.delete(listener)
     },
   }
+  const known = await getMeta<StationMeta>(META.station)
+  if (known) prefetchNumbers(known.code)
   return store
+}
+
+function isNumberTaken(
+  result: PushResult,
+): result is Extract<PushResult, { status: 'rejected' }> & { code: 'number_taken' } {
+  return result.status === 'rejected' && result.code === 'number_taken'
 }
 
 function uniqueById<R extends { id: string }>(rows: readonly R[]): R[] {

@@ -16,6 +16,7 @@ export type SyncStore = Pick<
   | 'getCursor'
   | 'stationCode'
   | 'setStationCode'
+  | 'numbersRaised'
 >
 
 export interface StationSyncOptions {
@@ -119,10 +120,17 @@ export function createStationSync({
       await adoptStationCode()
       unsubscribers.push(
         station.on('sync.results', ({ results }) => {
-          store.applyPushResults(results).catch(report)
+          store
+            .applyPushResults(results)
+            // A renumbered opening is a write like any other: main pushes it.
+            .then(({ renumbered }) => (renumbered.length ? handOver(renumbered) : undefined))
+            .catch(report)
         }),
         station.on('sync.remoteChanged', ({ seq }) => {
           void pull(seq === null)
+        }),
+        station.on('numbers.raised', ({ stationCode, highest }) => {
+          store.numbersRaised(stationCode, highest)
         }),
       )
       await handOver().catch(report)

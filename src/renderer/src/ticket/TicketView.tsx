@@ -99,6 +99,12 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
           <span className="ticket-number" aria-label="Ticket number">
             {ticket.number}
           </span>
+          {ticket.previousNumbers?.length ? (
+            // The server gave those numbers to other tickets; a caller may still quote them.
+            <span className="muted" aria-label="Also known as">
+              also known as {ticket.previousNumbers.join(', ')}
+            </span>
+          ) : null}
           <h1 id="ticket-title">{ticket.title}</h1>
         </div>
         <div className="ticket__facts">
