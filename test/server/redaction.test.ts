@@ -235,10 +235,12 @@ forEachBackend((backend) => {
     const withNote = applyEvent(ticket, note)!
     const wholly = customerNote(ctx, withNote, 'Your date of birth is 1990-01-01.')
     await push(mailing, agent.token, [opened, note, wholly])
-    await eventually(
-      async () => ((await status(wholly.payload.noteId))?.attempts ?? 0) >= 1,
-      'a failed attempt while the mail server is down',
-    )
+    // Failed and back to pending, not merely claimed: a claim in flight composed its mail already,
+    // and a redaction cannot reach a mail on the wire.
+    await eventually(async () => {
+      const row = await status(wholly.payload.noteId)
+      return row?.status === 'pending' && row.attempts >= 1
+    }, 'a failed attempt while the mail server is down')
     const sup = supervisorCtx()
     const first = redact(
       sup,

@@ -17,12 +17,18 @@ import {
   type StationStoreOptions,
 } from '../../src/renderer/src/store'
 import { StationDb } from '../../src/renderer/src/store/db'
+import { memoryNumbers } from '../support/ticket-numbers'
 import { accepted, agentAt, pageOf, remoteStation, T0 } from './fixtures'
 
 export const SECRET = 'Tmp#4821-Blue'
 export const NOTE = `I set your password to ${SECRET}; please change it when you sign in.`
 export const REDACTED = 'I set your password to [redacted]; please change it when you sign in.'
 const REASON = 'A password typed into a customer note'
+
+/** The scenarios number their tickets from an in-memory authority of their own. */
+type ScenarioOptions = Omit<StationStoreOptions, 'numbers'>
+const open = (name: string, options: ScenarioOptions) =>
+  createStationStore(name, { numbers: memoryNumbers(), ...options })
 
 export interface StationText {
   /** Every row of every table of the station's database. */
@@ -37,7 +43,7 @@ export interface StationText {
 async function stationText(
   store: StationStore,
   name: string,
-  options: StationStoreOptions,
+  options: ScenarioOptions,
   ticketId: string,
 ): Promise<StationText> {
   const raw = new StationDb(name, options)
@@ -75,14 +81,14 @@ function remoteNoteAndRedaction() {
  */
 export async function redactionArrives(
   name: string,
-  options: StationStoreOptions,
+  options: ScenarioOptions,
 ): Promise<{
   before: StationText
   after: StationText
   feed: string
   redaction: EventOf<'note_redacted'>
 }> {
-  const store = await createStationStore(name, options)
+  const store = await open(name, options)
   await store.setStationCode('A1')
   const feed: Ticket[] = []
   store.onTicketsChanged((change) => feed.push(...change.updated))
@@ -100,9 +106,9 @@ export async function redactionArrives(
 /** The redaction reaches the station before the note it redacts (pages out of order). */
 export async function redactionBeforeNote(
   name: string,
-  options: StationStoreOptions,
+  options: ScenarioOptions,
 ): Promise<StationText & { body: string }> {
-  const store = await createStationStore(name, options)
+  const store = await open(name, options)
   await store.setStationCode('A1')
   const { opened, note, redaction } = remoteNoteAndRedaction()
   await store.applyRemotePage(pageOf([opened], 0))
@@ -120,9 +126,9 @@ export async function redactionBeforeNote(
  */
 export async function redactedBeforePush(
   name: string,
-  options: StationStoreOptions,
+  options: ScenarioOptions,
 ): Promise<StationText & { pending: string; pendingCount: number }> {
-  const store = await createStationStore(name, options)
+  const store = await open(name, options)
   await store.setStationCode('A1')
   const { opened } = remoteNoteAndRedaction()
   await store.applyRemotePage(pageOf([opened], 0))
