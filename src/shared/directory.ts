@@ -3,6 +3,7 @@
  * Administrators keep it current on the server; stations keep a copy for offline work.
  */
 import { z } from 'zod'
+import { line } from './text'
 import type { EventType } from './incident/events'
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const
@@ -51,6 +52,13 @@ export const callerRecordSchema = z.object({
   role: z.string().trim().max(80).default(''),
 })
 export type CallerRecord = z.infer<typeof callerRecordSchema>
+
+/** Which agent answers at which phone extension: how a PBX's "answered by 204" finds the agent. */
+export const extensionSchema = z.object({
+  extension: line({ min: 1, max: 40 }),
+  username: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'must be a user name'),
+})
+export type Extension = z.infer<typeof extensionSchema>
 
 export const callTemplateSchema = z.object({
   id: slug,

@@ -4,6 +4,7 @@
  * `unauthorized` (sign in again), `refused` (the request itself is wrong; retrying will not help).
  */
 import { z } from 'zod'
+import { callRecordSchema, type CallRecord } from '../../shared/calls/cti'
 import {
   ROUTES,
   enrollResponseSchema,
@@ -102,6 +103,18 @@ export class ServerClient {
     return this.request('GET', `${ROUTES.callers}?${new URLSearchParams({ q })}`, z.unknown(), {
       token,
     })
+  }
+
+  calls(token: string, since: number): Promise<{ calls: CallRecord[] }> {
+    const query = new URLSearchParams({ since: String(since) })
+    return this.request(
+      'GET',
+      `${ROUTES.calls}?${query}`,
+      z.object({ calls: z.array(callRecordSchema) }),
+      {
+        token,
+      },
+    )
   }
 
   private async request<T extends z.ZodType>(

@@ -11,11 +11,15 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 /**
  * `none`: anyone; `user`: any signed-in user; `supervisor`: supervisors and admins; `admin`:
- * admins; `monitoring`: an integration token of Event Management, or an admin.
+ * admins; `monitoring`: an integration token of Event Management, or an admin; `cti`: an
+ * integration token of the phone system (also accepted as `?token=`), or an admin.
  */
-export type Access = 'none' | 'user' | 'supervisor' | 'admin' | 'monitoring'
+export type Access = 'none' | 'user' | 'supervisor' | 'admin' | 'monitoring' | 'cti'
 
-export const ACCESS_ROLES: Record<Exclude<Access, 'none' | 'monitoring'>, readonly Role[]> = {
+export const ACCESS_ROLES: Record<
+  Exclude<Access, 'none' | 'monitoring' | 'cti'>,
+  readonly Role[]
+> = {
   user: ['agent', 'supervisor', 'admin'],
   supervisor: ['supervisor', 'admin'],
   admin: ['admin'],
@@ -48,6 +52,8 @@ export interface Route {
   body?: z.ZodType
   query?: z.ZodType
   responses: Record<number, { description: string; schema?: z.ZodType }>
+  /** Reads the raw body before `body` validates it; default: JSON. */
+  parseBody?(raw: Buffer, contentType: string): unknown
   handle(args: HandlerArgs<unknown, unknown>): Promise<Reply>
 }
 
@@ -63,6 +69,7 @@ export function route<
   body?: B
   query?: Q
   responses: Record<number, { description: string; schema?: z.ZodType }>
+  parseBody?(raw: Buffer, contentType: string): unknown
   handle(args: HandlerArgs<Output<B>, Output<Q>>): Promise<Reply>
 }): Route {
   return spec as unknown as Route
