@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { isHlc } from '../sync/hlc'
+import { line } from '../text'
 import { UUID_PATTERN } from '../ids'
 import {
   AGREEMENT_METHODS,
@@ -69,6 +70,8 @@ export const openedPayload = z.object({
   parentTicketId: id.optional(),
   /** Event Management's de-duplication key for monitoring alerts. */
   alertKey: optionalText(200).optional(),
+  /** The phone system's id of the call this ticket was logged on (the screen pop's). */
+  callId: line({ min: 1, max: 250 }).optional(),
 })
 
 /** The fields a later event may change; each is last-writer-wins in the fold. */

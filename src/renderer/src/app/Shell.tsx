@@ -5,6 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import type { SupervisorQueue } from '../queue'
+import { followCalls } from '../calls/call-store'
+import { screenPop } from '../calls/screen-pop'
 import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
 import { IntakePanel } from '../intake/IntakePanel'
 import { useDraftPersistence } from '../intake/persistence'
@@ -141,20 +143,20 @@ export function Shell() {
   )
 }
 
-/** A call ringing at this station (telephony integration) starts the intake with its number. */
+/**
+ * A call ringing at this station (a link, or the phone system's answer) starts the intake with its
+ * number; the phone system's transfers and hang-ups are kept for the escalation and resolution.
+ */
 function useScreenPop(): void {
   const desk = useDesk()
-  useEffect(
-    () =>
-      desk.station.on('call.incoming', ({ number, at }) => {
-        const intake = desk.intake.getState()
-        intake.start(at)
-        if (!desk.intake.getState().draft?.callerQuery)
-          desk.intake.getState().update({ callerQuery: number })
-        desk.nav.getState().go({ name: 'intake' })
-      }),
-    [desk],
-  )
+  useEffect(() => {
+    const offPop = desk.station.on('call.incoming', (call) => void screenPop(desk, call))
+    const offFacts = followCalls(desk.station, desk.calls)
+    return () => {
+      offPop()
+      offFacts()
+    }
+  }, [desk])
 }
 
 function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | null }) {
@@ -172,6 +174,7 @@ function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | nul
     case 'queue':
     case 'floorView':
     case 'metrics':
+    case 'calls':
       return <SupervisorView name={view.name} queue={queue} />
   }
 }
