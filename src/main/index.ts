@@ -42,10 +42,8 @@ runElectronShell(
       process.env.ELECTRON_RENDERER_URL ??
       pathToFileURL(path.join(here, '../renderer/index.html')).toString(),
     preloadPath: path.join(here, '../preload/index.cjs'),
-    // Packaged, resources/icons is copied beside the app (electron-builder's extraResources).
-    trayIconPath: app.isPackaged
-      ? path.join(process.resourcesPath, 'icons', 'tray.png')
-      : path.join(here, '../../resources/icons/tray.png'),
+    // Inside the app's asar when packaged (electron-builder.yml `files`), as in the checkout.
+    trayIconPath: path.join(here, '../../resources/icons/tray.png'),
     startEmbeddedServer,
   },
 ).catch((error: unknown) => {
