@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { SupervisorQueue } from '../queue'
 import { followCalls } from '../calls/call-store'
 import { screenPop } from '../calls/screen-pop'
+import { OwnerAlertWatch } from '../notify/owner-alerts'
 import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
 import { IntakePanel } from '../intake/IntakePanel'
 import { useDraftPersistence } from '../intake/persistence'
@@ -39,6 +40,7 @@ export function Shell() {
   useScreenPop()
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
+  useOwnerAlerts(user && !supervisor ? user.username : null)
 
   const nav = desk.nav.getState()
   const newCall = () => {
@@ -157,6 +159,32 @@ function useScreenPop(): void {
       offFacts()
     }
   }, [desk])
+}
+
+/**
+ * An agent hears of a ticket of theirs returned to the CSC by a desktop notification, and a click
+ * on it opens the ticket. (Supervisors' notifications open in the Live queue.)
+ */
+function useOwnerAlerts(agent: string | null): void {
+  const desk = useDesk()
+  useEffect(() => {
+    if (!agent) return
+    const watch = new OwnerAlertWatch(agent)
+    const offChanges = desk.store.onTicketsChanged(({ updated }) => {
+      for (const alert of watch.changed(updated, Date.now())) {
+        desk.station.notify
+          .show(alert)
+          .catch((error: unknown) => console.warn('Warmline: a notification failed', error))
+      }
+    })
+    const offClicks = desk.station.on('notify.clicked', ({ ticketId }) => {
+      if (ticketId) desk.nav.getState().openTicket(ticketId)
+    })
+    return () => {
+      offChanges()
+      offClicks()
+    }
+  }, [desk, agent])
 }
 
 function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | null }) {
