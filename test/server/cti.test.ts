@@ -8,6 +8,7 @@ import { createIntegrationToken } from '../../src/server/accounts'
 import type { RunningServer } from '../../src/server/index'
 import type { CallRecord } from '../../src/shared/calls/cti'
 import { ROUTES } from '../../src/shared/sync/wire'
+import { runSeed, seededRandom } from '../support/random'
 import {
   call,
   forEachBackend,
@@ -210,6 +211,83 @@ forEachBackend((backend) => {
         expect(reply.body.error.message).toMatch(field)
       })
     }
+  })
+
+  it('seeded hostile posts, form and JSON: never a 5xx, and the server stays up', async () => {
+    const random = seededRandom(runSeed('cti fuzz'))
+    const hostile = [
+      '',
+      '\u0000',
+      '\uD800',
+      '\uDFFFx',
+      '9'.repeat(300),
+      'anonymous',
+      '+1 555 0100',
+      '%',
+      '%ZZ',
+      '[]',
+      '{}',
+      'newCall',
+      'answer',
+      'hangup',
+      'transfer',
+      'HungUp',
+      'normalClearing',
+      '204',
+      '\u202Eevil',
+      '😀'.repeat(60),
+    ]
+    const keys = [
+      'event',
+      'callId',
+      'call_id',
+      'from',
+      'to',
+      'direction',
+      'cause',
+      'type',
+      'answeringNumber',
+      'peer',
+      'user[]',
+      'user',
+      'transferTo',
+      'queue',
+      '__proto__',
+      'constructor',
+    ]
+    // A lone surrogate cannot be percent-encoded: it is sent raw, as a careless script would.
+    const encode = (text: string) => {
+      try {
+        return encodeURIComponent(text)
+      } catch {
+        return text
+      }
+    }
+    const statuses = new Map<number, number>()
+    for (let i = 0; i < 150; i++) {
+      const fields: Record<string, unknown> = {}
+      for (let k = random.int(6); k >= 0; k--)
+        fields[random.pick(keys)] = random.chance(0.15)
+          ? [random.pick(hostile), random.pick(hostile)]
+          : random.chance(0.1)
+            ? random.int(1e9)
+            : random.pick(hostile)
+      const json = random.chance(0.5)
+      const body = json
+        ? JSON.stringify(fields)
+        : Object.entries(fields)
+            .flatMap(([key, value]) =>
+              [value]
+                .flat()
+                .map((v) => `${encode(key)}=${random.chance(0.1) ? String(v) : encode(String(v))}`),
+            )
+            .join('&')
+      const reply = await post(server, body, { token: pbx, json })
+      statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1)
+      expect(reply.status, `${body} -> ${JSON.stringify(reply.body)}`).toBeLessThan(500)
+    }
+    expect((await call(server, 'GET', ROUTES.health)).status).toBe(200)
+    expect(statuses.get(400)).toBeGreaterThan(0)
   })
 
   it('extensions: an administrator maps them, a duplicate or unknown user is refused', async () => {
