@@ -149,6 +149,7 @@ export function ctiRoutes(ctx: CtiContext): Route[] {
       access: 'cti',
       body: ctiEventSchema,
       parseBody: parseCtiBody,
+      bodyMediaTypes: ['application/json', 'application/x-www-form-urlencoded'],
       responses: {
         201: { description: 'Recorded; the call as it stands', schema: ctiResponseSchema },
         200: {

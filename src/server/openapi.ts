@@ -57,7 +57,12 @@ function operation(route: Route) {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            content: Object.fromEntries(
+              (route.bodyMediaTypes ?? ['application/json']).map((type) => [
+                type,
+                { schema: jsonSchema(route.body!, 'input') },
+              ]),
+            ),
           },
         }
       : {}),

@@ -322,6 +322,9 @@ forEachBackend((backend) => {
     expect(
       doc.paths[ROUTES.ctiEvents].post.requestBody.content['application/json'].schema.properties,
     ).toHaveProperty('callId')
+    expect(
+      doc.paths[ROUTES.ctiEvents].post.requestBody.content['application/x-www-form-urlencoded'],
+    ).toBeDefined()
     expect(doc.paths[ROUTES.calls].get['x-access']).toBe('supervisor')
   })
 })

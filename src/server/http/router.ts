@@ -54,6 +54,8 @@ export interface Route {
   responses: Record<number, { description: string; schema?: z.ZodType }>
   /** Reads the raw body before `body` validates it; default: JSON. */
   parseBody?(raw: Buffer, contentType: string): unknown
+  /** The body's media types for the OpenAPI document; default: JSON only. */
+  bodyMediaTypes?: readonly string[]
   handle(args: HandlerArgs<unknown, unknown>): Promise<Reply>
 }
 
@@ -70,6 +72,7 @@ export function route<
   query?: Q
   responses: Record<number, { description: string; schema?: z.ZodType }>
   parseBody?(raw: Buffer, contentType: string): unknown
+  bodyMediaTypes?: readonly string[]
   handle(args: HandlerArgs<Output<B>, Output<Q>>): Promise<Reply>
 }): Route {
   return spec as unknown as Route
