@@ -22,12 +22,17 @@ import { ADVISORY_LOCKS } from './db/locks'
 import { ApiError, parseJson } from './http/http'
 import { route, type Route } from './http/router'
 import type { LiveHub } from './live'
+import { errorFields, type Logger } from './log'
 
 export interface CtiContext {
   db: Database
   now: () => number
   live: Pick<LiveHub, 'sendToUser'>
+  logger: Logger
 }
+
+/** A call's transfers are few; a PBX looping on one must not grow its record without end. */
+const MAX_TRANSFERS = 20
 
 /** Form fields as a PBX sends them: repeated `user[]` become a list, any other repeat keeps the last. */
 function formFields(text: string): Record<string, unknown> {
@@ -54,7 +59,7 @@ export function parseCtiBody(raw: Buffer, contentType: string): unknown {
 async function answeringAgent(
   tx: Queryable,
   event: CtiEvent,
-): Promise<{ extension: string; username: string }> {
+): Promise<{ extension: string; username: string } | undefined> {
   const number = event.answeringNumber
   if (number !== undefined) {
     const [row] = await tx.query<{ username: string }>(
@@ -72,6 +77,7 @@ async function answeringAgent(
     )
   }
   const names = event.user ?? []
+  if (!names.length) return undefined
   const rows = await tx.query<{ username: string }>(
     'SELECT username FROM users WHERE display_name = ANY($1::text[]) AND NOT disabled',
     [names],
@@ -101,6 +107,18 @@ export async function recordCtiEvent(
     ])
     const answeredBy = event.event === 'answer' ? await answeringAgent(tx, event) : undefined
     const stored: StoredCtiEvent = { event, receivedAt: now, ...(answeredBy ? { answeredBy } : {}) }
+    if (event.event === 'transfer') {
+      const [count] = await tx.query<{ n: number }>(
+        `SELECT count(*)::int4 AS n FROM cti_events WHERE call_id = $1 AND event_key LIKE 'transfer:%'`,
+        [event.callId],
+      )
+      if (count!.n >= MAX_TRANSFERS)
+        throw new ApiError(
+          400,
+          'too_many_transfers',
+          `transferTo: call ${event.callId} was transferred ${MAX_TRANSFERS} times already.`,
+        )
+    }
     const inserted = await tx.query(
       `INSERT INTO cti_events (call_id, event_key, body, received_at) VALUES ($1, $2, $3::jsonb, $4)
        ON CONFLICT (call_id, event_key) DO NOTHING RETURNING call_id`,
@@ -162,8 +180,16 @@ export function ctiRoutes(ctx: CtiContext): Route[] {
         const { duplicate, call } = await recordCtiEvent(db, body, now())
         const live = LIVE_EVENTS[body.event]
         // A repeat is not a second screen pop; a lost notification is only a missed hint.
-        if (!duplicate && live && call.answeredBy)
-          await ctx.live.sendToUser(call.answeredBy.username, { type: 'call', event: live, call })
+        if (!duplicate && live && call.answeredBy) {
+          await ctx.live
+            .sendToUser(call.answeredBy.username, { type: 'call', event: live, call })
+            .catch((error: unknown) =>
+              ctx.logger.log('error', 'screen pop not sent', {
+                callId: call.callId,
+                ...errorFields(error),
+              }),
+            )
+        }
         return {
           status: duplicate ? 200 : 201,
           body: { outcome: duplicate ? 'duplicate' : 'recorded', call },

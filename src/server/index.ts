@@ -179,7 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       startedAt: now(),
     }),
   )
-  routes.push(...ctiRoutes({ db, now, live }))
+  routes.push(...ctiRoutes({ db, now, live, logger }))
   routes.push(
     route({
       method: 'GET',

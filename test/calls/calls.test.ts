@@ -64,7 +64,7 @@ describe('the generic CTI format (existing PBX scripts work unchanged)', () => {
       'from',
     ])
     expect(problem({ event: 'newCall', callId: 'x\uD800', from: '1', to: '2' })).toEqual(['callId'])
-    expect(problem({ event: 'answer', callId: 'x' })).toEqual(['answeringNumber'])
+    expect(problem({ event: 'answer', callId: 'x' })).toBeNull()
     expect(problem({ event: 'transfer', callId: 'x' })).toEqual(['transferTo'])
     expect(problem({ event: 'ring', callId: 'x' })).toEqual(['event'])
   })

@@ -290,6 +290,32 @@ forEachBackend((backend) => {
     expect(statuses.get(400)).toBeGreaterThan(0)
   })
 
+  it('an answer naming no agent is recorded without a screen pop; a transfer loop is cut off', async () => {
+    const callId = uniqueName('out-')
+    await post(
+      server,
+      { event: 'newCall', callId, from: '4000', to: '+1 555 0100', direction: 'out' },
+      { token: pbx },
+    )
+    const answered = await post(server, { event: 'answer', callId }, { token: pbx })
+    expect(answered).toMatchObject({
+      status: 201,
+      body: { call: { status: 'talking', answeredBy: null } },
+    })
+    for (let i = 0; i < 20; i++)
+      expect(
+        (await post(server, { event: 'transfer', callId, transferTo: `555${i}` }, { token: pbx }))
+          .status,
+      ).toBe(201)
+    const looped = await post(
+      server,
+      { event: 'transfer', callId, transferTo: '5559999' },
+      { token: pbx },
+    )
+    expect(looped.status).toBe(400)
+    expect(looped.body.error.message).toMatch(/transferTo/)
+  })
+
   it('extensions: an administrator maps them, a duplicate or unknown user is refused', async () => {
     const admin = await userWithToken(backend().db, 'admin')
     const agent = await userWithToken(backend().db, 'agent')

@@ -52,8 +52,10 @@ export function announceCallEvent(
 ): void {
   const { call } = message
   if (message.event === 'answered') {
+    // Calling back, the other party is the one called.
+    const other = call.direction === 'in' ? call.from : call.to
     emit('call.incoming', {
-      number: call.from || 'anonymous',
+      number: other || 'anonymous',
       at: call.answeredAt ?? call.startedAt,
       callId: call.callId,
     })

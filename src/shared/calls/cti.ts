@@ -54,7 +54,10 @@ export const ctiEventSchema = z
       .array(line({ max: 120 }))
       .max(20)
       .optional(),
-    /** The agent's extension (or user name) that took the call. */
+    /**
+     * The agent's extension (or user name) that took the call. Optional, as in Zammad's format: an
+     * answer without it or `user[]` (the callee of an outbound call, say) pops no screen.
+     */
     answeringNumber: line({ min: 1, max: 40 }).optional(),
     cause: z
       .enum(Object.keys(CAUSE_NAMES) as [string, ...string[]], {
@@ -73,8 +76,6 @@ export const ctiEventSchema = z
       need('from', 'is required on newCall')
       need('to', 'is required on newCall')
     }
-    if (event.event === 'answer' && event.answeringNumber === undefined && !event.user?.length)
-      need('answeringNumber', 'is required on answer (or user[])')
     if (event.event === 'transfer') need('transferTo', 'is required on transfer')
   })
 export type CtiEvent = z.output<typeof ctiEventSchema>
