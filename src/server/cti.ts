@@ -63,10 +63,12 @@ async function answeringAgent(
   const number = event.answeringNumber
   if (number !== undefined) {
     const [row] = await tx.query<{ username: string }>(
-      `SELECT e.username FROM extensions e JOIN users u ON u.username = e.username
-        WHERE e.extension = $1 AND NOT u.disabled
-       UNION ALL
-       SELECT username FROM users WHERE username = $1 AND NOT disabled LIMIT 1`,
+      `SELECT username FROM (
+         SELECT e.username, 0 AS rank FROM extensions e JOIN users u ON u.username = e.username
+          WHERE e.extension = $1 AND NOT u.disabled
+         UNION ALL
+         SELECT username, 1 AS rank FROM users WHERE username = $1 AND NOT disabled
+       ) found ORDER BY rank LIMIT 1`,
       [number],
     )
     if (row) return { extension: number, username: row.username }

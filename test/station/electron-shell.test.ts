@@ -165,8 +165,11 @@ describe('the Electron adapter', () => {
     expect(webview.prevented).toBe(true)
   })
 
-  it('pops the caller when a second launch brings a call URL', () => {
-    const contents = fake.BrowserWindow.created[0]!.webContents
+  it('pops the caller when a second launch brings a call URL, in front', () => {
+    const window = fake.BrowserWindow.created[0]!
+    const contents = window.webContents
+    window.minimized = true
+    const focused = window.focused
     fake.app.emit(
       'second-instance',
       {},
@@ -178,7 +181,28 @@ describe('the Electron adapter', () => {
       'call.incoming',
       { number: '+15550102233', at: expect.any(Number) },
     ])
+    expect(window.minimized).toBe(false)
+    expect(window.focused).toBeGreaterThan(focused)
     expect(fake.app.protocols).toEqual(['warmline'])
+  })
+
+  it('takes a call URL macOS hands over (open-url) the same way, and ignores what is not one', () => {
+    const contents = fake.BrowserWindow.created[0]!.webContents
+    const openUrl = (url: string) => {
+      const event = { prevented: false, preventDefault: () => (event.prevented = true) }
+      fake.app.emit('open-url', event, url)
+      return event.prevented
+    }
+    expect(openUrl('tel:+1-555-010-4000')).toBe(true)
+    expect(contents.sent.at(-1)).toEqual([
+      STATION_IPC.event,
+      'call.incoming',
+      { number: '+1-555-010-4000', at: expect.any(Number) },
+    ])
+    const sent = contents.sent.length
+    openUrl('warmline://call/%3Cscript%3E')
+    openUrl('https://evil.test/call/5550100')
+    expect(contents.sent.length).toBe(sent)
   })
 
   it('shows desktop notifications and reports clicks back to the page', async () => {
