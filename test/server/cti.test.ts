@@ -148,6 +148,25 @@ forEachBackend((backend) => {
     await theirs.close()
   })
 
+  it('the screen pop reaches the agent’s socket on another server process', async () => {
+    const peer = await startTestServer(backend().openPeer(), { now: () => clock })
+    try {
+      const agent = await agentWithExtension()
+      const socket = await openLive(server, agent.token)
+      const callId = uniqueName('peer-')
+      await post(peer, { event: 'newCall', callId, from: '5550100', to: '4000' }, { token: pbx })
+      await post(
+        peer,
+        { event: 'answer', callId, answeringNumber: agent.extension },
+        { token: pbx },
+      )
+      await socket.next((m) => m.type === 'call' && m.call.callId === callId)
+      await socket.close()
+    } finally {
+      await peer.close()
+    }
+  })
+
   it('an abandoned call is in the supervisor’s call log with the number to call back; agents cannot read it', async () => {
     const supervisor = await userWithToken(backend().db, 'supervisor')
     const agent = await userWithToken(backend().db, 'agent')
