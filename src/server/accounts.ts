@@ -26,7 +26,10 @@ export const DEFAULT_ENROLLMENT_TTL_MS = 24 * 60 * 60_000
 
 export type Principal =
   | { kind: 'user'; user: User; stationCode: string | null; tokenHash: string }
-  | { kind: 'integration'; name: string }
+  | { kind: 'integration'; name: string; scope: IntegrationScope }
+
+/** What an integration token may post to: Event Management's alerts, or the phone system's calls. */
+export type IntegrationScope = 'monitoring' | 'cti'
 
 interface UserRow extends Record<string, unknown> {
   username: string
@@ -156,11 +159,13 @@ export async function authenticate(
       tokenHash: hash,
     }
   }
-  const [integration] = await db.query<{ name: string }>(
-    'SELECT name FROM integration_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+  const [integration] = await db.query<{ name: string; scope: IntegrationScope }>(
+    'SELECT name, scope FROM integration_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
     [hash],
   )
-  return integration ? { kind: 'integration', name: integration.name } : null
+  return integration
+    ? { kind: 'integration', name: integration.name, scope: integration.scope }
+    : null
 }
 
 export async function revokeSession(db: Queryable, hash: string, now: number): Promise<void> {
@@ -255,16 +260,17 @@ export async function enrollStation(
 
 // Integrations --------------------------------------------------------------------------------------
 
-/** A long-lived token for Event Management's alert intake, shown once. */
+/** A long-lived token for Event Management's alert intake (or the phone system's), shown once. */
 export async function createIntegrationToken(
   db: Queryable,
   name: string,
   now: number,
+  scope: IntegrationScope = 'monitoring',
 ): Promise<string> {
   const token = newToken()
   const rows = await db.query(
-    'INSERT INTO integration_tokens (token_hash, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING name',
-    [tokenHash(token), name, now],
+    'INSERT INTO integration_tokens (token_hash, name, created_at, scope) VALUES ($1, $2, $3, $4) ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING RETURNING name',
+    [tokenHash(token), name, now, scope],
   )
   if (!rows.length)
     throw new ApiError(

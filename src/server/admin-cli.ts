@@ -9,7 +9,7 @@ import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ROLES } from '../shared/directory'
-import { createUserRequestSchema } from '../shared/sync/wire'
+import { createUserRequestSchema, ROUTES } from '../shared/sync/wire'
 import {
   createIntegrationToken,
   createUser,
@@ -31,6 +31,8 @@ export const USAGE = `Usage: npm run admin -- <command> [--data-dir DIR | --data
   create-monitoring-token --name NAME
                                    prints a token for Event Management's alert intake
   revoke-monitoring-token --name NAME
+  create-cti-token --name NAME     prints a token for the phone system's call events
+                                   (revoke it with revoke-monitoring-token)
   mail-status                      emails not sent yet (with how far their last attempt got)
   resend-mail NOTE_ID              queues an unconfirmed or failed email again
   confirm-mail NOTE_ID             marks an unconfirmed email sent (found in the mail server's log)`
@@ -100,6 +102,15 @@ async function prepare(
         const token = await createIntegrationToken(db, name, now)
         io.out(
           `Token for "${name}" (shown once; send it as "Authorization: Bearer <token>"):\n${token}`,
+        )
+      }
+    }
+    case 'create-cti-token': {
+      const name = needName()
+      return async (db, now) => {
+        const token = await createIntegrationToken(db, name, now, 'cti')
+        io.out(
+          `Token for the phone system "${name}" (shown once; send it as "Authorization: Bearer <token>" or append "?token=<token>" to ${ROUTES.ctiEvents}):\n${token}`,
         )
       }
     }

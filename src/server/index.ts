@@ -11,6 +11,7 @@ import { authenticate, DEFAULT_SESSION_TTL_MS, type Principal } from './accounts
 import { apiRoutes } from './api'
 import { clientAddressResolver } from './auth/client-address'
 import { createAttemptLimiter } from './auth/rate-limit'
+import { ctiRoutes } from './cti'
 import type { Database } from './db/database'
 import { migrate } from './db/migrations'
 import { openDatabase } from './db/open'
@@ -117,8 +118,10 @@ async function authorize(
       'The session has expired or was signed out: sign in again.',
     )
   const allowed =
-    access === 'monitoring'
-      ? principal.kind === 'integration' || principal.user.role === 'admin'
+    access === 'monitoring' || access === 'cti'
+      ? principal.kind === 'integration'
+        ? principal.scope === access
+        : principal.user.role === 'admin'
       : principal.kind === 'user' && ACCESS_ROLES[access].includes(principal.user.role)
   if (!allowed) {
     const who =
@@ -196,6 +199,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       startedAt: now(),
     }),
   )
+  routes.push(...ctiRoutes({ db, now, live, logger }))
   routes.push(
     route({
       method: 'GET',
@@ -235,13 +239,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const allow = candidates.map((r) => r.method).join(', ')
         throw new ApiError(405, 'method_not_allowed', `${url.pathname} takes ${allow}.`, { allow })
       }
-      const token = bearerToken(req)
+      // A PBX is configured with one endpoint URL and often cannot set headers.
+      const token =
+        bearerToken(req) ?? (target.access === 'cti' ? url.searchParams.get('token') : null)
       const principal =
         target.access === 'none' ? null : await authorize(db, target.access, token, now())
       if (principal)
         user = principal.kind === 'user' ? principal.user.username : `integration:${principal.name}`
       const body = target.body
-        ? validate(target.body, parseJson(await readBody(req, maxBodyBytes)))
+        ? validate(
+            target.body,
+            (target.parseBody ?? parseJson)(
+              await readBody(req, maxBodyBytes),
+              String(req.headers['content-type'] ?? ''),
+            ),
+          )
         : undefined
       const query = target.query
         ? validate(target.query, Object.fromEntries(url.searchParams))

@@ -30,6 +30,8 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
 }
+/** Messages for one user's sockets, wherever (on which server process) they are connected. */
+const USER_CHANNEL = 'warmline_user'
 const PROTOCOL_PREFIX = 'bearer.'
 /** Presence changes are coalesced for this long before the watchers hear of them. */
 const PRESENCE_DEBOUNCE_MS = 50
@@ -46,6 +48,8 @@ export interface LiveHub {
   listStations(): Promise<StationPresence[]>
   /** The highest seq this process knows to be committed (and has poked its stations about). */
   knownSeq(): number
+  /** Sends to every socket of this user, on any server process (a screen pop, say). */
+  sendToUser(username: string, message: ServerLiveMessage): Promise<void>
   close(): Promise<void>
 }
 
@@ -137,6 +141,14 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     () => void latestSeq(db).then(poke, () => {}),
   )
   const unlistenPresence = await db.listen(PRESENCE_CHANNEL, presenceChanged, presenceChanged)
+  const unlistenUser = await db.listen(USER_CHANNEL, (payload) => {
+    const { username, message } = JSON.parse(payload) as {
+      username: string
+      message: ServerLiveMessage
+    }
+    for (const client of clients)
+      if (client.principal.user.username === username) send(client, message)
+  })
 
   const onMessage = (client: Client, data: string) => {
     let parsed: ReturnType<typeof stationLiveMessageSchema.safeParse>
@@ -286,12 +298,19 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
   return {
     listStations,
     knownSeq: () => lastPoke,
+    async sendToUser(username, message) {
+      await db.query('SELECT pg_notify($1, $2)', [
+        USER_CHANNEL,
+        JSON.stringify({ username, message }),
+      ])
+    },
     async close() {
       server.off('upgrade', onUpgrade)
       clearInterval(heartbeat)
       clearTimeout(presenceTimer)
       await unlistenEvents()
       await unlistenPresence()
+      await unlistenUser()
       const closed = [...clients].map(
         (c) =>
           new Promise<void>((resolve) => {

@@ -37,6 +37,7 @@ const TAGS: Record<Tag, string> = {
   directory: 'Teams, routing guidance, templates, the priority policy and callers',
   users: 'User accounts',
   monitoring: 'Event Management: alerts that open incidents',
+  calls: "The phone system's call events, the call log and the agents' extensions",
 }
 
 const pascal = (snake: string) => snake.replace(/(?:^|_)(\w)/g, (_m, c: string) => c.toUpperCase())
@@ -134,6 +135,7 @@ function security(route: Route) {
   if (route.access === 'none') return []
   // An administrator's session may raise alerts too (to try the intake out).
   if (route.access === 'monitoring') return [{ monitoringToken: [] }, { session: [] }]
+  if (route.access === 'cti') return [{ ctiToken: [] }, { ctiTokenQuery: [] }]
   return [{ session: [] }]
 }
 
@@ -180,7 +182,19 @@ function operation(route: Route, writer: Writer) {
           })),
         }
       : {}),
-    ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              (route.bodyMediaTypes ?? ['application/json']).map((type) => [
+                type,
+                { schema: writer.schema(body) },
+              ]),
+            ),
+          },
+        }
+      : {}),
     responses,
   }
 }
@@ -247,6 +261,17 @@ export function openApiDocument(
           scheme: 'bearer',
           description:
             'An integration token of Event Management (`npm run admin -- create-monitoring-token`)',
+        },
+        ctiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The phone system's token (`npm run admin -- create-cti-token`)",
+        },
+        ctiTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The same token as `?token=`, for a PBX that can only be given a URL',
         },
       },
       schemas: Object.fromEntries(

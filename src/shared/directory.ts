@@ -53,6 +53,13 @@ export const callerRecordSchema = z.object({
 })
 export type CallerRecord = z.infer<typeof callerRecordSchema>
 
+/** Which agent answers at which phone extension: how a PBX's "answered by 204" finds the agent. */
+export const extensionSchema = z.object({
+  extension: line({ min: 1, max: 40 }),
+  username: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'must be a user name'),
+})
+export type Extension = z.infer<typeof extensionSchema>
+
 export const callTemplateSchema = z.object({
   id: slug,
   label: line({ max: 60, min: 1 }),

@@ -16,6 +16,7 @@
  * on its way out, so nothing beyond the contract (a session token, say) can leave main.
  */
 import { z } from 'zod'
+import { HANGUP_CAUSES, callRecordSchema } from './calls/cti'
 import { UUID_PATTERN } from './ids'
 import {
   callerRecordSchema,
@@ -212,6 +213,11 @@ export const stationApiSchemas = {
     request: callersQuerySchema,
     response: z.object({ callers: z.array(callerRecordSchema) }),
   },
+  /** Supervisors: the phone system's call log since a time (epoch ms), newest first. */
+  'calls.log': {
+    request: z.object({ since: z.number().int().min(0) }),
+    response: z.object({ calls: z.array(callRecordSchema) }),
+  },
   /** Supervisors: ask for `floor.stations` notifications. */
   'floor.watch': { request: empty, response: empty },
 
@@ -243,8 +249,27 @@ export const stationEventSchemas = {
   'sync.remoteChanged': z.object({ seq: z.number().int().min(0).nullable() }),
   /** The session changed under the renderer (a token expired, say). */
   'session.changed': sessionStateSchema,
-  /** Screen pop: a call is ringing at this station. */
-  'call.incoming': z.object({ number: z.string().min(1).max(40), at: z.number() }),
+  /**
+   * Screen pop: a call is ringing at this station (a warmline:// or tel: link), or the phone
+   * system says this agent's extension answered it (then with its `callId`).
+   */
+  'call.incoming': z.object({
+    number: z.string().min(1).max(40),
+    at: z.number(),
+    callId: z.string().max(250).optional(),
+  }),
+  /** The phone system warm-transferred this agent's call to `to`. */
+  'call.transferred': z.object({
+    callId: z.string().max(250),
+    to: z.string().max(40),
+    at: z.number(),
+  }),
+  /** This agent's call ended; `talkSeconds` from answer to hang-up. */
+  'call.ended': z.object({
+    callId: z.string().max(250),
+    talkSeconds: z.number().int().min(0).nullable(),
+    cause: z.enum(HANGUP_CAUSES).nullable(),
+  }),
   /** A notification the user clicked. */
   'notify.clicked': z.object({ ticketId: z.string().nullable() }),
   'floor.stations': z.object({ stations: z.array(stationPresenceSchema) }),

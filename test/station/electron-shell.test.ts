@@ -2,7 +2,9 @@
  * The Electron adapter with `electron` mocked (the binary cannot run here): the window follows
  * the security checklist, IPC refuses foreign senders and bad payloads, navigation and new
  * windows are denied, a configured server URL is used as is, and a second launch with a call URL
- * pops the caller in the running instance.
+ * pops the caller in the running instance. The desktop's own parts: the tray shows the sync state,
+ * a clicked notification brings its ticket up, a second launch focuses the window, and the
+ * window's size and place survive a restart.
  */
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -14,6 +16,7 @@ const state = vi.hoisted(() => ({
   singleInstance: true,
   keyringBackend: 'gnome_libsecret',
   encryptionAvailable: true,
+  displays: undefined as { x: number; y: number; width: number; height: number }[] | undefined,
 }))
 vi.mock('electron', async () => (await import('./support/fake-electron')).createFakeElectron(state))
 
@@ -34,6 +37,7 @@ beforeAll(async () => {
   shell = await runElectronShell(pieces, {
     rendererUrl: RENDERER,
     preloadPath: '/opt/warmline/out/preload/index.cjs',
+    trayIconPath: '/opt/warmline/resources/icons/tray.png',
     // A configured server: the embedded one must not start (it has its own test in electron-entry).
     startEmbeddedServer: async (options) => {
       embeddedStarts.push(options)
@@ -161,8 +165,11 @@ describe('the Electron adapter', () => {
     expect(webview.prevented).toBe(true)
   })
 
-  it('pops the caller when a second launch brings a call URL', () => {
-    const contents = fake.BrowserWindow.created[0]!.webContents
+  it('pops the caller when a second launch brings a call URL, in front', () => {
+    const window = fake.BrowserWindow.created[0]!
+    const contents = window.webContents
+    window.minimized = true
+    const focused = window.focused
     fake.app.emit(
       'second-instance',
       {},
@@ -174,7 +181,28 @@ describe('the Electron adapter', () => {
       'call.incoming',
       { number: '+15550102233', at: expect.any(Number) },
     ])
+    expect(window.minimized).toBe(false)
+    expect(window.focused).toBeGreaterThan(focused)
     expect(fake.app.protocols).toEqual(['warmline'])
+  })
+
+  it('takes a call URL macOS hands over (open-url) the same way, and ignores what is not one', () => {
+    const contents = fake.BrowserWindow.created[0]!.webContents
+    const openUrl = (url: string) => {
+      const event = { prevented: false, preventDefault: () => (event.prevented = true) }
+      fake.app.emit('open-url', event, url)
+      return event.prevented
+    }
+    expect(openUrl('tel:+1-555-010-4000')).toBe(true)
+    expect(contents.sent.at(-1)).toEqual([
+      STATION_IPC.event,
+      'call.incoming',
+      { number: '+1-555-010-4000', at: expect.any(Number) },
+    ])
+    const sent = contents.sent.length
+    openUrl('warmline://call/%3Cscript%3E')
+    openUrl('https://evil.test/call/5550100')
+    expect(contents.sent.length).toBe(sent)
   })
 
   it('shows desktop notifications and reports clicks back to the page', async () => {
@@ -207,6 +235,97 @@ describe('the Electron adapter', () => {
   })
 })
 
+describe('the desktop', () => {
+  const window = () => fake.BrowserWindow.created[0]!
+  const tray = () => fake.Tray.created[0]!
+
+  it('puts a tray icon up that shows the sync state and the pending count', async () => {
+    expect(tray().image).toEqual({ path: '/opt/warmline/resources/icons/tray.png' })
+    await vi.waitFor(() => expect(tray().toolTip).toMatch(/^Warmline — (offline|sending)/))
+    const handedOver = await invoke(RENDERER, 'sync.handOver', {
+      events: [{ id: '0190e7d5-6f1c-7c1a-9a7e-3f6f2b1c4d5e', actor: 'ann' }],
+    })
+    expect(handedOver).toMatchObject({ ok: true, value: { accepted: 1 } })
+    await vi.waitFor(() => expect(tray().toolTip).toMatch(/1 change not sent yet/))
+    expect(tray().title).toBe('1')
+    expect(tray().menu.map((item) => item.label ?? item.type)).toEqual([
+      tray().toolTip,
+      'separator',
+      'Show Warmline',
+      'Quit Warmline',
+    ])
+    expect(tray().menu[0]!.enabled).toBe(false)
+    window().minimized = true
+    const focused = window().focused
+    tray().menu.find((item) => item.label === 'Show Warmline')!.click!()
+    expect(window().minimized).toBe(false)
+    expect(window().focused).toBe(focused + 1)
+  })
+
+  it('a clicked notification brings the window up and opens its ticket', async () => {
+    const ticketId = '0190e7d5-6f1c-7c1a-9a7e-3f6f2b1c4d5f'
+    await invoke(RENDERER, 'notify.show', {
+      title: 'Returned to you',
+      body: 'S1-9 came back from Network Operations',
+      ticketId,
+    })
+    window().minimized = true
+    const focused = window().focused
+    fake.Notification.instances.at(-1)!.emit('click')
+    expect(window().minimized).toBe(false)
+    expect(window().focused).toBe(focused + 1)
+    expect(window().webContents.sent.at(-1)).toEqual([
+      STATION_IPC.event,
+      'notify.clicked',
+      { ticketId },
+    ])
+  })
+
+  it('a second launch without a URL still focuses the running window', () => {
+    window().minimized = true
+    const sent = window().webContents.sent.length
+    const focused = window().focused
+    fake.app.emit('second-instance', {}, ['/usr/bin/warmline'], dir.dir)
+    expect(window().minimized).toBe(false)
+    expect(window().focused).toBeGreaterThan(focused)
+    expect(window().webContents.sent.length).toBe(sent)
+  })
+
+  it('remembers the window’s size and place in the station data folder', async () => {
+    const { loadWindowState } = await import('../../src/main/electron/window-state')
+    window().bounds = { x: 1930, y: 40, width: 1500, height: 900 }
+    window().maximized = true
+    window().emit('close')
+    await vi.waitFor(async () =>
+      expect(await loadWindowState(state.userData)).toEqual({
+        x: 1930,
+        y: 40,
+        width: 1500,
+        height: 900,
+        maximized: true,
+      }),
+    )
+  })
+
+  it('opens where it was, or at its size alone when that screen is gone', async () => {
+    const { boundsToOpen } = await import('../../src/main/electron/window-state')
+    const saved = { x: 1930, y: 40, width: 1500, height: 900, maximized: false }
+    const laptop = { x: 0, y: 0, width: 1920, height: 1080 }
+    const monitor = { x: 1920, y: 0, width: 2560, height: 1440 }
+    expect(boundsToOpen(saved, [laptop, monitor])).toEqual({
+      x: 1930,
+      y: 40,
+      width: 1500,
+      height: 900,
+    })
+    expect(boundsToOpen(saved, [laptop])).toEqual({ width: 1500, height: 900 })
+    expect(boundsToOpen({ ...saved, x: 100, y: -500 }, [laptop])).toEqual({
+      width: 1500,
+      height: 900,
+    })
+  })
+})
+
 describe('a second instance', () => {
   it('quits at once and opens nothing', async () => {
     state.singleInstance = false
@@ -215,6 +334,7 @@ describe('a second instance', () => {
     const result = await runElectronShell(pieces, {
       rendererUrl: RENDERER,
       preloadPath: '/x.cjs',
+      trayIconPath: '/x.png',
       startEmbeddedServer: () => Promise.reject(new Error('must not start')),
       argv: [],
       env: {},
@@ -223,5 +343,34 @@ describe('a second instance', () => {
     expect(fake.app.quitCalls).toBe(quitsBefore + 1)
     expect(fake.BrowserWindow.created.length).toBe(before)
     state.singleInstance = true
+  })
+})
+
+describe('a restart', () => {
+  it('opens the window with the remembered size and place, maximized again', async () => {
+    // The first run quits as Electron would have it: its bounds saved, its station closed.
+    const quits = fake.app.quitCalls
+    fake.app.emit('will-quit', { preventDefault: () => undefined })
+    await vi.waitFor(() => expect(fake.app.quitCalls).toBe(quits + 1))
+    expect(fake.Tray.created[0]!.destroyed).toBe(true)
+    shell = null
+    state.displays = [
+      { x: 0, y: 0, width: 1920, height: 1080 },
+      { x: 1920, y: 0, width: 2560, height: 1440 },
+    ]
+    const restarted = await runElectronShell(pieces, {
+      rendererUrl: RENDERER,
+      preloadPath: '/x.cjs',
+      trayIconPath: '/x.png',
+      startEmbeddedServer: () => Promise.reject(new Error('must not start')),
+      argv: ['/usr/bin/warmline', '--server=http://127.0.0.1:9'],
+      env: {},
+      logError: () => undefined,
+    })
+    const window = fake.BrowserWindow.created.at(-1)!
+    expect(window.options).toMatchObject({ x: 1930, y: 40, width: 1500, height: 900 })
+    window.emit('ready-to-show')
+    expect(window.maximized).toBe(true)
+    await restarted?.station.close()
   })
 })

@@ -7,13 +7,15 @@
  */
 import path from 'node:path'
 import type * as Electron from 'electron'
-import { STATION_IPC, type StationReply } from '../../shared/station-api'
+import { STATION_IPC, syncStatusSchema, type StationReply } from '../../shared/station-api'
 import { callNumberFromArgv, callNumberFromUrl, CALL_PROTOCOL } from '../station/calls'
 import { loadSettings, resolveServerUrl } from '../station/config'
 import { launchStation, type LaunchedStation, type StartEmbeddedServer } from '../station/launch'
 import { openNodeSocket } from '../station/live'
 import { SafeStorageCredentialStore } from './credential-store'
+import { createStationTray, type TrayPieces } from './tray'
 import { contentSecurityPolicy, isExternalLinkAllowed, isTrustedRendererUrl } from './trust'
+import { boundsToOpen, loadWindowState, saveWindowState } from './window-state'
 
 export interface ElectronPieces {
   app: Electron.App
@@ -23,12 +25,18 @@ export interface ElectronPieces {
   safeStorage: Electron.SafeStorage
   Notification: typeof Electron.Notification
   shell: Electron.Shell
+  Tray: TrayPieces['Tray']
+  Menu: TrayPieces['Menu']
+  nativeImage: TrayPieces['nativeImage']
+  screen: Pick<Electron.Screen, 'getAllDisplays'>
 }
 
 export interface ShellOptions {
   /** The built renderer's index.html as a file URL, or the dev server's URL. */
   rendererUrl: string
   preloadPath: string
+  /** The tray icon's image file. */
+  trayIconPath: string
   startEmbeddedServer: StartEmbeddedServer
   argv?: readonly string[]
   env?: NodeJS.ProcessEnv
@@ -77,7 +85,8 @@ export async function runElectronShell(
   electron: ElectronPieces,
   options: ShellOptions,
 ): Promise<RunningShell | null> {
-  const { app, BrowserWindow, ipcMain, session, safeStorage, Notification, shell } = electron
+  const { app, BrowserWindow, ipcMain, session, safeStorage, Notification, shell, screen } =
+    electron
   const logError = options.logError ?? console.error
   const argv = options.argv ?? process.argv
   const env = options.env ?? process.env
@@ -114,6 +123,16 @@ export async function runElectronShell(
   )
 
   const dataDir = app.getPath('userData')
+  // Set once the window exists; a notification clicked before that has nothing to bring up.
+  let window: Electron.BrowserWindow | null = null
+  const bringToFront = () => {
+    if (!window || window.isDestroyed()) return
+    if (window.isMinimized()) window.restore()
+    window.show()
+    window.focus()
+  }
+  // Held until shown and dismissed: a notification collected meanwhile loses its click handler.
+  const notifications = new Set<Electron.Notification>()
   const station = await launchStation({
     dataDir,
     serverUrl: resolveServerUrl({
@@ -133,7 +152,13 @@ export async function runElectronShell(
     notify: ({ title, body, ticketId }) => {
       if (!Notification.isSupported()) return false
       const notification = new Notification({ title, body, silent: false })
-      notification.on('click', () => station.services.notificationClicked(ticketId ?? null))
+      notifications.add(notification)
+      notification.on('click', () => {
+        notifications.delete(notification)
+        bringToFront()
+        station.services.notificationClicked(ticketId ?? null)
+      })
+      notification.on('close', () => notifications.delete(notification))
       notification.show()
       return true
     },
@@ -145,27 +170,63 @@ export async function runElectronShell(
     return station.services.dispatch(method, request)
   })
 
-  const window = new BrowserWindow({
+  const saved = await loadWindowState(dataDir)
+  const win = new BrowserWindow({
     width: 1366,
     height: 768,
+    ...(saved
+      ? boundsToOpen(
+          saved,
+          screen.getAllDisplays().map((d) => d.workArea),
+        )
+      : {}),
     minWidth: 1024,
     minHeight: 640,
     show: false,
     title: 'Warmline',
     webPreferences: secureWebPreferences(options.preloadPath),
   })
-  window.once('ready-to-show', () => window.show())
+  window = win
+  win.once('ready-to-show', () => {
+    if (saved?.maximized) win.maximize()
+    win.show()
+  })
+  let savingBounds: Promise<void> = Promise.resolve()
+  const rememberBounds = () => {
+    if (win.isDestroyed()) return
+    const state = { ...win.getNormalBounds(), maximized: win.isMaximized() }
+    savingBounds = savingBounds.then(() => saveWindowState(dataDir, state)).catch(logError)
+  }
+  // Linux emits no resized/moved: there the place is taken when the window closes.
+  win.on('resized', rememberBounds)
+  win.on('moved', rememberBounds)
+  win.on('maximize', rememberBounds)
+  win.on('unmaximize', rememberBounds)
+  win.on('close', rememberBounds)
+
+  const tray = createStationTray(electron, {
+    iconPath: options.trayIconPath,
+    show: bringToFront,
+    quit: () => app.quit(),
+  })
+  void Promise.resolve(station.services.handlers['sync.status']({}))
+    .then((status) => tray.update(syncStatusSchema.parse(status)))
+    .catch(logError)
   const unsubscribe = station.services.subscribe((name, payload) => {
-    if (!window.isDestroyed()) window.webContents.send(STATION_IPC.event, name, payload)
+    if (name === 'sync.status') tray.update(syncStatusSchema.parse(payload))
+    if (!win.isDestroyed()) win.webContents.send(STATION_IPC.event, name, payload)
   })
 
   const announce = (number: string | null) => {
     if (!number) return
-    if (window.isMinimized()) window.restore()
-    window.focus()
+    bringToFront()
     station.services.announceCall(number)
   }
-  app.on('second-instance', (_event, secondArgv) => announce(callNumberFromArgv(secondArgv)))
+  // A second launch (a click on a warmline:// link, or the app's icon again) lands here.
+  app.on('second-instance', (_event, secondArgv) => {
+    bringToFront()
+    announce(callNumberFromArgv(secondArgv))
+  })
   app.on('open-url', (event, url) => {
     event.preventDefault()
     announce(callNumberFromUrl(url))
@@ -177,14 +238,14 @@ export async function runElectronShell(
     closing = true
     event.preventDefault()
     unsubscribe()
+    tray.destroy()
     ipcMain.removeHandler(STATION_IPC.invoke)
-    station
-      .close()
+    Promise.all([savingBounds, station.close()])
       .catch(logError)
       .finally(() => app.quit())
   })
 
-  await window.loadURL(options.rendererUrl)
+  await win.loadURL(options.rendererUrl)
   announce(callNumberFromArgv(argv))
-  return { station, window }
+  return { station, window: win }
 }

@@ -44,6 +44,7 @@ import {
 } from '../../shared/station-api'
 import type { PullResponse, PushResult } from '../../shared/sync/wire'
 import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
+import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
 import { LiveConnection, type LiveSocketFactory } from './live'
 import { BatchNarrowing } from './narrowing'
@@ -166,6 +167,7 @@ export class SyncAgent {
             if (message.type === 'poke') this.deps.emit('sync.remoteChanged', { seq: message.seq })
             else if (message.type === 'stations')
               this.deps.emit('floor.stations', { stations: message.stations })
+            else if (message.type === 'call') announceCallEvent(this.deps.emit, message)
             else this.problem = message.message
           },
         })

@@ -8,6 +8,7 @@
  * A proxy's 502/503/504 and a missing answer say the server is away, whatever was sent.
  */
 import { z } from 'zod'
+import { callRecordSchema, type CallRecord } from '../../shared/calls/cti'
 import {
   ROUTES,
   enrollResponseSchema,
@@ -117,6 +118,18 @@ export class ServerClient {
     return this.request('GET', `${ROUTES.callers}?${new URLSearchParams({ q })}`, z.unknown(), {
       token,
     })
+  }
+
+  calls(token: string, since: number): Promise<{ calls: CallRecord[] }> {
+    const query = new URLSearchParams({ since: String(since) })
+    return this.request(
+      'GET',
+      `${ROUTES.calls}?${query}`,
+      z.object({ calls: z.array(callRecordSchema) }),
+      {
+        token,
+      },
+    )
   }
 
   private async request<T extends z.ZodType>(

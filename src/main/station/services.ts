@@ -208,6 +208,7 @@ export async function createStationServices(
         )
       return parsed.data
     },
+    'calls.log': ({ since }) => client.calls(token(), since),
     'floor.watch': () => {
       sync.watchFloor()
       return {}

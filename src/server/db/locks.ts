@@ -5,4 +5,6 @@ export const ADVISORY_LOCKS = {
   eventLog: 7_301_002,
   /** First-run setup: two concurrent setup calls cannot both create a first administrator. */
   setup: 7_301_003,
+  /** With a call id's hash as the second key: one call's events fold one at a time. */
+  call: 7_301_004,
 } as const

@@ -176,6 +176,33 @@ export const MIGRATIONS: readonly Migration[] = [
         ORDER BY body->'payload'->>'number', seq`,
     ],
   },
+  {
+    version: 6,
+    name: 'cti call events and extensions',
+    statements: [
+      // A token is for one intake: a monitoring token cannot post calls, nor a PBX's alerts.
+      `ALTER TABLE integration_tokens ADD COLUMN scope text NOT NULL DEFAULT 'monitoring' CHECK (scope IN ('monitoring', 'cti'))`,
+      `CREATE TABLE extensions (
+        extension text PRIMARY KEY,
+        username text NOT NULL REFERENCES users (username)
+      )`,
+      // One row per (call, kind): a PBX that retries a post stores it once.
+      `CREATE TABLE cti_events (
+        call_id text NOT NULL,
+        event_key text NOT NULL,
+        body jsonb NOT NULL,
+        received_at int8 NOT NULL,
+        PRIMARY KEY (call_id, event_key)
+      )`,
+      `CREATE TABLE calls (
+        call_id text PRIMARY KEY,
+        started_at int8 NOT NULL,
+        status text NOT NULL,
+        body jsonb NOT NULL
+      )`,
+      `CREATE INDEX calls_started_at ON calls (started_at)`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

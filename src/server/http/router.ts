@@ -11,11 +11,15 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 /**
  * `none`: anyone; `user`: any signed-in user; `supervisor`: supervisors and admins; `admin`:
- * admins; `monitoring`: an integration token of Event Management, or an admin.
+ * admins; `monitoring`: an integration token of Event Management, or an admin; `cti`: an
+ * integration token of the phone system (also accepted as `?token=`), or an admin.
  */
-export type Access = 'none' | 'user' | 'supervisor' | 'admin' | 'monitoring'
+export type Access = 'none' | 'user' | 'supervisor' | 'admin' | 'monitoring' | 'cti'
 
-export const ACCESS_ROLES: Record<Exclude<Access, 'none' | 'monitoring'>, readonly Role[]> = {
+export const ACCESS_ROLES: Record<
+  Exclude<Access, 'none' | 'monitoring' | 'cti'>,
+  readonly Role[]
+> = {
   user: ['agent', 'supervisor', 'admin'],
   supervisor: ['supervisor', 'admin'],
   admin: ['admin'],
@@ -42,7 +46,15 @@ type Output<S> = S extends z.ZodType ? z.output<S> : undefined
 
 /** The document's groups of operations; openapi.ts describes each. */
 export type Tag =
-  'system' | 'setup' | 'sessions' | 'stations' | 'events' | 'directory' | 'users' | 'monitoring'
+  | 'system'
+  | 'setup'
+  | 'sessions'
+  | 'stations'
+  | 'events'
+  | 'directory'
+  | 'users'
+  | 'monitoring'
+  | 'calls'
 
 /**
  * What the route answers besides the errors every route of its kind has: the OpenAPI document
@@ -71,6 +83,10 @@ export interface Route extends RouteMeta {
    */
   documentedBody?: z.ZodType
   query?: z.ZodType
+  /** Reads the raw body before `body` validates it; default: JSON. */
+  parseBody?(raw: Buffer, contentType: string): unknown
+  /** The body's media types for the OpenAPI document; default: JSON only. */
+  bodyMediaTypes?: readonly string[]
   handle(args: HandlerArgs<unknown, unknown>): Promise<Reply>
 }
 
@@ -83,6 +99,8 @@ export function route<
     body?: B
     documentedBody?: z.ZodType
     query?: Q
+    parseBody?(raw: Buffer, contentType: string): unknown
+    bodyMediaTypes?: readonly string[]
     handle(args: HandlerArgs<Output<B>, Output<Q>>): Promise<Reply>
   },
 ): Route {

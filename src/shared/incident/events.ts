@@ -81,6 +81,8 @@ export const openedPayload = z.object({
   parentTicketId: id.optional(),
   /** Event Management's de-duplication key for monitoring alerts. */
   alertKey: line({ max: 200 }).optional(),
+  /** The phone system's id of the call this ticket was logged on (the screen pop's). */
+  callId: line({ min: 1, max: 250 }).optional(),
 })
 
 /** The fields a later event may change; each is last-writer-wins in the fold. */

@@ -67,6 +67,7 @@ function open(event: EventOf<'opened'>, at: number, policy: PriorityPolicy): Tic
       reopenCount: 0,
       parentTicketId: p.parentTicketId ?? null,
       alertKey: p.alertKey ?? null,
+      ...(p.callId ? { callId: p.callId } : {}),
       conflicts: [],
       history: [],
       lastEventKey: '',

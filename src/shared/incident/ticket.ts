@@ -92,6 +92,8 @@ export interface Ticket {
   reopenCount: number
   parentTicketId: string | null
   alertKey: string | null
+  /** The phone system's call this ticket was logged on; absent on tickets from before calls were. */
+  callId?: string
   conflicts: TicketConflict[]
   history: HistoryEntry[]
   /** `hlc|id` of the last event folded in: a later event can be applied incrementally. */

@@ -5,6 +5,7 @@
  * the global log by `seq`. The live socket only pokes: the station then pulls.
  */
 import { z } from 'zod'
+import { callRecordSchema } from '../calls/cti'
 import { userSchema } from '../directory'
 import { ticketEventSchema } from '../incident/events'
 import { block, line } from '../text'
@@ -102,6 +103,12 @@ export const serverLiveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('poke'), seq: z.number().int().min(0) }),
   z.object({ type: z.literal('stations'), stations: z.array(stationPresenceSchema) }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** To the agent whose extension answered a call: the screen pop, its transfer, its end. */
+  z.object({
+    type: z.literal('call'),
+    event: z.enum(['answered', 'transferred', 'ended']),
+    call: callRecordSchema,
+  }),
 ])
 export type ServerLiveMessage = z.infer<typeof serverLiveMessageSchema>
 
@@ -145,6 +152,12 @@ export const ROUTES = {
   users: `${API_PREFIX}/users`,
   /** POST (admin): issue a one-time station enrollment code. */
   enrollmentCodes: `${API_PREFIX}/stations/enrollment-codes`,
+  /** POST: the phone system's call events (generic CTI format, JSON or form), de-duplicated by call id. */
+  ctiEvents: `${API_PREFIX}/cti/events`,
+  /** GET (supervisors): which agent has which extension; PUT (admin): set them. */
+  extensions: `${API_PREFIX}/cti/extensions`,
+  /** GET (supervisors): the call log, newest first (`?since=`). */
+  calls: `${API_PREFIX}/calls`,
 } as const
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A stand-in for the `electron` module (the binary cannot run here): just enough of app,
- * BrowserWindow, ipcMain, session, safeStorage and Notification to drive the adapter and record
- * what it asked for. Used through `vi.mock('electron', ...)`.
+ * BrowserWindow, ipcMain, session, safeStorage, Notification, Tray, Menu and screen to drive the
+ * adapter and record what it asked for. Used through `vi.mock('electron', ...)`.
  */
 import { EventEmitter } from 'node:events'
 
@@ -12,6 +12,8 @@ export interface FakeElectronState {
   singleInstance: boolean
   keyringBackend: string
   encryptionAvailable: boolean
+  /** The work areas of the screens attached. */
+  displays?: { x: number; y: number; width: number; height: number }[]
 }
 
 export function createFakeElectron(state: FakeElectronState) {
@@ -66,8 +68,20 @@ export function createFakeElectron(state: FakeElectronState) {
     static created: BrowserWindow[] = []
     readonly webContents = new FakeWebContents()
     loadedUrl: string | null = null
+    minimized = false
+    maximized = false
+    focused = 0
+    bounds: { x: number; y: number; width: number; height: number }
     constructor(readonly options: Record<string, unknown>) {
       super()
+      const n = (key: string, fallback: number) =>
+        typeof options[key] === 'number' ? (options[key] as number) : fallback
+      this.bounds = {
+        x: n('x', 100),
+        y: n('y', 80),
+        width: n('width', 800),
+        height: n('height', 600),
+      }
       BrowserWindow.created.push(this)
       app.emit('web-contents-created', {}, this.webContents)
     }
@@ -76,10 +90,51 @@ export function createFakeElectron(state: FakeElectronState) {
       return Promise.resolve()
     }
     isDestroyed = () => false
-    isMinimized = () => false
-    restore() {}
-    focus() {}
+    isMinimized = () => this.minimized
+    isMaximized = () => this.maximized
+    getNormalBounds = () => ({ ...this.bounds })
+    maximize() {
+      this.maximized = true
+    }
+    restore() {
+      this.minimized = false
+    }
+    focus() {
+      this.focused++
+    }
     show() {}
+  }
+
+  class Tray extends EventEmitter {
+    static created: Tray[] = []
+    toolTip = ''
+    title = ''
+    menu: { label?: string; type?: string; enabled?: boolean; click?: () => void }[] = []
+    destroyed = false
+    constructor(readonly image: { path: string }) {
+      super()
+      Tray.created.push(this)
+    }
+    setToolTip(text: string) {
+      this.toolTip = text
+    }
+    setTitle(text: string) {
+      this.title = text
+    }
+    setContextMenu(menu: { items: Tray['menu'] }) {
+      this.menu = menu.items
+    }
+    destroy() {
+      this.destroyed = true
+    }
+  }
+  const Menu = { buildFromTemplate: (items: Tray['menu']) => ({ items }) }
+  const nativeImage = { createFromPath: (path: string) => ({ path }) }
+  const screen = {
+    getAllDisplays: () =>
+      (state.displays ?? [{ x: 0, y: 0, width: 1920, height: 1080 }]).map((workArea) => ({
+        workArea,
+      })),
   }
 
   const session = {
@@ -117,12 +172,14 @@ export function createFakeElectron(state: FakeElectronState) {
 
   class Notification extends EventEmitter {
     static shown: unknown[] = []
+    static instances: Notification[] = []
     static isSupported = () => true
     constructor(readonly options: unknown) {
       super()
     }
     show() {
       Notification.shown.push(this.options)
+      Notification.instances.push(this)
     }
   }
 
@@ -131,5 +188,18 @@ export function createFakeElectron(state: FakeElectronState) {
     openExternal: async (url: string) => void shell.opened.push(url),
   }
 
-  return { app, ipcMain, BrowserWindow, session, safeStorage, Notification, shell, default: {} }
+  return {
+    app,
+    ipcMain,
+    BrowserWindow,
+    session,
+    safeStorage,
+    Notification,
+    shell,
+    Tray,
+    Menu,
+    nativeImage,
+    screen,
+    default: {},
+  }
 }

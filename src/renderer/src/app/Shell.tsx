@@ -5,6 +5,9 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import type { SupervisorQueue } from '../queue'
+import { followCalls } from '../calls/call-store'
+import { screenPop } from '../calls/screen-pop'
+import { OwnerAlertWatch } from '../notify/owner-alerts'
 import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
 import { IntakePanel } from '../intake/IntakePanel'
 import { useDraftPersistence } from '../intake/persistence'
@@ -37,6 +40,7 @@ export function Shell() {
   useScreenPop()
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
+  useOwnerAlerts(user && !supervisor ? user.username : null)
 
   const nav = desk.nav.getState()
   const newCall = () => {
@@ -141,20 +145,46 @@ export function Shell() {
   )
 }
 
-/** A call ringing at this station (telephony integration) starts the intake with its number. */
+/**
+ * A call ringing at this station (a link, or the phone system's answer) starts the intake with its
+ * number; the phone system's transfers and hang-ups are kept for the escalation and resolution.
+ */
 function useScreenPop(): void {
   const desk = useDesk()
-  useEffect(
-    () =>
-      desk.station.on('call.incoming', ({ number, at }) => {
-        const intake = desk.intake.getState()
-        intake.start(at)
-        if (!desk.intake.getState().draft?.callerQuery)
-          desk.intake.getState().update({ callerQuery: number })
-        desk.nav.getState().go({ name: 'intake' })
-      }),
-    [desk],
-  )
+  useEffect(() => {
+    const offPop = desk.station.on('call.incoming', (call) => void screenPop(desk, call))
+    const offFacts = followCalls(desk.station, desk.calls)
+    return () => {
+      offPop()
+      offFacts()
+    }
+  }, [desk])
+}
+
+/**
+ * An agent hears of a ticket of theirs returned to the CSC by a desktop notification, and a click
+ * on it opens the ticket. (Supervisors' notifications open in the Live queue.)
+ */
+function useOwnerAlerts(agent: string | null): void {
+  const desk = useDesk()
+  useEffect(() => {
+    if (!agent) return
+    const watch = new OwnerAlertWatch(agent)
+    const offChanges = desk.store.onTicketsChanged(({ updated }) => {
+      for (const alert of watch.changed(updated, Date.now())) {
+        desk.station.notify
+          .show(alert)
+          .catch((error: unknown) => console.warn('Warmline: a notification failed', error))
+      }
+    })
+    const offClicks = desk.station.on('notify.clicked', ({ ticketId }) => {
+      if (ticketId) desk.nav.getState().openTicket(ticketId)
+    })
+    return () => {
+      offChanges()
+      offClicks()
+    }
+  }, [desk, agent])
 }
 
 function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | null }) {
@@ -172,6 +202,7 @@ function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | nul
     case 'queue':
     case 'floorView':
     case 'metrics':
+    case 'calls':
       return <SupervisorView name={view.name} queue={queue} />
   }
 }

@@ -10,6 +10,7 @@ import type { TicketEvent } from '../../../shared/incident/events'
 import type { CommandContext, CommandResult } from '../../../shared/incident/rules'
 import type { StationApi } from '../../../shared/station-api'
 import type { RecordResult, StationStore } from '../store'
+import { createCallStore, type CallState } from '../calls/call-store'
 import { createIntakeStore, type IntakeState } from '../intake/intake-store'
 import { createSessionStore, type SessionStoreState } from '../session/session-store'
 import { createSyncStatusStore, type SyncStatusState } from '../status/sync-status-store'
@@ -31,6 +32,7 @@ export function createDesk(env: DeskEnv, initialView?: View) {
     intake: createIntakeStore(),
     syncStatus: createSyncStatusStore(),
     ticketUi: createTicketUiStore(),
+    calls: createCallStore(),
   }
 }
 
@@ -56,6 +58,7 @@ export const useSyncStatus = <T,>(select: (s: SyncStatusState) => T) =>
   useStore(useDesk().syncStatus, select)
 export const useTicketUi = <T,>(select: (s: TicketUiState) => T) =>
   useStore(useDesk().ticketUi, select)
+export const useCalls = <T,>(select: (s: CallState) => T) => useStore(useDesk().calls, select)
 
 /** A command's context plus the ticket number a new ticket takes in the same transaction. */
 export type DeskCommandContext = CommandContext & { nextTicketNumber(): string }

@@ -13,6 +13,7 @@ export type View =
   | { name: 'queue' }
   | { name: 'floorView' }
   | { name: 'metrics' }
+  | { name: 'calls' }
 
 export type TicketDialog =
   'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify' | 'hold' | 'contact' | 'redact'

@@ -11,16 +11,18 @@ import {
   createSupervisorQueue,
   type SupervisorQueue,
 } from '../queue'
+import { CallLogView } from '../calls/CallLogView'
 import { useDesk, useRecord } from './desk'
 import type { View } from './nav-store'
 import { useDirectory } from './use-directory'
 
-export type SupervisorViewName = 'queue' | 'floorView' | 'metrics'
+export type SupervisorViewName = 'queue' | 'floorView' | 'metrics' | 'calls'
 
 export const SUPERVISOR_VIEWS: { view: View & { name: SupervisorViewName }; label: string }[] = [
   { view: { name: 'queue' }, label: 'Live queue' },
   { view: { name: 'floorView' }, label: 'Floor view' },
   { view: { name: 'metrics' }, label: 'Metrics and QA' },
+  { view: { name: 'calls' }, label: 'Calls' },
 ]
 
 /**
@@ -70,6 +72,8 @@ export function SupervisorView({
           onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
         />
       )
+    case 'calls':
+      return <CallLogView station={desk.station} />
     case 'floorView':
       return <FloorView station={desk.station} directory={directory} ticker={queue.ticker} />
     case 'metrics':

@@ -6,7 +6,7 @@
 import { useId, useState } from 'react'
 import { escalate } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
-import { useDesk, useRecord } from '../app/desk'
+import { useCalls, useDesk, useRecord } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
 import { Dialog } from '../ui/Dialog'
 import { FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
@@ -57,7 +57,14 @@ function EscalationFormView({
   const desk = useDesk()
   const record = useRecord()
   const suggestions = suggestionsFor(ticket, directory.routingGuidance, directory.teams)
-  const [form, setForm] = useState<EscalationForm>(() => initialForm(ticket, suggestions))
+  const pbxTransfer = useCalls((s) => (ticket.callId ? s.calls[ticket.callId]?.transfer : null))
+  const [form, setForm] = useState<EscalationForm>(() =>
+    initialForm(
+      ticket,
+      suggestions,
+      pbxTransfer ? { transfer: pbxTransfer, teams: directory.teams } : null,
+    ),
+  )
   const [refusals, setRefusals] = useState(NO_REFUSALS)
   const radioName = useId()
   const teams = escalationTeams(directory.teams, ticket.teamId)
@@ -134,6 +141,12 @@ function EscalationFormView({
         )}
         <fieldset className={`transfer${error('warmTransfer') ? ' field--invalid' : ''}`}>
           <legend>Warm transfer</legend>
+          {pbxTransfer && (
+            <p className="muted">
+              The phone system transferred this call to {pbxTransfer.to} at{' '}
+              {new Date(pbxTransfer.at).toLocaleTimeString()}.
+            </p>
+          )}
           {OUTCOMES.map((outcome) => (
             <div className="check" key={outcome.value}>
               <input

@@ -22,7 +22,17 @@ export interface EscalationForm {
   contactUsed: string
   acceptedBy: string
   notPossibleReason: string
+  /** When the phone system reported the transfer; the acceptance time then, not the save's. */
+  transferredAt: number | null
 }
+
+/** What the phone system reported: the call was transferred to `to` at `at`. */
+export interface PbxTransfer {
+  to: string
+  at: number
+}
+
+const digitsOf = (phone: string) => phone.replace(/\D/g, '')
 
 /** Rule 5: the guidance for the ticket's service and category, most specific first, one per team. */
 export function suggestionsFor(
@@ -50,15 +60,30 @@ export function escalationTeams(teams: readonly Team[], currentTeamId: string): 
 export function initialForm(
   ticket: Pick<Ticket, 'source' | 'teamId'>,
   suggestions: readonly Suggestion[],
+  pbx: { transfer: PbxTransfer; teams: readonly Team[] } | null = null,
 ): EscalationForm {
   const first = suggestions.find((s) => s.guidance.teamId !== ticket.teamId)
-  return {
+  const form: EscalationForm = {
     teamId: first?.guidance.teamId ?? '',
     offGuidanceReason: '',
     transfer: ticket.source === 'phone' ? 'completed' : 'not_applicable',
     contactUsed: first?.team?.warmTransferPhone ?? '',
     acceptedBy: '',
     notPossibleReason: '',
+    transferredAt: null,
+  }
+  if (!pbx) return form
+  // The phone system knows where the call went: that number, and the team it belongs to.
+  const dialled = digitsOf(pbx.transfer.to)
+  const team = pbx.teams.find(
+    (t) => t.id !== ticket.teamId && dialled !== '' && digitsOf(t.warmTransferPhone) === dialled,
+  )
+  return {
+    ...form,
+    ...(team ? { teamId: team.id } : {}),
+    transfer: 'completed',
+    contactUsed: pbx.transfer.to,
+    transferredAt: pbx.transfer.at,
   }
 }
 
@@ -92,7 +117,7 @@ export function escalationInput(
             status: 'completed',
             contactUsed,
             acceptedBy: form.acceptedBy,
-            acceptedAt: new Date(nowMs).toISOString(),
+            acceptedAt: new Date(form.transferredAt ?? nowMs).toISOString(),
           }
         : form.transfer === 'not_possible'
           ? {

@@ -47,6 +47,8 @@ export interface IntakeDraft {
   kind: TicketKind
   reclassifyReason: string
   parentTicketId: string | null
+  /** The phone system's call this intake was popped for; kept on the ticket. */
+  callId?: string
 }
 
 export const EMPTY_CALLER: CallerFields = {
@@ -155,6 +157,7 @@ export function openInputOf(draft: IntakeDraft): OpenInput {
       ? { identityCheck: { verified: draft.identity } }
       : {}),
     ...(draft.parentTicketId ? { parentTicketId: draft.parentTicketId } : {}),
+    ...(draft.callId ? { callId: draft.callId } : {}),
   }
 }
 

@@ -6,7 +6,8 @@
 import { useState } from 'react'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { AgreementMethod, ResolutionCode } from '../../../shared/incident/vocabulary'
-import { useRecord } from '../app/desk'
+import { useCalls, useRecord } from '../app/desk'
+import { talkMinutes } from '../calls/call-store'
 import { Dialog } from '../ui/Dialog'
 import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
 import { AGREEMENT_LABELS, RESOLUTION_CODE_LABELS, optionsOf } from '../ui/labels'
@@ -29,7 +30,8 @@ const AGREEMENT_OPTIONS = [{ value: '' as const, label: 'Choose…' }, ...option
 export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
   const record = useRecord()
   const now = useNow(1000)
-  const [form, setForm] = useState<ResolveForm>(() => initialResolveForm(ticket))
+  const talk = useCalls((s) => (ticket.callId ? s.calls[ticket.callId]?.talkSeconds : null))
+  const [form, setForm] = useState<ResolveForm>(() => initialResolveForm(ticket, talkMinutes(talk)))
   const [refusals, setRefusals] = useState(NO_REFUSALS)
   const change = (patch: Partial<ResolveForm>) => {
     setForm({ ...form, ...patch })
@@ -129,6 +131,8 @@ export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: ()
             hint={
               form.timeSpent === null ? (
                 <>Call timer {formatElapsed(now - ticket.receivedAt)}</>
+              ) : talk != null && form.timeSpent === String(talkMinutes(talk)) ? (
+                <>Talk time from the phone system: {formatElapsed(talk * 1000)}</>
               ) : (
                 <button type="button" className="link" onClick={() => change({ timeSpent: null })}>
                   Use the call timer again

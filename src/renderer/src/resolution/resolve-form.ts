@@ -29,7 +29,7 @@ export interface ResolveForm {
 const MAX_MINUTES = 60 * 24 * 30
 
 /** The ticket's classification is the starting point; root cause is the agent's to state. */
-export function initialResolveForm(ticket: Ticket): ResolveForm {
+export function initialResolveForm(ticket: Ticket, talkMinutes: number | null = null): ResolveForm {
   const escalated = ticket.assignments.some((a) => a.via === 'escalation')
   return {
     resolutionNotes: '',
@@ -43,7 +43,8 @@ export function initialResolveForm(ticket: Ticket): ResolveForm {
     // Resolved by its owner without leaving the desk: most likely still on the call.
     firstContactResolution:
       !escalated && (ticket.source === 'phone' || ticket.source === 'walk_in'),
-    timeSpent: null,
+    // The phone system's talk time is the better figure when the call was answered through it.
+    timeSpent: talkMinutes === null ? null : String(talkMinutes),
   }
 }
 

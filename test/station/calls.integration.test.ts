@@ -1,0 +1,81 @@
+/**
+ * The phone system reaches the agent's station (PRODUCT.md, "the phone system"): a call answered
+ * at the agent's extension, posted to the real central server, comes out of the station services
+ * as the renderer's `call.incoming` (with the call id), then `call.transferred` and `call.ended`
+ * with the talk time — over the station's own live socket, through the contract's schemas.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { EventPayloadOf, StationEvent } from '../../src/shared/station-api'
+import { ROUTES } from '../../src/shared/sync/wire'
+import {
+  enrollAndSignIn,
+  openStation,
+  startCentral,
+  type Central,
+  type TestStation,
+} from './support/floor'
+import { eventually, tempDir } from './support/station'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+let central: Central
+let station: TestStation
+
+beforeAll(async () => {
+  dir = await tempDir('calls')
+  central = await startCentral(`${dir.dir}/server`)
+  await central.createAgent('jlee')
+  station = await openStation({ name: 'calls', baseDir: dir.dir, central, username: 'jlee' })
+  await enrollAndSignIn(station, central)
+}, 180_000)
+
+afterAll(async () => {
+  await station?.close()
+  await central?.stop()
+  await dir?.remove()
+})
+
+async function send(method: string, path: string, body: unknown, contentType = 'application/json') {
+  const response = await fetch(`${central.url}${path}`, {
+    method,
+    headers: { 'content-type': contentType, authorization: `Bearer ${central.adminToken}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  expect(response.status, await response.clone().text()).toBeLessThan(300)
+}
+
+it('pops, transfers and ends the call on the station of the agent who answered', async () => {
+  const heard: { event: StationEvent; payload: unknown }[] = []
+  const listen = <E extends StationEvent>(event: E) =>
+    station.api.on(event, (payload: EventPayloadOf<E>) => heard.push({ event, payload }))
+  const offs = [listen('call.incoming'), listen('call.transferred'), listen('call.ended')]
+  await send('PUT', ROUTES.extensions, { extensions: [{ extension: '4711', username: 'jlee' }] })
+  // The station's live socket is up once it has reported in.
+  await eventually(
+    'the station online',
+    async () => (await station.api.sync.status({})).connection === 'online',
+  )
+
+  const form = (fields: Record<string, string>) =>
+    send(
+      'POST',
+      ROUTES.ctiEvents,
+      new URLSearchParams(fields).toString(),
+      'application/x-www-form-urlencoded',
+    )
+  const call = { callId: 'int-1', from: '+1 555 010 2233', to: '4000', direction: 'in' }
+  await form({ ...call, event: 'newCall' })
+  await form({ ...call, event: 'answer', answeringNumber: '4711' })
+  await form({ ...call, event: 'transfer', transferTo: '+1 555 010 2120' })
+  await form({ ...call, event: 'hangup', cause: 'normalClearing' })
+
+  await eventually('the three call events', () => heard.length >= 3)
+  expect(heard.map((h) => h.event)).toEqual(['call.incoming', 'call.transferred', 'call.ended'])
+  expect(heard[0]!.payload).toMatchObject({ number: '+1 555 010 2233', callId: 'int-1' })
+  expect(heard[1]!.payload).toMatchObject({ callId: 'int-1', to: '+1 555 010 2120' })
+  expect(heard[2]!.payload).toMatchObject({
+    callId: 'int-1',
+    talkSeconds: expect.any(Number),
+    cause: 'normal',
+  })
+  for (const off of offs) off()
+})
