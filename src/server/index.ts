@@ -292,6 +292,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   answerClientErrors(server, logger)
   server.requestTimeout = 60_000
   server.headersTimeout = 20_000
+  // Longer than the idle timeout of the proxies and clients in front (Node's default is 5 s): a
+  // client reusing a pooled connection just as the server drops it gets ECONNRESET, not an answer.
+  server.keepAliveTimeout = 65_000
   const host = options.host ?? '127.0.0.1'
   try {
     await new Promise<void>((resolve, reject) => {
