@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
 import { startServer, silentLogger, type RunningServer } from '../../../src/server/index'
+import type { Queryable } from '../../../src/server/db/database'
 import { MemoryCredentialStore } from '../../../src/main/station/credentials'
+import { systemScheduler } from '../../../src/main/station/scheduler'
 import type { StationServices } from '../../../src/main/station/services'
 import {
   createStationStore,
@@ -75,81 +77,61 @@ async function call(
   return text ? JSON.parse(text) : undefined
 }
 
-export interface Central {
+/** What a test asks of the central server over HTTP, as its administrator. */
+export interface CentralApi {
   readonly url: string
-  readonly port: number
-  readonly running: boolean
-  adminToken: string
-  stop(): Promise<void>
-  start(): Promise<void>
+  readonly adminToken: string
   createAgent(username: string): Promise<void>
+  createUser(username: string, role: 'agent' | 'supervisor'): Promise<void>
   enrollmentCode(): Promise<string>
-  /** The server's own tickets projection. */
-  projection(): Promise<Ticket[]>
   /** Every event in the server's log, by pulling as a station does. */
   pullAll(): Promise<{ seq: number; event: TicketEvent }[]>
 }
 
-export async function startCentral(dataDir: string): Promise<Central> {
-  let server: RunningServer | null = await startServer({
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    logger: silentLogger,
-  })
-  const port = server.port
-  const url = server.url
-  const admin = sessionResponseSchema.parse(
+export interface Central extends CentralApi {
+  readonly port: number
+  readonly running: boolean
+  stop(): Promise<void>
+  start(): Promise<void>
+  /** The server's own tickets projection. */
+  projection(): Promise<Ticket[]>
+}
+
+/** Signs the first administrator in on a server that has just been set up. */
+export async function setUpCentral(url: string): Promise<string> {
+  return sessionResponseSchema.parse(
     await call(url, 'POST', ROUTES.setup, null, {
       username: 'admin',
       displayName: 'Admin',
       password: PASSWORD,
       loadSampleDirectory: false,
     }),
-  )
-  const central: Central = {
+  ).token
+}
+
+export function centralApi(url: string, adminToken: string): CentralApi {
+  const api: CentralApi = {
     url,
-    port,
-    get running() {
-      return server !== null
-    },
-    adminToken: admin.token,
-    async stop() {
-      const current = server
-      server = null
-      await current?.close()
-    },
-    async start() {
-      if (!server)
-        server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
-    },
-    async createAgent(username) {
-      await call(url, 'POST', ROUTES.users, central.adminToken, {
+    adminToken,
+    createAgent: (username) => api.createUser(username, 'agent'),
+    async createUser(username, role) {
+      await call(url, 'POST', ROUTES.users, api.adminToken, {
         username,
         displayName: username,
-        role: 'agent',
+        role,
         password: PASSWORD,
       })
     },
     async enrollmentCode() {
-      return (
-        (await call(url, 'POST', ROUTES.enrollmentCodes, central.adminToken)) as { code: string }
-      ).code
-    },
-    async projection() {
-      const rows = await server!.db.query<{ body: Ticket | string }>(
-        'SELECT body FROM tickets WHERE body IS NOT NULL',
-      )
-      return rows.map((row) =>
-        typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
-      )
+      return ((await call(url, 'POST', ROUTES.enrollmentCodes, api.adminToken)) as { code: string })
+        .code
     },
     async pullAll() {
       const events: { seq: number; event: TicketEvent }[] = []
       let after = 0
       for (let page = 0; page < 10_000; page++) {
         const response = pullResponseSchema.parse(
-          await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, central.adminToken),
+          await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, api.adminToken),
         )
         for (const row of response.events) {
           const parsed = parseTicketEvent(row.event)
@@ -162,7 +144,45 @@ export async function startCentral(dataDir: string): Promise<Central> {
       throw new Error('pullAll did not finish')
     },
   }
-  return central
+  return api
+}
+
+/** The server's tickets projection, read from its database. */
+export async function projectionOf(db: Queryable): Promise<Ticket[]> {
+  const rows = await db.query<{ body: Ticket | string }>(
+    'SELECT body FROM tickets WHERE body IS NOT NULL',
+  )
+  return rows.map((row) =>
+    typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
+  )
+}
+
+export async function startCentral(dataDir: string): Promise<Central> {
+  let server: RunningServer | null = await startServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+  })
+  const port = server.port
+  const api = centralApi(server.url, await setUpCentral(server.url))
+  return {
+    ...api,
+    port,
+    get running() {
+      return server !== null
+    },
+    async stop() {
+      const current = server
+      server = null
+      await current?.close()
+    },
+    async start() {
+      if (!server)
+        server = await startServer({ dataDir, port, host: '127.0.0.1', logger: silentLogger })
+    },
+    projection: () => projectionOf(server!.db),
+  }
 }
 
 /** The server's log folded the way a station folds it. */
@@ -206,9 +226,12 @@ export interface TestStation {
 export async function openStation(options: {
   name: string
   baseDir: string
-  central: Central
+  /** Where the station's link leads: the server, or a proxy in front of it. */
+  central: { readonly port: number }
   username: string
+  /** The station's wall clock, for main and renderer alike (a skewed clock, say). */
   clock?: () => number
+  onError?: (error: unknown) => void
 }): Promise<TestStation> {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
@@ -216,9 +239,16 @@ export async function openStation(options: {
   const credentials = new MemoryCredentialStore()
   const indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
+  const scheduler = { ...systemScheduler, now }
+  const onError = options.onError ?? ((error: unknown) => console.error(`[${options.name}]`, error))
 
   async function parts() {
-    const services = await testStationServices({ serverUrl: link.url, dataDir, credentials })
+    const services = await testStationServices({
+      serverUrl: link.url,
+      dataDir,
+      credentials,
+      scheduler,
+    })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
       indexedDB,
@@ -228,7 +258,7 @@ export async function openStation(options: {
     const sync = createStationSync({
       station: api,
       store,
-      onError: (error) => console.error(`[${options.name}]`, error),
+      onError,
     })
     return { services, api, store, sync }
   }
@@ -290,7 +320,10 @@ export async function openStation(options: {
 }
 
 /** Enrolls the station through its own API and signs its agent in, then starts its sync. */
-export async function enrollAndSignIn(station: TestStation, central: Central): Promise<void> {
+export async function enrollAndSignIn(
+  station: TestStation,
+  central: Pick<CentralApi, 'enrollmentCode'>,
+): Promise<void> {
   await station.api.station.enroll({ code: await central.enrollmentCode(), name: station.name })
   await station.api.session.login({ username: station.username, password: PASSWORD })
   await station.sync.start()
