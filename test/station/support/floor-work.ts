@@ -18,6 +18,7 @@ import {
   type CommandResult,
   type Ticket,
   type TicketEvent,
+  type TicketState,
 } from '../../../src/shared/incident'
 import { completeResolution, phoneCall } from '../../support/incident-fixtures'
 import { seededRandom, type Random } from '../../support/random'
@@ -26,6 +27,7 @@ import type { StationCommandContext, TestStation } from './floor'
 export type Role = 'agent' | 'supervisor'
 
 const NO_EMAIL = { customer: false, cc: [] }
+const WORKED_STATES: readonly TicketState[] = ['open', 'on_hold', 'resolved']
 
 /** A random change to a ticket, as someone of `role` at this station might make it; the rules may refuse. */
 export function randomEdit(
@@ -90,9 +92,13 @@ export class FloorWork {
     return events
   }
 
+  /** One of the tickets a station holds that is not closed; one queue window is read, not all. */
   async someTicket(station: TestStation): Promise<Ticket | null> {
-    const tickets = (await station.tickets()).filter((t) => t.state !== 'closed')
-    return tickets.length ? this.rng.pick(tickets) : null
+    for (const state of this.rng.shuffle(WORKED_STATES)) {
+      const tickets = await station.store.queueWindow(state, { limit: 30 })
+      if (tickets.length) return this.rng.pick(tickets)
+    }
+    return null
   }
 
   /** A burst of work at one station, online or not: new calls and edits of what it holds. */

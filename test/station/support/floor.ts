@@ -29,6 +29,7 @@ import {
 import { TICKET_STATES } from '../../../src/shared/incident/vocabulary'
 import { uuidv7 } from '../../../src/shared/ids'
 import {
+  StationError,
   createStationApi,
   type StationApi,
   type StationTransport,
@@ -40,7 +41,7 @@ import { eventually, testStationServices } from './station'
 export const PASSWORD = 'correct horse battery'
 
 /** JSON with sorted keys: equal values give equal text whatever the key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
@@ -319,13 +320,29 @@ export async function openStation(options: {
   return station
 }
 
-/** Enrolls the station through its own API and signs its agent in, then starts its sync. */
+/**
+ * Enrolls the station through its own API and signs its agent in, then starts its sync. A step
+ * the network lost (a loaded machine's timeout, say) is tried again; a used code is not reused.
+ */
 export async function enrollAndSignIn(
   station: TestStation,
   central: Pick<CentralApi, 'enrollmentCode'>,
+  attempts = 5,
 ): Promise<void> {
-  await station.api.station.enroll({ code: await central.enrollmentCode(), name: station.name })
-  await station.api.session.login({ username: station.username, password: PASSWORD })
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await station.api.station.info({})).stationCode)
+        await station.api.station.enroll({
+          code: await central.enrollmentCode(),
+          name: station.name,
+        })
+      await station.api.session.login({ username: station.username, password: PASSWORD })
+      break
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof StationError) || error.code !== 'offline')
+        throw error
+    }
+  }
   await station.sync.start()
 }
 
