@@ -34,8 +34,12 @@ export interface ChaosOptions {
 export const DEFAULT_OPTIONS: ChaosOptions = { stations: 20, steps: 12, seedDeadlineMs: 120_000 }
 
 const MAX_SKEW_MS = 5 * 60_000
+/** How long a crash waits for a push to reach its victim before it strikes anyway. */
+const CATCH_PUSH_MS = 3000
 /** How long the floor may take to hand everything over, and then to agree, once faults stop. */
 const SETTLE_MS = 45_000
+/** What the verdict needs at the end of a seed's deadline: settling stops this long before it. */
+const VERDICT_MS = 15_000
 
 export interface SeedReport extends Verdict {
   seed: number
@@ -139,6 +143,7 @@ export async function runChaosSeed(
   options: ChaosOptions = DEFAULT_OPTIONS,
 ): Promise<SeedReport> {
   const started = performance.now()
+  const deadlineAt = Date.now() + options.seedDeadlineMs
   const phases: [string, number, number][] = []
   const cpu = () => {
     const u = process.cpuUsage()
@@ -173,10 +178,10 @@ export async function runChaosSeed(
   })
 
   async function floor(): Promise<Verdict> {
-    central = await cluster.openSeed(seed, path.join(dir.dir, 'mail'))
+    const opened = await cluster.openSeed(seed, path.join(dir.dir, 'mail'))
+    central = opened
     const { proxy } = central
     phases.push(['servers', performance.now(), cpu() - cpuStart])
-    const seed_ = central
     // The extremes of the allowed skew are always on the floor.
     const skews = cluster.accounts
       .slice(0, options.stations)
@@ -196,7 +201,7 @@ export async function runChaosSeed(
           onError: (error) => stationErrors.push(`${name}: ${String(error)}`),
         })
         seats[i] = { station, role: account.role }
-        await enrollAndSignIn(station, seed_)
+        await enrollAndSignIn(station, opened)
       }),
     )
 
@@ -207,12 +212,16 @@ export async function runChaosSeed(
     const crashStep = rng.int(options.steps)
 
     async function crashMidPush(label: string) {
-      const running = seed_.servers.filter((s) => s.running)
+      const running = opened.servers.filter((s) => s.running)
       if (running.length === 0) return
       const victim = rng.pick(running)
       const pushers = rng.shuffle(seats).slice(0, 3 + rng.int(4))
       const pushing = Promise.all(pushers.map((seat) => work.burst(seat, label, 2)))
-      const caught = await holdsBy(Date.now() + 1000, () => proxy.inFlight(victim.index) > 0, 1)
+      const caught = await holdsBy(
+        Date.now() + CATCH_PUSH_MS,
+        () => proxy.inFlight(victim.index) > 0,
+        1,
+      )
       await victim.kill()
       kills++
       if (caught) killsMidPush++
@@ -264,16 +273,17 @@ export async function runChaosSeed(
     proxy.setFaults(null)
     for (const seat of cut) await seat.station.link.restore()
     await Promise.allSettled(revivals)
-    await Promise.all(seed_.servers.filter((s) => !s.running).map((s) => s.start()))
+    await Promise.all(opened.servers.filter((s) => !s.running).map((s) => s.start()))
     const stations = seats.map((s) => s.station)
-    const settleBy = Date.now() + SETTLE_MS
+    // A floor that never settles must still reach its verdict, which says what did not arrive.
+    const settleBy = Math.min(Date.now() + SETTLE_MS, deadlineAt - VERDICT_MS)
     await holdsBy(settleBy, () => nothingPending(stations), 200)
     phases.push(['handed over', performance.now(), cpu() - cpuStart])
-    let serverTickets = await projectionOf(seed_.db)
+    let serverTickets = await projectionOf(opened.db)
     await holdsBy(
       settleBy,
       async () => {
-        serverTickets = await projectionOf(seed_.db)
+        serverTickets = await projectionOf(opened.db)
         const serverHash = hashTickets(serverTickets)
         for (const station of stations) await station.sync.pull()
         const hashes = await Promise.all(stations.map(async (s) => hashTickets(await s.tickets())))
@@ -282,7 +292,7 @@ export async function runChaosSeed(
       200,
     )
     phases.push(['agreed', performance.now(), cpu() - cpuStart])
-    const log = await seed_.pullAll()
+    const log = await opened.pullAll()
     events = log.length
     return judge({ stations, recorded: work.recorded, log, serverTickets })
   }
@@ -300,9 +310,10 @@ export async function runChaosSeed(
     }
     return report(nothing, error instanceof Error ? error.message : String(error))
   } finally {
-    ;(central as SeedCentral | null)?.proxy.setFaults(null)
+    const opened = central as SeedCentral | null
+    opened?.proxy.setFaults(null)
     await Promise.allSettled(seats.map((seat) => seat.station.close()))
-    await (central as SeedCentral | null)?.close().catch(() => undefined)
+    await opened?.close().catch(() => undefined)
     await dir.remove()
   }
 }

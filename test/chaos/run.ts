@@ -9,7 +9,7 @@
  *   --stations N     stations per seed (default 20; at least 20 is the point)
  *   --steps N        floor actions per seed (default 24)
  *   --parallel N     seeds run at once (default 2: a seed waits on its servers half the time)
- *   --deadline-s S   the whole run's deadline (default 1500 s)
+ *   --deadline-s S   the whole run's deadline (default 3600 s)
  *   SEED=n           replays seed n alone
  */
 import { parseArgs } from 'node:util'
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     stations: { type: 'string', default: String(DEFAULT_OPTIONS.stations) },
     steps: { type: 'string', default: String(DEFAULT_OPTIONS.steps) },
     parallel: { type: 'string', default: '2' },
-    'deadline-s': { type: 'string', default: '1500' },
+    'deadline-s': { type: 'string', default: '3600' },
   },
 })
 const replay = process.env.SEED ? Number(process.env.SEED) : null
