@@ -29,9 +29,19 @@ export interface ChaosOptions {
   steps: number
   /** The whole seed, setup to verdict. */
   seedDeadlineMs: number
+  /**
+   * Some station restarts come back on a cleared browser profile. Off by default: while the
+   * renderer's IndexedDB holds the ticket sequence (issue 9, defect 4) this gives duplicate numbers.
+   */
+  profileWipes: boolean
 }
 
-export const DEFAULT_OPTIONS: ChaosOptions = { stations: 20, steps: 12, seedDeadlineMs: 120_000 }
+export const DEFAULT_OPTIONS: ChaosOptions = {
+  stations: 20,
+  steps: 12,
+  seedDeadlineMs: 120_000,
+  profileWipes: false,
+}
 
 const MAX_SKEW_MS = 5 * 60_000
 /** How long a crash waits for a push to reach its victim before it strikes anyway. */
@@ -48,6 +58,9 @@ export interface SeedReport extends Verdict {
   events: number
   recorded: number
   kills: number
+  /** Station restarts, and how many of them came back on a cleared profile. */
+  restarts: number
+  wipes: number
   /** Kills that caught a push in flight at the killed process. */
   killsMidPush: number
   faults: Record<string, number>
@@ -157,6 +170,8 @@ export async function runChaosSeed(
   const work = new FloorWork(rng)
   let central: SeedCentral | null = null
   let kills = 0
+  let restarts = 0
+  let wipes = 0
   let killsMidPush = 0
   let events = 0
   const report = (verdict: Verdict, error: string | null): SeedReport => ({
@@ -165,6 +180,8 @@ export async function runChaosSeed(
     events,
     recorded: work.recorded.size,
     kills,
+    restarts,
+    wipes,
     killsMidPush,
     faults: central?.proxy.counts() ?? {},
     serverErrors: central?.serverErrors ?? [],
@@ -262,7 +279,13 @@ export async function runChaosSeed(
           cut.delete(healed)
         }
       } else if (roll < 0.9) {
-        await seat.station.restart()
+        restarts++
+        if (options.profileWipes && rng.chance(0.5)) {
+          wipes++
+          await seat.station.restartOnFreshProfile()
+          // The agent goes on taking calls at once: new tickets need numbers right away.
+          await work.burst(seat, label, 3)
+        } else await seat.station.restart()
       } else {
         await seat.station.sync.pull()
       }

@@ -8,6 +8,7 @@
  *   --first S        the first seed (default: random, printed)
  *   --stations N     stations per seed (default 20; at least 20 is the point)
  *   --steps N        floor actions per seed (default 24)
+ *   --profile-wipes  some station restarts come back on a cleared browser profile
  *   --parallel N     seeds run at once (default 2: a seed waits on its servers half the time)
  *   --deadline-s S   the whole run's deadline (default 3600 s)
  *   SEED=n           replays seed n alone
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     stations: { type: 'string', default: String(DEFAULT_OPTIONS.stations) },
     steps: { type: 'string', default: String(DEFAULT_OPTIONS.steps) },
     parallel: { type: 'string', default: '2' },
+    'profile-wipes': { type: 'boolean', default: false },
     'deadline-s': { type: 'string', default: '3600' },
   },
 })
@@ -39,6 +41,7 @@ const options = {
   ...DEFAULT_OPTIONS,
   stations: Number(values.stations),
   steps: Number(values.steps),
+  profileWipes: values['profile-wipes'],
 }
 const runDeadline = Date.now() + Number(values['deadline-s']) * 1000
 console.error(
@@ -56,7 +59,7 @@ function printReport(report: SeedReport): void {
   console.error(
     `[chaos] seed=${report.seed} ${problems.length ? `FAILED (${problems.join('; ')})` : 'ok'} ` +
       `events=${report.events} recorded=${report.recorded} rejected=${JSON.stringify(report.rejected)} ` +
-      `kills=${report.kills} (mid-push ${report.killsMidPush}) faults=${JSON.stringify(report.faults)} ` +
+      `kills=${report.kills} (mid-push ${report.killsMidPush}) restarts=${report.restarts} (fresh profile ${report.wipes}) faults=${JSON.stringify(report.faults)} ` +
       `serverErrors=${report.serverErrors.length} stationErrors=${report.stationErrors.length} ` +
       `${report.ms}ms (${report.phases})` +
       (report.stationErrors.length

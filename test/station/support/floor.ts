@@ -221,6 +221,11 @@ export interface TestStation {
   tickets(): Promise<Ticket[]>
   /** Closes main and renderer (a quit or crash after the last acknowledged write) and opens them again. */
   restart(): Promise<void>
+  /**
+   * A restart on a cleared browser profile (a second profile, a wiped one): main keeps its data
+   * dir, the renderer starts from an empty IndexedDB and pulls everything again.
+   */
+  restartOnFreshProfile(): Promise<void>
   close(): Promise<void>
 }
 
@@ -238,7 +243,7 @@ export async function openStation(options: {
   const dataDir = path.join(options.baseDir, options.name)
   // Outlive a restart, as the OS keychain and the browser profile do.
   const credentials = new MemoryCredentialStore()
-  const indexedDB = new FakeIDBFactory()
+  let indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
   const scheduler = { ...systemScheduler, now }
   const onError = options.onError ?? ((error: unknown) => console.error(`[${options.name}]`, error))
@@ -309,6 +314,10 @@ export async function openStation(options: {
       station.store.close()
       Object.assign(station, await parts())
       await station.sync.start()
+    },
+    async restartOnFreshProfile() {
+      indexedDB = new FakeIDBFactory()
+      await station.restart()
     },
     async close() {
       station.sync.stop()
