@@ -9,19 +9,7 @@
  * convergence must not depend on timing.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import {
-  addTechNote,
-  changeFields,
-  hold,
-  openTicket,
-  reopen,
-  resolve,
-  resume,
-  type CommandResult,
-  type Ticket,
-} from '../../src/shared/incident'
-import { completeResolution, phoneCall } from '../support/incident-fixtures'
-import { runSeed, seededRandom, type Random } from '../support/random'
+import { runSeed, seededRandom } from '../support/random'
 import {
   enrollAndSignIn,
   foldAll,
@@ -29,9 +17,9 @@ import {
   openStation,
   startCentral,
   type Central,
-  type StationCommandContext,
   type TestStation,
 } from './support/floor'
+import { FloorWork, nothingPending, type FloorSeat } from './support/floor-work'
 import { eventually, tempDir } from './support/station'
 
 const STATIONS = 5
@@ -52,32 +40,6 @@ afterAll(async () => {
   await dir?.remove()
 })
 
-/** A random change to a ticket, as an agent at this station might make it; the rules may refuse. */
-function randomEdit(rng: Random, ticket: Ticket, ctx: StationCommandContext): CommandResult {
-  switch (rng.int(6)) {
-    case 0:
-      return changeFields(ticket, { title: `Retitled ${rng.int(1_000_000)}` }, ctx)
-    case 1:
-      return changeFields(
-        ticket,
-        { impact: rng.pick([1, 2, 3, 4] as const), urgency: rng.pick([1, 2, 3, 4] as const) },
-        ctx,
-      )
-    case 2:
-      return addTechNote(ticket, `Note ${rng.int(1_000_000)}`, ctx)
-    case 3:
-      return ticket.state === 'on_hold'
-        ? resume(ticket, ctx)
-        : hold(ticket, 'Waiting for the caller', ctx)
-    case 4:
-      return resolve(ticket, completeResolution(), ctx)
-    default:
-      return ticket.state === 'resolved'
-        ? reopen(ticket, 'Came back', ctx)
-        : addTechNote(ticket, 'Follow-up', ctx)
-  }
-}
-
 it(`${STATIONS} stations with outages, restarts and concurrent edits converge with the server`, async () => {
   const rng = seededRandom(runSeed('station floor'))
   for (let i = 0; i < STATIONS; i++) {
@@ -88,52 +50,18 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
     await enrollAndSignIn(station, central)
   }
 
-  const recorded = new Set<string>()
+  const work = new FloorWork(rng)
+  const seats: FloorSeat[] = floor.map((station) => ({ station, role: 'agent' }))
   const cut = new Set<TestStation>()
-  const record = async (
-    station: TestStation,
-    command: (ctx: StationCommandContext) => CommandResult,
-  ) => {
-    for (const event of (await station.record(command)) ?? []) recorded.add(event.id)
-  }
-  const someTicket = async (station: TestStation): Promise<Ticket | null> => {
-    const tickets = (await station.tickets()).filter((t) => t.state !== 'closed')
-    return tickets.length ? rng.pick(tickets) : null
-  }
 
   for (let step = 0; step < STEPS; step++) {
     const roll = rng.next()
-    const station = rng.pick(floor)
+    const seat = rng.pick(seats)
+    const station = seat.station
     if (roll < 0.3) {
-      // A burst of work at one station, online or not.
-      for (let n = 1 + rng.int(4); n > 0; n--) {
-        const ticket = rng.chance(0.3) ? null : await someTicket(station)
-        await record(station, (ctx) =>
-          ticket
-            ? randomEdit(rng, ticket, ctx)
-            : openTicket(
-                phoneCall({ title: `Call ${step} at ${station.name}` }),
-                ctx.nextTicketNumber(),
-                ctx,
-              ),
-        )
-      }
+      await work.burst(seat, String(step))
     } else if (roll < 0.5) {
-      // Concurrent edits: several stations change the same ticket at once, each from its own view.
-      const ticket = await someTicket(station)
-      if (ticket) {
-        const editors = rng.shuffle(floor).slice(0, 2 + rng.int(3))
-        const views = await Promise.all(editors.map((s) => s.store.getTicket(ticket.id)))
-        const choices = editors.map(() => rng.int(1_000_000))
-        await Promise.all(
-          editors.map((s, i) => {
-            const view = views[i]
-            if (!view) return undefined
-            const own = seededRandom(choices[i]!)
-            return record(s, (ctx) => randomEdit(own, view, ctx))
-          }),
-        )
-      }
+      await work.concurrentEdits(seats, seat)
     } else if (roll < 0.62) {
       if (!cut.has(station)) {
         await station.link.cut()
@@ -156,12 +84,9 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
   }
 
   for (const station of cut) await station.link.restore()
-  await eventually('every station to hand everything over and the server to have it', async () => {
-    for (const station of floor) await station.sync.pull(true)
-    const statuses = await Promise.all(floor.map((s) => s.api.sync.status({})))
-    const pendingHere = await Promise.all(floor.map((s) => s.store.pendingCount()))
-    return statuses.every((s) => s.pending === 0) && pendingHere.every((n) => n === 0)
-  })
+  await eventually('every station to hand everything over and the server to have it', () =>
+    nothingPending(floor),
+  )
   const serverTickets = await central.projection()
   const serverHash = hashTickets(serverTickets)
   await eventually("every station to hold the server's tickets", async () => {
@@ -174,7 +99,7 @@ it(`${STATIONS} stations with outages, restarts and concurrent edits converge wi
   const ids = log.map((row) => row.event.id)
   expect(new Set(ids).size, 'no event twice in the log').toBe(ids.length)
   expect(
-    [...recorded].filter((id) => !ids.includes(id)),
+    [...work.recorded].filter((id) => !ids.includes(id)),
     'no event lost',
   ).toEqual([])
   expect(hashTickets(foldAll(log.map((row) => row.event)))).toBe(serverHash)

@@ -156,7 +156,16 @@ export class ServerClient {
         `The central server at ${this.baseUrl} cannot be reached (${describeNetworkError(error)}).`,
       )
     }
-    const text = await response.text().catch(() => '')
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      // Cut off mid-body (a reset after the status line): the network failed, not the request.
+      throw new StationError(
+        'offline',
+        `The answer of the central server at ${this.baseUrl} was cut off (${describeNetworkError(error)}).`,
+      )
+    }
     let body: unknown = undefined
     try {
       body = text ? JSON.parse(text) : undefined

@@ -370,7 +370,10 @@ const DATED_BEFORE_OPENING =
  * that arrived before the opening may be waiting, so the caller folds everything it holds.
  */
 export function canApplyInOrder(ticket: Ticket | null, event: TicketEvent): ticket is Ticket {
-  return ticket !== null && eventKey(event) > ticket.lastEventKey
+  if (ticket === null) return false
+  // Compared as the (hlc, id) pair the fold sorts by: as one string, "…-S1|x" > "…-S16|y".
+  const [hlc = '', id = ''] = ticket.lastEventKey.split('|')
+  return compareEvents(event, { hlc, id }) > 0
 }
 
 /**

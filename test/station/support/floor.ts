@@ -13,7 +13,9 @@ import {
   type RunningServer,
   type ServerOptions,
 } from '../../../src/server/index'
+import type { Queryable } from '../../../src/server/db/database'
 import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
+import { systemScheduler } from '../../../src/main/station/scheduler'
 import type { StationServices } from '../../../src/main/station/services'
 import {
   createStationStore,
@@ -32,6 +34,7 @@ import {
 import { TICKET_STATES } from '../../../src/shared/incident/vocabulary'
 import { uuidv7 } from '../../../src/shared/ids'
 import {
+  StationError,
   createStationApi,
   type StationApi,
   type StationTransport,
@@ -43,7 +46,7 @@ import { eventually, testStationServices } from './station'
 export const PASSWORD = 'correct horse battery'
 
 /** JSON with sorted keys: equal values give equal text whatever the key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
@@ -80,21 +83,86 @@ async function call(
   return text ? JSON.parse(text) : undefined
 }
 
-export interface Central {
+/** What a test asks of the central server over HTTP, as its administrator. */
+export interface CentralApi {
   readonly url: string
-  readonly port: number
-  readonly running: boolean
-  adminToken: string
-  stop(): Promise<void>
-  start(): Promise<void>
+  readonly adminToken: string
   createAgent(username: string): Promise<void>
+  createUser(username: string, role: 'agent' | 'supervisor'): Promise<void>
   enrollmentCode(): Promise<string>
-  /** The server's own tickets projection. */
-  projection(): Promise<Ticket[]>
   /** Every event in the server's log, by pulling as a station does. */
   pullAll(): Promise<{ seq: number; event: TicketEvent }[]>
+}
+
+export interface Central extends CentralApi {
+  readonly port: number
+  readonly running: boolean
+  stop(): Promise<void>
+  start(): Promise<void>
+  /** The server's own tickets projection. */
+  projection(): Promise<Ticket[]>
   /** SQL on the running server's database: faults are injected there, as real as they come. */
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
+}
+
+/** Signs the first administrator in on a server that has just been set up. */
+export async function setUpCentral(url: string): Promise<string> {
+  return sessionResponseSchema.parse(
+    await call(url, 'POST', ROUTES.setup, null, {
+      username: 'admin',
+      displayName: 'Admin',
+      password: PASSWORD,
+      loadSampleDirectory: false,
+    }),
+  ).token
+}
+
+export function centralApi(url: string, adminToken: string): CentralApi {
+  const api: CentralApi = {
+    url,
+    adminToken,
+    createAgent: (username) => api.createUser(username, 'agent'),
+    async createUser(username, role) {
+      await call(url, 'POST', ROUTES.users, api.adminToken, {
+        username,
+        displayName: username,
+        role,
+        password: PASSWORD,
+      })
+    },
+    async enrollmentCode() {
+      return ((await call(url, 'POST', ROUTES.enrollmentCodes, api.adminToken)) as { code: string })
+        .code
+    },
+    async pullAll() {
+      const events: { seq: number; event: TicketEvent }[] = []
+      let after = 0
+      for (let page = 0; page < 10_000; page++) {
+        const response = pullResponseSchema.parse(
+          await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, api.adminToken),
+        )
+        for (const row of response.events) {
+          const parsed = parseTicketEvent(row.event)
+          if (!parsed.ok) throw new Error(`server holds an invalid event: ${parsed.message}`)
+          events.push({ seq: row.seq, event: parsed.event })
+        }
+        after = response.next
+        if (response.upToDate) return events
+      }
+      throw new Error('pullAll did not finish')
+    },
+  }
+  return api
+}
+
+/** The server's tickets projection, read from its database. */
+export async function projectionOf(db: Queryable): Promise<Ticket[]> {
+  const rows = await db.query<{ body: Ticket | string }>(
+    'SELECT body FROM tickets WHERE body IS NOT NULL',
+  )
+  return rows.map((row) =>
+    typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
+  )
 }
 
 export async function startCentral(
@@ -109,22 +177,13 @@ export async function startCentral(
     ...serverOptions,
   })
   const port = server.port
-  const url = server.url
-  const admin = sessionResponseSchema.parse(
-    await call(url, 'POST', ROUTES.setup, null, {
-      username: 'admin',
-      displayName: 'Admin',
-      password: PASSWORD,
-      loadSampleDirectory: false,
-    }),
-  )
-  const central: Central = {
-    url,
+  const api = centralApi(server.url, await setUpCentral(server.url))
+  return {
+    ...api,
     port,
     get running() {
       return server !== null
     },
-    adminToken: admin.token,
     async stop() {
       const current = server
       server = null
@@ -140,49 +199,9 @@ export async function startCentral(
           ...serverOptions,
         })
     },
-    async createAgent(username) {
-      await call(url, 'POST', ROUTES.users, central.adminToken, {
-        username,
-        displayName: username,
-        role: 'agent',
-        password: PASSWORD,
-      })
-    },
-    async enrollmentCode() {
-      return (
-        (await call(url, 'POST', ROUTES.enrollmentCodes, central.adminToken)) as { code: string }
-      ).code
-    },
-    async projection() {
-      const rows = await server!.db.query<{ body: Ticket | string }>(
-        'SELECT body FROM tickets WHERE body IS NOT NULL',
-      )
-      return rows.map((row) =>
-        typeof row.body === 'string' ? (JSON.parse(row.body) as Ticket) : row.body,
-      )
-    },
-    query(sql, params) {
-      return server!.db.query(sql, params)
-    },
-    async pullAll() {
-      const events: { seq: number; event: TicketEvent }[] = []
-      let after = 0
-      for (let page = 0; page < 10_000; page++) {
-        const response = pullResponseSchema.parse(
-          await call(url, 'GET', `${ROUTES.events}?after=${after}&limit=1000`, central.adminToken),
-        )
-        for (const row of response.events) {
-          const parsed = parseTicketEvent(row.event)
-          if (!parsed.ok) throw new Error(`server holds an invalid event: ${parsed.message}`)
-          events.push({ seq: row.seq, event: parsed.event })
-        }
-        after = response.next
-        if (response.upToDate) return events
-      }
-      throw new Error('pullAll did not finish')
-    },
+    projection: () => projectionOf(server!.db),
+    query: (sql, params) => server!.db.query(sql, params),
   }
-  return central
 }
 
 /** The server's log folded the way a station folds it. */
@@ -225,15 +244,23 @@ export interface TestStation {
    * files stay).
    */
   restart(options?: { forgetCredentials?: boolean; wipeProfile?: boolean }): Promise<void>
+  /**
+   * A restart on a cleared browser profile (a second profile, a wiped one): main keeps its data
+   * dir, the renderer starts from an empty IndexedDB and pulls everything again.
+   */
+  restartOnFreshProfile(): Promise<void>
   close(): Promise<void>
 }
 
 export async function openStation(options: {
   name: string
   baseDir: string
-  central: Central
+  /** Where the station's link leads: the server, or a proxy in front of it. */
+  central: { readonly port: number }
   username: string
+  /** The station's wall clock, for main and renderer alike (a skewed clock, say). */
   clock?: () => number
+  onError?: (error: unknown) => void
   /** Main's credential store at each start (a process's own); one memory store otherwise. */
   credentials?: () => CredentialStore
 }): Promise<TestStation> {
@@ -243,12 +270,15 @@ export async function openStation(options: {
   let credentials = new MemoryCredentialStore()
   let indexedDB = new FakeIDBFactory()
   const now = options.clock ?? Date.now
+  const scheduler = { ...systemScheduler, now }
+  const onError = options.onError ?? ((error: unknown) => console.error(`[${options.name}]`, error))
 
   async function parts() {
     const services = await testStationServices({
       serverUrl: link.url,
       dataDir,
       credentials: options.credentials?.() ?? credentials,
+      scheduler,
     })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
@@ -260,7 +290,7 @@ export async function openStation(options: {
     const sync = createStationSync({
       station: api,
       store,
-      onError: (error) => console.error(`[${options.name}]`, error),
+      onError,
     })
     return { services, api, store, sync }
   }
@@ -313,6 +343,7 @@ export async function openStation(options: {
       Object.assign(station, await parts())
       await station.sync.start()
     },
+    restartOnFreshProfile: () => station.restart({ wipeProfile: true }),
     async close() {
       station.sync.stop()
       await station.services.close()
@@ -323,10 +354,29 @@ export async function openStation(options: {
   return station
 }
 
-/** Enrolls the station through its own API and signs its agent in, then starts its sync. */
-export async function enrollAndSignIn(station: TestStation, central: Central): Promise<void> {
-  await station.api.station.enroll({ code: await central.enrollmentCode(), name: station.name })
-  await station.api.session.login({ username: station.username, password: PASSWORD })
+/**
+ * Enrolls the station through its own API and signs its agent in, then starts its sync. A step
+ * the network lost (a loaded machine's timeout, say) is tried again; a used code is not reused.
+ */
+export async function enrollAndSignIn(
+  station: TestStation,
+  central: Pick<CentralApi, 'enrollmentCode'>,
+  attempts = 5,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await station.api.station.info({})).stationCode)
+        await station.api.station.enroll({
+          code: await central.enrollmentCode(),
+          name: station.name,
+        })
+      await station.api.session.login({ username: station.username, password: PASSWORD })
+      break
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof StationError) || error.code !== 'offline')
+        throw error
+    }
+  }
   await station.sync.start()
 }
 
