@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { RETURN_TO_OWNER_NOTE } from '../../src/shared/incident/standard-notes'
-import { ADMIN, AGENT, openDeskFloor, type DeskFloor } from './desk-floor'
+import { AGENT, firstRunThenSignIn, openDeskFloor, type DeskFloor } from './desk-floor'
 import { expectAccessible } from './support/axe'
 
 test.describe.configure({ mode: 'serial' })
@@ -22,33 +22,13 @@ test.beforeAll(async ({ browser }) => {
   floor = await openDeskFloor()
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
   page = await context.newPage()
-  await page.goto(floor.pageUrl)
-
-  // First run through the UI: the station that sets the floor up becomes its first station.
-  await expect(page.getByLabel('Administrator user name')).toBeVisible()
-  await expectAccessible(page, 'first-run setup')
-  await page.getByLabel('Administrator user name').fill(ADMIN.username)
-  await page.getByLabel('Display name').fill('Ada Admin')
-  await page.getByLabel('Password').fill(ADMIN.password)
-  await page.getByRole('button', { name: 'Create administrator and start' }).click()
-  await page.getByRole('button', { name: 'Sign out' }).click()
-  await expect(page.getByLabel('User name')).toBeVisible()
-  await expectAccessible(page, 'sign-in')
-  await signIn(AGENT)
-  await expectAccessible(page, 'My tickets')
+  await firstRunThenSignIn(page, floor, (where) => expectAccessible(page, where))
 })
 
 test.afterAll(async () => {
   await page?.context().close()
   await floor?.close()
 })
-
-async function signIn(user: { username: string; password: string }) {
-  await page.getByLabel('User name').fill(user.username)
-  await page.getByLabel('Password').fill(user.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('heading', { name: 'My tickets' })).toBeVisible()
-}
 
 /** Presses keys one by one and counts them, so the test holds the intake to its budget. */
 class Keys {
