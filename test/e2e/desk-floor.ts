@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { expect, type Page } from '@playwright/test'
 import { startServer, silentLogger, type RunningServer } from '../../src/server'
 import type { TicketEvent } from '../../src/shared/incident/events'
 import { ROUTES, pullResponseSchema, sessionResponseSchema } from '../../src/shared/sync/wire'
@@ -107,6 +108,32 @@ export async function openDeskFloor(): Promise<DeskFloor> {
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * First run through the UI (the station that sets the floor up becomes its first station), then
+ * the agent signs in and sees My tickets. `onScreen` runs on each screen on the way.
+ */
+export async function firstRunThenSignIn(
+  page: Page,
+  floor: DeskFloor,
+  onScreen: (where: string) => Promise<void> = async () => {},
+): Promise<void> {
+  await page.goto(floor.pageUrl)
+  await expect(page.getByLabel('Administrator user name')).toBeVisible()
+  await onScreen('first-run setup')
+  await page.getByLabel('Administrator user name').fill(ADMIN.username)
+  await page.getByLabel('Display name').fill('Ada Admin')
+  await page.getByLabel('Password').fill(ADMIN.password)
+  await page.getByRole('button', { name: 'Create administrator and start' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByLabel('User name')).toBeVisible()
+  await onScreen('sign-in')
+  await page.getByLabel('User name').fill(AGENT.username)
+  await page.getByLabel('Password').fill(AGENT.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('heading', { name: 'My tickets' })).toBeVisible()
+  await onScreen('My tickets')
 }
 
 function printedUrl(host: ChildProcess): Promise<string> {

@@ -7,7 +7,8 @@
 import { mkdir } from 'node:fs/promises'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { RETURN_TO_OWNER_NOTE } from '../../src/shared/incident/standard-notes'
-import { ADMIN, AGENT, openDeskFloor, type DeskFloor } from './desk-floor'
+import { AGENT, firstRunThenSignIn, openDeskFloor, type DeskFloor } from './desk-floor'
+import { expectAccessible } from './support/axe'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -21,28 +22,13 @@ test.beforeAll(async ({ browser }) => {
   floor = await openDeskFloor()
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
   page = await context.newPage()
-  await page.goto(floor.pageUrl)
-
-  // First run through the UI: the station that sets the floor up becomes its first station.
-  await page.getByLabel('Administrator user name').fill(ADMIN.username)
-  await page.getByLabel('Display name').fill('Ada Admin')
-  await page.getByLabel('Password').fill(ADMIN.password)
-  await page.getByRole('button', { name: 'Create administrator and start' }).click()
-  await page.getByRole('button', { name: 'Sign out' }).click()
-  await signIn(AGENT)
+  await firstRunThenSignIn(page, floor, (where) => expectAccessible(page, where))
 })
 
 test.afterAll(async () => {
   await page?.context().close()
   await floor?.close()
 })
-
-async function signIn(user: { username: string; password: string }) {
-  await page.getByLabel('User name').fill(user.username)
-  await page.getByLabel('Password').fill(user.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('heading', { name: 'My tickets' })).toBeVisible()
-}
 
 /** Presses keys one by one and counts them, so the test holds the intake to its budget. */
 class Keys {
@@ -116,6 +102,7 @@ test('(1) a phone call logged by keyboard alone: the number shows at once', asyn
   await expect(page.getByLabel('Title')).toHaveValue('Cannot connect to VPN')
   await expect(page.getByRole('status', { name: 'Priority' })).toContainText('P4')
   await page.screenshot({ path: `${SHOTS}/intake.png` })
+  await expectAccessible(page, 'call intake with a template')
   await keys.press('Control+Enter')
 
   await expect(ticketNumber()).toHaveText(/^S\d+-\d+$/)
@@ -124,6 +111,7 @@ test('(1) a phone call logged by keyboard alone: the number shows at once', asyn
   expect(keys.count).toBeLessThanOrEqual(12)
   await expect(page.getByRole('heading', { name: 'Cannot connect to VPN' })).toBeVisible()
   await page.screenshot({ path: `${SHOTS}/ticket.png` })
+  await expectAccessible(page, 'ticket, Details')
 
   await expect
     .poll(async () => (await eventsOf(vpnTicket)).map((e) => e.type), { timeout: 30_000 })
@@ -151,6 +139,7 @@ test('(2) escalation with a warm transfer to the suggested team; a move to a sec
   await expect(contact).toContainText('KB0010201')
   await escalation.getByLabel('Accepted by').fill('Sam at Network Operations')
   await page.screenshot({ path: `${SHOTS}/escalation.png` })
+  await expectAccessible(page, 'Escalate dialog')
   await escalation
     .getByRole('button', { name: 'Escalate and assign to Network Operations' })
     .click()
@@ -158,6 +147,7 @@ test('(2) escalation with a warm transfer to the suggested team; a move to a sec
 
   await expect(tab('Assignees and Notifications')).toHaveAttribute('aria-selected', 'true')
   await expect(page.getByLabel('Reassignment count')).toHaveText('0')
+  await expectAccessible(page, 'ticket, Assignees and Notifications')
   await escalateWithWarmTransfer('Lee at Desktop Support', {
     name: 'Desktop Support Services',
     reason: 'Network Operations found a broken laptop profile.',
@@ -195,6 +185,7 @@ test('(3) a customer note with Send Email To sends exactly one email; a Tech Not
   await page.getByLabel(/Send Email To: customer/).check()
   await page.keyboard.press('Alt+4')
   await expect(page.getByText(/Will be emailed to the customer/)).toBeVisible()
+  await expectAccessible(page, 'ticket, Customer notes')
   const customerNote = 'We are reinstalling your VPN profile; you will hear from us today.'
   await page.getByLabel('New customer note').fill(customerNote)
   await page.getByRole('button', { name: 'Save customer note' }).click()
@@ -205,6 +196,7 @@ test('(3) a customer note with Send Email To sends exactly one email; a Tech Not
   await page.getByLabel('New Tech Note').fill(techNote)
   await page.keyboard.press('Control+Enter')
   await noteSaved(page.getByRole('list', { name: 'Tech Notes' }), techNote)
+  await expectAccessible(page, 'ticket, Tech Notes')
 
   await expect.poll(() => floor.smtp.received.length, { timeout: 30_000 }).toBe(1)
   // Once the server holds the Tech Note, its outbox is decided: one row, the customer note's.
@@ -231,6 +223,9 @@ test('(4) return to owner adds the verbatim Tech Note', async () => {
   await expect(tab('Tech Notes')).toHaveAttribute('aria-selected', 'true')
   await noteSaved(page.getByRole('list', { name: 'Tech Notes' }), RETURN_TO_OWNER_NOTE)
   await expect(page.getByText('Returned to the CSC')).toBeVisible()
+  await page.keyboard.press('Alt+5')
+  await expect(tab('History')).toHaveAttribute('aria-selected', 'true')
+  await expectAccessible(page, 'ticket, History')
   await expect(page.getByRole('button', { name: 'Return to owner' })).toBeHidden()
   await expect
     .poll(
@@ -257,12 +252,14 @@ test('(5) resolve refuses an incomplete classification, then resolves', async ()
   ).toBeVisible()
   await expect(resolve.getByText('State the root cause. (rule 8)')).toBeVisible()
   await expect(resolve.getByLabel('Root cause')).toHaveAttribute('aria-invalid', 'true')
+  await expectAccessible(page, 'Resolve dialog with refusals')
 
   await resolve.getByLabel('Subcategory').fill('Client configuration')
   await resolve.getByLabel('Root cause').fill('Outdated VPN profile')
   await resolve.getByRole('button', { name: `Resolve ${vpnTicket}` }).click()
   await expect(resolve).toBeHidden()
   await expect(page.locator('.ticket__facts')).toContainText('Resolved')
+  await expectAccessible(page, 'a resolved ticket')
   await expect
     .poll(async () => (await eventsOf(vpnTicket)).find((e) => e.type === 'resolved')?.payload, {
       timeout: 30_000,
@@ -283,12 +280,15 @@ test('(6) with the central server stopped: 3 calls, one escalated, one resolved;
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible({
     timeout: 60_000,
   })
+  await expectAccessible(page, 'offline status')
 
   const numbers = [await logVpnCall(), await logVpnCall(), await logVpnCall()]
   expect(new Set(numbers).size).toBe(3)
   await expect(ticketNumber()).toHaveText(numbers[2]!)
   await escalateWithWarmTransfer('Sam at Network Operations')
   await page.getByRole('button', { name: 'My tickets' }).click()
+  await expect(page.getByRole('button', { name: numbers[1]! })).toBeVisible()
+  await expectAccessible(page, 'My tickets with open and escalated calls')
   await page.getByRole('button', { name: numbers[1]! }).click()
   await expect(ticketNumber()).toHaveText(numbers[1]!)
   await page.keyboard.press('Alt+r')
@@ -326,6 +326,7 @@ test('(7) a reload in the middle of a call keeps the draft', async () => {
 
   await page.reload()
   await expect(page.getByRole('heading', { name: 'New call' })).toBeVisible()
+  await expectAccessible(page, 'call intake restored after a reload')
   await expect(page.getByLabel('Caller name')).toHaveValue('Dana Whitfield')
   await expect(page.getByLabel('Title')).toHaveValue('Printer problem')
   await expect(page.getByLabel('Description')).toHaveValue(/Toner light blinks\.$/)

@@ -13,6 +13,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import { silentLogger, startServer, type RunningServer } from '../../src/server'
 import { DEMO_PASSWORD } from '../../src/server/setup'
 import { serverApi } from '../queue/server-api'
+import { expectAccessible } from './support/axe'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const ADMIN_PASSWORD = 'e2e-queue-admin-password'
@@ -74,6 +75,8 @@ async function signInAndEnroll(page: Page, url: string, username: string, statio
   await page.getByLabel('User name').fill(username)
   await page.getByLabel('Password').fill(DEMO_PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByLabel('Enrollment code')).toBeVisible()
+  await expectAccessible(page, `enrollment of ${stationName}`)
   await page.getByLabel('Enrollment code').fill(await serverApi(server.url).issueCode(adminToken))
   await page.getByLabel('Station name').fill(stationName)
   await page.getByRole('button', { name: 'Enroll' }).click()
@@ -136,6 +139,7 @@ test("the supervisor's live queue shows the agent's new P1 without reload, filte
     await numberHeader.getByRole('button').click()
     await expect(numberHeader).toHaveAttribute('aria-sort', 'descending')
     await expect.poll(() => queueNumbers(supervisor)).toEqual([firstP1])
+    await expectAccessible(supervisor, 'Live queue, filtered and sorted')
     // Anything that reloads the page would lose this.
     await supervisor.evaluate(() => Object.assign(window, { notReloaded: true }))
 

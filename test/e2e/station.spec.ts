@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { ROUTES, pullResponseSchema, sessionResponseSchema } from '../../src/shared/sync/wire'
+import { expectAccessible } from './support/axe'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const ADMIN_PASSWORD = 'e2e-admin-password'
@@ -106,6 +107,7 @@ test('a call logged in the browser arrives at the central server', async ({ page
   await page.getByLabel('Title').fill(title)
   await page.getByLabel('Service', { exact: true }).fill('Network')
   await page.getByLabel('Category', { exact: true }).fill('VPN')
+  await expectAccessible(page, 'call intake typed by hand')
   await page.getByRole('button', { name: /^Log call/ }).click()
 
   await expect

@@ -328,3 +328,23 @@ describe('a renumbered ticket (ARCHITECTURE.md "Data": a number once read stays 
     expect(screen.getByLabelText('Also known as').textContent).toBe('also known as A1-1')
   })
 })
+
+describe('structure', () => {
+  test('on every tab, no heading skips a level below the one before it (axe heading-order)', async () => {
+    await openTicket()
+    const keys = new Keyboard()
+    for (const [digit, sectionHeading] of [
+      ['1', 'Customer contacts'],
+      ['2', 'Assignment'],
+      ['3', 'Tech Notes'],
+      ['4', 'Customer notes'],
+    ] as const) {
+      await waitFor(() => {
+        keys.press(digit, { altKey: true })
+        expect(screen.getByRole('heading', { name: sectionHeading })).toBeTruthy()
+      })
+      const levels = screen.getAllByRole('heading').map((h) => Number(h.tagName.slice(1)))
+      levels.forEach((level, i) => expect(level).toBeLessThanOrEqual((levels[i - 1] ?? 0) + 1))
+    }
+  })
+})

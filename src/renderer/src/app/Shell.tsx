@@ -32,6 +32,7 @@ export function Shell() {
   const shortcutsOpen = useNav((s) => s.shortcutsOpen)
   const dialogOpen = useNav((s) => s.dialog !== null)
   const callInProgress = useIntake((s) => s.draft !== null)
+  const loggedNumber = useIntake((s) => s.logged?.ticket.number)
   const user = useSession((s) => s.user)
   const searchBox = useRef<HTMLInputElement>(null)
   const [query, setQuery] = useState('')
@@ -139,6 +140,10 @@ export function Shell() {
         <CurrentView view={view} queue={queue} />
       </main>
       <StatusBar />
+      {/* Always in the document, so a screen reader hears the number the moment it is set. */}
+      <p className="visually-hidden" aria-live="polite" aria-atomic="true">
+        {loggedNumber ? `Call logged as ticket ${loggedNumber}. Read it to the caller.` : ''}
+      </p>
       <DialogHost />
       {shortcutsOpen && <ShortcutOverlay onClose={() => nav.toggleShortcuts(false)} />}
     </div>

@@ -88,7 +88,7 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
     <>
       {recent.length > 0 && (
         <section aria-label="Caller's recent tickets" className="panel panel--inset">
-          <h3>Recent tickets of {caller.name || 'this caller'}</h3>
+          <h2>Recent tickets of {caller.name || 'this caller'}</h2>
           <ul className="ticket-mini-list">
             {recent.map((ticket) => (
               <li key={ticket.id}>

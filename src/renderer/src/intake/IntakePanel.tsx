@@ -130,6 +130,11 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
   const description = useRef<HTMLTextAreaElement>(null)
 
   const intake = () => desk.intake.getState()
+  // A draft is discarded to take the next call: an empty form, the cursor in the caller box.
+  const discard = () => {
+    intake().discard()
+    intake().start(Date.now())
+  }
   const update = (patch: Partial<IntakeDraft>) => intake().update(patch)
 
   useEffect(() => {
@@ -193,7 +198,7 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
     }
     if (matches(event, SHORTCUTS.logCall.keys)) void log()
     else if (matches(event, SHORTCUTS.caller.keys)) callerInput.current?.focus()
-    else if (matches(event, SHORTCUTS.discard.keys)) intake().discard()
+    else if (matches(event, SHORTCUTS.discard.keys)) discard()
     else return false
   })
 
@@ -366,7 +371,7 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
         >
           Log call <kbd aria-hidden="true">{SHORTCUTS.logCall.keys}</kbd>
         </button>
-        <button type="button" onClick={() => intake().discard()}>
+        <button type="button" onClick={discard}>
           Discard draft
         </button>
       </footer>

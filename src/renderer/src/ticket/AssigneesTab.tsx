@@ -50,7 +50,7 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
   return (
     <div className="assignees">
       <section aria-labelledby="assignment-heading" className="panel">
-        <h3 id="assignment-heading">Assignment</h3>
+        <h2 id="assignment-heading">Assignment</h2>
         <dl className="facts">
           <dt>Team</dt>
           <dd>{directory.teamName(ticket.teamId)}</dd>
@@ -132,7 +132,7 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
       </section>
 
       <section aria-labelledby="notify-heading" className="panel">
-        <h3 id="notify-heading">Send Email To</h3>
+        <h2 id="notify-heading">Send Email To</h2>
         <p className="muted">
           Applies to the next customer note, then clears. Tech Notes are never emailed.
         </p>

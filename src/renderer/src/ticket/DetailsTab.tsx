@@ -241,7 +241,7 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
             </>
           )}
         </dl>
-        <h3>Customer contacts</h3>
+        <h2>Customer contacts</h2>
         {ticket.contacts.length === 0 ? (
           <p className="muted">No contact with the customer recorded yet.</p>
         ) : (

@@ -69,7 +69,7 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
 
   return (
     <div className="notes">
-      <h3 className="visually-hidden">{copy.heading}</h3>
+      <h2 className="visually-hidden">{copy.heading}</h2>
       {ticket.state !== 'closed' && (
         <form
           className="notes__composer"

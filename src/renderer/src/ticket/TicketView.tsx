@@ -4,7 +4,8 @@
  * customer contact, resolve, reopen, close) in the header. The number is the first thing on screen: the agent reads it out.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import { flushSync } from 'react-dom'
 import { resume, returnToOwner, type CommandResult } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
@@ -19,6 +20,7 @@ import {
 import type { TicketDialog } from '../app/nav-store'
 import { useDirectory } from '../app/use-directory'
 import { FormErrors } from '../ui/fields'
+import { focusables, focusFirstIn, focusIsLost } from '../ui/focus'
 import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
 import { sortRefusals } from '../ui/rule-errors'
 import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
@@ -59,6 +61,8 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const tab = useTicketUi((s) => s.of(ticket.id).tab)
   const dialogOpen = useNav((s) => s.dialog !== null)
   const [actionErrors, setActionErrors] = useState<readonly string[]>([])
+  const actionBar = useRef<HTMLDivElement>(null)
+  const panel = useRef<HTMLDivElement>(null)
   const working = WORKING.has(ticket.state)
   const withTeam = working && ticket.teamId !== CSC_TEAM_ID
 
@@ -81,8 +85,11 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   useKeys((event) => {
     const digit = altDigit(event)
     const byDigit = digit !== null ? TICKET_TABS[digit - 1] : undefined
-    if (byDigit) setTab(byDigit.id)
-    else if (matches(event, SHORTCUTS.escalate.keys) && working) open('escalate')
+    if (byDigit) {
+      // Drawn at once, so the tab's own field is there to take the cursor.
+      flushSync(() => setTab(byDigit.id))
+      focusFirstIn(panel.current)
+    } else if (matches(event, SHORTCUTS.escalate.keys) && working) open('escalate')
     else if (matches(event, SHORTCUTS.returnToOwner.keys) && withTeam) void giveBack()
     else if (matches(event, SHORTCUTS.resolve.keys) && working) open('resolve')
     else if (matches(event, SHORTCUTS.hold.keys) && ticket.state === 'open') open('hold')
@@ -90,6 +97,12 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
       void act((ctx) => resume(ticket, ctx))
     else return false
   }, !dialogOpen)
+
+  // When the element that had focus went away (the intake just logged this call, a dialog closed
+  // on an action that no longer applies), the next keystroke belongs to the ticket's actions.
+  useEffect(() => {
+    if (!dialogOpen && focusIsLost()) focusables(actionBar.current)[0]?.focus()
+  }, [dialogOpen, ticket, tab])
 
   const notes = (kind: 'tech' | 'customer') => ticket.notes.filter((n) => n.kind === kind).length
   return (
@@ -133,7 +146,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             </span>
           )}
         </div>
-        <div className="ticket__actions" role="toolbar" aria-label="Ticket actions">
+        <div className="ticket__actions" role="toolbar" aria-label="Ticket actions" ref={actionBar}>
           {working && (
             <button type="button" onClick={() => open('escalate')} aria-keyshortcuts="Alt+E">
               Escalate…
@@ -200,6 +213,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
         }))}
         active={tab}
         onChange={setTab}
+        panelRef={panel}
       >
         {tab === 'details' && <DetailsTab ticket={ticket} />}
         {tab === 'assignees' && <AssigneesTab ticket={ticket} />}

@@ -2,7 +2,7 @@
  * WAI-ARIA tabs: one tab stop for the tab list, arrow keys move between tabs, and the panel is
  * labelled by its tab so tests and screen readers find it by name.
  */
-import { useId, useRef, type ReactNode } from 'react'
+import { useId, useRef, type ReactNode, type Ref } from 'react'
 
 export interface TabDef<T extends string> {
   id: T
@@ -17,9 +17,18 @@ interface TabsProps<T extends string> {
   active: T
   onChange: (id: T) => void
   children: ReactNode
+  /** The panel, for a shortcut that switches tab and moves the cursor into it. */
+  panelRef?: Ref<HTMLDivElement>
 }
 
-export function Tabs<T extends string>({ label, tabs, active, onChange, children }: TabsProps<T>) {
+export function Tabs<T extends string>({
+  label,
+  tabs,
+  active,
+  onChange,
+  children,
+  panelRef,
+}: TabsProps<T>) {
   const base = useId()
   const listRef = useRef<HTMLDivElement>(null)
   const move = (delta: number) => {
@@ -61,6 +70,9 @@ export function Tabs<T extends string>({ label, tabs, active, onChange, children
       </div>
       <div
         role="tabpanel"
+        ref={panelRef}
+        // Focusable by script only: a panel with no field of its own (History) still takes focus.
+        tabIndex={-1}
         id={`${base}-panel`}
         aria-labelledby={`${base}-${active}`}
         className="tabs__panel"
