@@ -123,7 +123,8 @@ test("the supervisor's live queue shows the agent's new P1 without reload, filte
   // Two browsers, as on the floor: the agent's and the supervisor's.
   const supervisorBrowser: Browser = await playwright.chromium.launch(launchOptions)
   try {
-    const agent = await browser.newPage()
+    // A page of its own context: axe-core opens a blank page beside it to assemble its results.
+    const agent = await (await browser.newContext()).newPage()
     const supervisor = await (await supervisorBrowser.newContext()).newPage()
     await signInAndEnroll(agent, agentUrl, 'agent1', 'Desk 1')
     await signInAndEnroll(supervisor, supervisorUrl, 'super1', 'Supervisor desk')
