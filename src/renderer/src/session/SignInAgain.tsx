@@ -40,11 +40,14 @@ export function SignInAgain() {
           className="sign-in-again__form"
           onSubmit={(event) => {
             event.preventDefault()
+            // The field empties as the attempt leaves, not when its answer comes back: the
+            // password does not linger in the page, and a refusal never shows beside it.
+            const attempt = password
+            setPassword('')
             void desk.session
               .getState()
-              .signInAgain(password)
+              .signInAgain(attempt)
               .then((ok) => {
-                setPassword('')
                 if (ok) setOpen(false)
               })
           }}
