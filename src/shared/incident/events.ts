@@ -200,6 +200,8 @@ export const resolvedPayload = z.object({
     .int()
     .min(0)
     .max(60 * 24 * 30),
+  /** Rule 4: resolved while a second-level team held it; the resolver's confirmed reason. */
+  takenFromTeam: z.object({ teamId, reason: block({ max: REASON_MAX, min: 1 }) }).optional(),
 })
 
 export const reopenedPayload = z.object({ reason: block({ max: REASON_MAX, min: 1 }) })

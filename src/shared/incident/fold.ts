@@ -122,7 +122,8 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         conflict: `Ticket ${ticket.number} was already opened; a second opening is not applied.`,
       }
     case 'fields_changed':
-      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'change fields', () => {
+      // Rule 8: a resolved ticket's classification is what was agreed; reopen to change it.
+      return requireState(ticket, STATES_ACCEPTING_WORK, 'change fields', () => {
         const { caller, identityCheck, ...plain } = event.payload.changes
         const next: Ticket = {
           ...ticket,

@@ -18,6 +18,7 @@ import {
   type TicketEvent,
   type WarmTransfer,
 } from './events'
+import { takenFromTeamRefusal } from './holding'
 import { passwordPhrase } from './password-guard'
 import { RETURN_TO_OWNER_NOTE } from './standard-notes'
 import type { Ticket } from './ticket'
@@ -140,14 +141,25 @@ export function openTicket(input: OpenInput, number: string, ctx: CommandContext
   return made.ok ? { ok: true, events: [made.event] } : refuse(...made.errors)
 }
 
-/** Rule 2: impact and urgency reflect current understanding and may change later. */
+/**
+ * Rule 2: impact and urgency reflect current understanding and may change later — while the
+ * ticket is worked. Rule 8: a resolution records the classification as agreed, so a resolved or
+ * closed ticket's fields stay as they were; reopening it (rule 9) makes them editable again.
+ */
 export function changeFields(
   ticket: Ticket,
   changes: EditableFields,
   ctx: CommandContext,
 ): CommandResult {
-  if (ticket.state === 'closed')
-    return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
+  if (!WORKING.includes(ticket.state))
+    return refuse({
+      field: '',
+      rule: 'rule 8',
+      message:
+        ticket.state === 'resolved'
+          ? `Ticket ${ticket.number} is resolved: reopen it to change its details.`
+          : `Ticket ${ticket.number} is closed: its details no longer change.`,
+    })
   const parsed = editableFields.safeParse(changes)
   if (!parsed.success) return refuse(...zodErrors(parsed.error))
   const effective = Object.fromEntries(
@@ -382,22 +394,32 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 export type ResolveInput = PayloadOf<'resolved'>
 
+/**
+ * Rule 9: when the customer's silence reaches one business day — counted from the first contact
+ * attempt they have not answered since they were last reached — or null while nothing is unanswered.
+ */
+export function unansweredForADayAt(
+  ticket: Pick<Ticket, 'contacts'>,
+  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+): number | null {
+  const lastReached = Math.max(
+    0,
+    ...ticket.contacts.filter((c) => c.outcome === 'reached').map((c) => c.at),
+  )
+  const firstUnanswered = ticket.contacts.find((c) => c.outcome !== 'reached' && c.at > lastReached)
+  return firstUnanswered
+    ? dueAt(firstUnanswered.at, { amount: 1, unit: 'business_days' }, policy)
+    : null
+}
+
 /** Whether a customer who did not answer for a business day may get an "inactive ticket" resolution. */
 export function inactiveResolutionAllowed(
   ticket: Ticket,
   nowMs: number,
   policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ): boolean {
-  const unanswered = ticket.contacts.filter((c) => c.outcome !== 'reached')
-  const lastReached = Math.max(
-    0,
-    ...ticket.contacts.filter((c) => c.outcome === 'reached').map((c) => c.at),
-  )
-  const firstUnanswered = unanswered.filter((c) => c.at > lastReached)[0]
-  return (
-    firstUnanswered !== undefined &&
-    dueAt(firstUnanswered.at, { amount: 1, unit: 'business_days' }, policy) <= nowMs
-  )
+  const due = unansweredForADayAt(ticket, policy)
+  return due !== null && due <= nowMs
 }
 
 /**
@@ -474,6 +496,8 @@ export function resolve(
         'First-contact resolution means resolved on the call; this ticket was escalated without a warm transfer.',
     })
   }
+  const taken = takenFromTeamRefusal(ticket, input.takenFromTeam)
+  if (taken) errors.push(taken)
   if (errors.length) return refuse(...errors)
   return single(ctx, ticket, 'resolved', input)
 }
