@@ -226,6 +226,8 @@ export const stationApiSchemas = {
       title: line({ max: 120, min: 1 }),
       body: block({ max: 500 }),
       ticketId: z.string().regex(UUID_PATTERN).optional(),
+      /** What the notification reports; main shows a key once, however many windows ask. */
+      key: line({ max: 200, min: 1 }).optional(),
     }),
     response: z.object({ shown: z.boolean() }),
   },

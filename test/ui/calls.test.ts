@@ -5,10 +5,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Team } from '../../src/shared/directory'
-import { escalate, foldTicket, openTicket, returnToOwner } from '../../src/shared/incident'
+import {
+  escalate,
+  foldTicket,
+  notificationsFor,
+  openTicket,
+  returnToOwner,
+} from '../../src/shared/incident'
 import { talkMinutes } from '../../src/renderer/src/calls/call-store'
 import { escalationInput, initialForm } from '../../src/renderer/src/escalation/escalation'
-import { OwnerAlertWatch, RECENT_RETURN_MS } from '../../src/renderer/src/notify/owner-alerts'
+import { DesktopNotices, RECENT_NOTIFICATION_MS } from '../../src/renderer/src/notify/notifications'
 import { initialResolveForm } from '../../src/renderer/src/resolution/resolve-form'
 import { accepted, phoneCall, testContext } from '../support/incident-fixtures'
 
@@ -91,13 +97,15 @@ describe('rule 7: a ticket returned to its owner is a desktop notification for t
 
   it('once, to the owner only, and not for a return long past', () => {
     const { before, after, at } = returned()
-    const mine = new OwnerAlertWatch('agent1')
-    expect(mine.changed([before], at)).toEqual([])
-    expect(mine.changed([after], at)).toEqual([
+    const mine = new DesktopNotices()
+    const agent1 = (ticket: typeof after, now: number) => notificationsFor('agent1', [ticket], now)
+    expect(mine.fresh(agent1(before, at), at)).toEqual([])
+    expect(mine.fresh(agent1(after, at), at)).toEqual([
       expect.objectContaining({ ticketId: after.id, title: 'A1-1 returned to you' }),
     ])
-    expect(mine.changed([after], at)).toEqual([])
-    expect(new OwnerAlertWatch('agent2').changed([after], at)).toEqual([])
-    expect(new OwnerAlertWatch('agent1').changed([after], at + RECENT_RETURN_MS + 1)).toEqual([])
+    expect(mine.fresh(agent1(after, at), at)).toEqual([])
+    expect(new DesktopNotices().fresh(notificationsFor('agent2', [after], at), at)).toEqual([])
+    const late = at + RECENT_NOTIFICATION_MS + 1
+    expect(new DesktopNotices().fresh(agent1(after, late), late)).toEqual([])
   })
 })

@@ -53,6 +53,23 @@ export interface StationServicesOptions {
   logError?: (error: unknown) => void
 }
 
+/** How many notification keys main remembers; far more than a shift raises. */
+const NOTIFIED_KEYS_KEPT = 5000
+
+/** Keys seen, oldest forgotten first once `limit` is reached. */
+class SeenKeys {
+  private readonly keys = new Set<string>()
+  constructor(private readonly limit: number) {}
+
+  /** True the first time a key is given. */
+  first(key: string): boolean {
+    if (this.keys.has(key)) return false
+    this.keys.add(key)
+    if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!)
+    return true
+  }
+}
+
 export type StationListener = (event: StationEvent, payload: unknown) => void
 
 export interface StationServices {
@@ -82,6 +99,7 @@ export async function createStationServices(
   const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
   const setAside = await SetAsideEvents.open(path.join(options.dataDir, 'set-aside.json'))
   const numbers = await TicketNumbers.open(path.join(options.dataDir, 'ticket-numbers.json'))
+  const notified = new SeenKeys(NOTIFIED_KEYS_KEPT)
   const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
   // The agent and the session refer to each other; neither calls the other before both exist.
   const sync: SyncAgent = new SyncAgent({
@@ -214,7 +232,10 @@ export async function createStationServices(
       return {}
     },
 
-    'notify.show': (request) => ({ shown: options.notify?.(request) ?? false }),
+    'notify.show': ({ key, ...notification }) => {
+      if (key !== undefined && !notified.first(key)) return { shown: false }
+      return { shown: options.notify?.(notification) ?? false }
+    },
 
     'app.info': () => ({
       version: options.version,

@@ -10,6 +10,7 @@ import {
   RedactDialog,
   ReopenDialog,
 } from '../resolution/TicketDialogs'
+import { ParentLinkDialog } from '../ticket/ParentLinkDialog'
 import { useDesk, useNav } from './desk'
 
 const DIALOGS = {
@@ -21,6 +22,7 @@ const DIALOGS = {
   hold: HoldDialog,
   contact: ContactDialog,
   redact: RedactDialog,
+  parent: ParentLinkDialog,
 } as const
 
 export function DialogHost() {

@@ -4,10 +4,16 @@
  * view and metrics.
  */
 import { useEffect, useRef, useState } from 'react'
+import type { DeskNotification } from '../../../shared/incident/notifications'
 import type { SupervisorQueue } from '../queue'
 import { followCalls } from '../calls/call-store'
 import { screenPop } from '../calls/screen-pop'
-import { OwnerAlertWatch } from '../notify/owner-alerts'
+import {
+  NotificationsView,
+  countLabel,
+  useAgentNotifications,
+  useDesktopNotifications,
+} from '../notify/notifications'
 import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
 import { IntakePanel } from '../intake/IntakePanel'
 import { useDraftPersistence } from '../intake/persistence'
@@ -20,7 +26,7 @@ import type { View } from './nav-store'
 import { ShortcutOverlay } from './ShortcutOverlay'
 import { SUPERVISOR_VIEWS, SupervisorView, useSupervisorQueue } from './supervisor-views'
 
-type NavEntry = { view: View; label: string; keys?: string }
+type NavEntry = { view: View; label: string; keys?: string; count?: number }
 
 function sameView(a: View, b: View): boolean {
   return a.name === b.name
@@ -41,7 +47,8 @@ export function Shell() {
   useScreenPop()
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
-  useOwnerAlerts(user && !supervisor ? user.username : null)
+  const notifications = useAgentNotifications(user?.username ?? null)
+  useOwnerAlerts(user && !supervisor ? user.username : null, notifications)
 
   const nav = desk.nav.getState()
   const newCall = () => {
@@ -72,6 +79,7 @@ export function Shell() {
     },
     { view: { name: 'mine' }, label: 'My tickets', keys: SHORTCUTS.myTickets.keys },
     { view: { name: 'floor' }, label: 'Floor list', keys: SHORTCUTS.floor.keys },
+    { view: { name: 'notifications' }, label: 'Notifications', count: notifications.length },
     ...(user?.role === 'agent'
       ? []
       : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
@@ -119,6 +127,12 @@ export function Shell() {
               >
                 {entry.label}
                 {entry.keys && <kbd aria-hidden="true">{entry.keys}</kbd>}
+                {entry.count ? (
+                  <span className="sidebar__count">
+                    <span aria-hidden="true">{entry.count}</span>
+                    <span className="visually-hidden">{countLabel(entry.count)}</span>
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}
@@ -137,7 +151,7 @@ export function Shell() {
         </div>
       </nav>
       <main className="main">
-        <CurrentView view={view} queue={queue} />
+        <CurrentView view={view} queue={queue} user={user?.username ?? null} />
       </main>
       <StatusBar />
       {/* Always in the document, so a screen reader hears the number the moment it is set. */}
@@ -167,33 +181,34 @@ function useScreenPop(): void {
 }
 
 /**
- * An agent hears of a ticket of theirs returned to the CSC by a desktop notification, and a click
- * on it opens the ticket. (Supervisors' notifications open in the Live queue.)
+ * An agent hears of their notifications (a ticket returned to them, a customer contact due) on
+ * the desktop too, and a click on one opens the ticket. (Supervisors' open in the Live queue.)
  */
-function useOwnerAlerts(agent: string | null): void {
+function useOwnerAlerts(agent: string | null, notifications: readonly DeskNotification[]): void {
   const desk = useDesk()
+  useDesktopNotifications(agent ? notifications : NO_NOTIFICATIONS)
   useEffect(() => {
     if (!agent) return
-    const watch = new OwnerAlertWatch(agent)
-    const offChanges = desk.store.onTicketsChanged(({ updated }) => {
-      for (const alert of watch.changed(updated, Date.now())) {
-        desk.station.notify
-          .show(alert)
-          .catch((error: unknown) => console.warn('Warmline: a notification failed', error))
-      }
-    })
-    const offClicks = desk.station.on('notify.clicked', ({ ticketId }) => {
+    return desk.station.on('notify.clicked', ({ ticketId }) => {
       if (ticketId) desk.nav.getState().openTicket(ticketId)
     })
-    return () => {
-      offChanges()
-      offClicks()
-    }
   }, [desk, agent])
 }
 
-function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | null }) {
+const NO_NOTIFICATIONS: readonly DeskNotification[] = []
+
+function CurrentView({
+  view,
+  queue,
+  user,
+}: {
+  view: View
+  queue: SupervisorQueue | null
+  user: string | null
+}) {
   switch (view.name) {
+    case 'notifications':
+      return <NotificationsView user={user} />
     case 'intake':
       return <IntakePanel />
     case 'ticket':

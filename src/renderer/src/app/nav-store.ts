@@ -9,6 +9,7 @@ export type View =
   | { name: 'ticket'; ticketId: string }
   | { name: 'mine' }
   | { name: 'floor' }
+  | { name: 'notifications' }
   | { name: 'search'; query: string }
   | { name: 'queue' }
   | { name: 'floorView' }
@@ -16,7 +17,15 @@ export type View =
   | { name: 'calls' }
 
 export type TicketDialog =
-  'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify' | 'hold' | 'contact' | 'redact'
+  | 'escalate'
+  | 'resolve'
+  | 'reopen'
+  | 'close'
+  | 'reclassify'
+  | 'hold'
+  | 'contact'
+  | 'redact'
+  | 'parent'
 
 export interface NavState {
   view: View

@@ -70,6 +70,7 @@ export function SupervisorView({
           record={record}
           onOpenTicket={nav.openTicket}
           onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
+          onLinkParent={(ticketId) => nav.openDialog('parent', ticketId)}
         />
       )
     case 'calls':

@@ -8,13 +8,12 @@ import { useEffect, useState } from 'react'
 import type { CallRecord } from '../../../shared/calls/cti'
 import { callMetricsByHour, callbacksOwed } from '../../../shared/calls/metrics'
 import type { StationApi } from '../../../shared/station-api'
+import { formatWhen, useNow } from '../ui/time'
 
 const REFRESH_MS = 5000
 
 const seconds = (value: number | null) => (value === null ? '—' : `${Math.round(value)} s`)
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`)
-const clock = (at: number) =>
-  new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
 const localHour = (at: number) => {
   const d = new Date(at)
   d.setMinutes(0, 0, 0)
@@ -49,6 +48,7 @@ export function CallLogView({ station }: { station: StationApi }) {
     }
   }, [station])
 
+  const now = useNow(60_000)
   const list = calls ?? []
   const waiting = list.filter((c) => c.status === 'waiting')
   const callbacks = callbacksOwed(list)
@@ -87,7 +87,7 @@ export function CallLogView({ station }: { station: StationApi }) {
           <tbody>
             {hours.map((h) => (
               <tr key={h.hour}>
-                <th scope="row">{clock(h.hour)}</th>
+                <th scope="row">{formatWhen(h.hour, now)}</th>
                 <td>{h.offered}</td>
                 <td>{h.answered}</td>
                 <td>{h.abandoned}</td>
@@ -116,6 +116,7 @@ const STATUS_LABELS: Record<CallRecord['status'], string> = {
 }
 
 function CallTable({ calls, label }: { calls: readonly CallRecord[]; label: string }) {
+  const now = useNow(60_000)
   if (!calls.length) return <p className="muted">None.</p>
   return (
     <table aria-label={label}>
@@ -131,7 +132,7 @@ function CallTable({ calls, label }: { calls: readonly CallRecord[]; label: stri
       <tbody>
         {calls.map((c) => (
           <tr key={c.callId}>
-            <td>{clock(c.startedAt)}</td>
+            <td>{formatWhen(c.startedAt, now)}</td>
             <td>
               {c.status === 'abandoned' ? (
                 <a href={`tel:${c.from.replace(/[^\d+]/g, '')}`}>{c.from}</a>

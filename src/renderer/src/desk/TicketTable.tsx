@@ -2,7 +2,7 @@
 import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
-import { STATE_LABELS } from '../ui/labels'
+import { describeState } from '../ticket/describe'
 import { formatAgo, useNow } from '../ui/time'
 
 interface TicketTableProps {
@@ -55,7 +55,7 @@ export function TicketTable({ label, tickets, empty }: TicketTableProps) {
             </td>
             <td>{ticket.caller.name}</td>
             <td>{directory.teamName(ticket.teamId)}</td>
-            <td>{STATE_LABELS[ticket.state]}</td>
+            <td>{describeState(ticket, directory.teamName, now)}</td>
             <td>{formatAgo(ticket.updatedAt, now)}</td>
           </tr>
         ))}

@@ -11,6 +11,7 @@ import { useDirectory } from '../app/use-directory'
 import { Dialog } from '../ui/Dialog'
 import { FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { formatWhen, useNow } from '../ui/time'
 import {
   ESCALATION_FIELDS,
   chooseTeam,
@@ -56,6 +57,7 @@ function EscalationFormView({
 }) {
   const desk = useDesk()
   const record = useRecord()
+  const now = useNow(60_000)
   const suggestions = suggestionsFor(ticket, directory.routingGuidance, directory.teams)
   const pbxTransfer = useCalls((s) => (ticket.callId ? s.calls[ticket.callId]?.transfer : null))
   const [form, setForm] = useState<EscalationForm>(() =>
@@ -144,7 +146,7 @@ function EscalationFormView({
           {pbxTransfer && (
             <p className="muted">
               The phone system transferred this call to {pbxTransfer.to} at{' '}
-              {new Date(pbxTransfer.at).toLocaleTimeString()}.
+              {formatWhen(pbxTransfer.at, now)}.
             </p>
           )}
           {OUTCOMES.map((outcome) => (

@@ -10,7 +10,7 @@ import { useDesk } from '../app/desk'
 import { STATE_LABELS } from '../ui/labels'
 import { formatAgo } from '../ui/time'
 import { callerTicketQuery, isCallersTicket } from './caller-lookup'
-import type { IntakeDraft } from './draft'
+import type { CallerFields, IntakeDraft } from './draft'
 
 /** How far back "the same service in the last hours" looks. */
 export const SAME_SERVICE_WINDOW_MS = 4 * 60 * 60 * 1000
@@ -49,23 +49,65 @@ function useSameService(service: string, startedAt: number): Ticket[] {
   return found.service === service ? found.tickets : []
 }
 
-export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
-  const desk = useDesk()
-  const linkName = useId()
-  const { caller, service, startedAt } = draft
+/** The caller's tickets this station holds, newest first (live: a save elsewhere shows). */
+export function useCallerTickets(caller: CallerFields): Ticket[] {
+  const { store } = useDesk()
   const query = callerTicketQuery(caller)
-
-  const callerTickets = useLiveQuery(
+  return useLiveQuery(
     async () => {
       if (!query) return []
-      const found = await desk.store.search(query, 50)
+      const found = await store.search(query, 50)
       return found
         .filter((t) => isCallersTicket(t, caller))
         .sort((a, b) => b.receivedAt - a.receivedAt)
     },
-    [query, caller.callerId, caller.username, caller.phone],
+    [store, query, caller.callerId, caller.username, caller.phone],
     [] as Ticket[],
   )
+}
+
+/** A short list of tickets, each number a button that opens it. */
+export function CallerTicketList({
+  label,
+  heading,
+  tickets,
+  nowMs,
+}: {
+  label: string
+  heading: string
+  tickets: readonly Ticket[]
+  nowMs: number
+}) {
+  const desk = useDesk()
+  return (
+    <section aria-label={label} className="panel panel--inset">
+      <h2>{heading}</h2>
+      <ul className="ticket-mini-list">
+        {tickets.map((ticket) => (
+          <li key={ticket.id}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => desk.nav.getState().openTicket(ticket.id)}
+            >
+              {ticket.number}
+            </button>{' '}
+            {ticket.title}{' '}
+            <span className="muted">
+              · {STATE_LABELS[ticket.state]} · {formatAgo(ticket.receivedAt, nowMs)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
+  const linkName = useId()
+  const { caller, service, startedAt } = draft
+
+  const callerTickets = useCallerTickets(caller)
 
   const sameService = useSameService(service, startedAt)
 
@@ -87,26 +129,12 @@ export function CallerContext({ draft, nowMs, onLink }: CallerContextProps) {
   return (
     <>
       {recent.length > 0 && (
-        <section aria-label="Caller's recent tickets" className="panel panel--inset">
-          <h2>Recent tickets of {caller.name || 'this caller'}</h2>
-          <ul className="ticket-mini-list">
-            {recent.map((ticket) => (
-              <li key={ticket.id}>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => desk.nav.getState().openTicket(ticket.id)}
-                >
-                  {ticket.number}
-                </button>{' '}
-                {ticket.title}{' '}
-                <span className="muted">
-                  · {STATE_LABELS[ticket.state]} · {formatAgo(ticket.receivedAt, nowMs)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <CallerTicketList
+          label="Caller's recent tickets"
+          heading={`Recent tickets of ${caller.name || 'this caller'}`}
+          tickets={recent}
+          nowMs={nowMs}
+        />
       )}
       {duplicates.length > 0 && (
         <fieldset className="panel panel--warn duplicates">

@@ -13,7 +13,8 @@ import { EMPTY_CALLER, callerFromRecord, type CallerFields } from './draft'
 
 export const MAX_MATCHES = 8
 
-function fieldsOfTicketCaller(caller: Caller): CallerFields {
+/** A ticket's caller as the lookup's fields (the ticket view asks for that caller's tickets). */
+export function fieldsOfTicketCaller(caller: Caller): CallerFields {
   return {
     ...EMPTY_CALLER,
     callerId: caller.callerId ?? '',

@@ -7,19 +7,13 @@ import { csvFileName, downloadCsv, recordsToCsv, type CsvColumn } from '../queue
 import type { SupervisorQueue } from '../queue/supervisor-queue'
 import { useQueueDerived } from '../queue/use-derived'
 import { STATE_LABELS } from '../ui/labels'
+import { formatWhen } from '../ui/time'
 import '../queue/queue.css'
 import { QA_REASON_LABELS, qaReview, type QaItem } from './qa'
 
 const SHOWN = 300
 
 const computeReview = (queue: SupervisorQueue) => qaReview(queue.model.tickets())
-
-const when = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  day: 'numeric',
-  month: 'short',
-})
 
 function qaColumns(teamName: (id: string) => string): CsvColumn<QaItem>[] {
   return [
@@ -99,7 +93,7 @@ export function QaReview({
                   </span>
                 ))}
               </td>
-              <td>{when.format(ticket.updatedAt)}</td>
+              <td>{formatWhen(ticket.updatedAt, queue.ticker.now())}</td>
             </tr>
           ))}
         </tbody>

@@ -18,6 +18,7 @@ import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
 import { FormErrors, SelectField, TextField } from '../ui/fields'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { formatWhen } from '../ui/time'
 import { flagsOf, SLA_LABELS } from './columns'
 import { useQueueEnv, useTicking } from './context'
 import type { QueueRow } from './model'
@@ -40,22 +41,23 @@ export interface TicketActions {
   onOpenTicket?: ((ticketId: string) => void) | undefined
   /** Opens the desk's escalation dialog (warm transfer, routing guidance) for the ticket. */
   onEscalate?: ((ticketId: string) => void) | undefined
+  /** Opens the desk's parent-incident picker (rule 10) for the ticket. */
+  onLinkParent?: ((ticketId: string) => void) | undefined
 }
 
 const WORKING = new Set<Ticket['state']>(['open', 'on_hold'])
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
 function TargetLine({ target }: { target: RunningTarget }) {
   const text = useTicking(
-    (now) => `${targetStatus(target, now)}|${formatDuration(target.dueAt - now)}`,
+    (now) =>
+      `${targetStatus(target, now)}|${formatDuration(target.dueAt - now)}|${formatWhen(target.dueAt, now)}`,
   )
-  const [status, left] = text.split('|') as [keyof typeof SLA_LABELS, string]
+  const [status, left, due] = text.split('|') as [keyof typeof SLA_LABELS, string, string]
   return (
     <>
       <dt>{TARGET_LABELS[target.kind]}</dt>
       <dd>
-        <span className={`sla sla--${status}`}>{SLA_LABELS[status]}</span> · due{' '}
-        {timeOfDay.format(target.dueAt)} ({left})
+        <span className={`sla sla--${status}`}>{SLA_LABELS[status]}</span> · due {due} ({left})
       </dd>
     </>
   )
@@ -226,6 +228,11 @@ export function TicketSidePanel({
         {working && ticket.teamId !== CSC_TEAM_ID && (
           <button type="button" onClick={() => void giveBack()}>
             Return to owner
+          </button>
+        )}
+        {ticket.state !== 'closed' && actions.onLinkParent && (
+          <button type="button" onClick={() => actions.onLinkParent?.(ticket.id)}>
+            {ticket.parentTicketId ? 'Parent incident…' : 'Link to parent…'}
           </button>
         )}
         {actions.onOpenTicket && (

@@ -4,9 +4,11 @@
  * the call's start and fills the time until the agent types their own figure.
  */
 import { useState } from 'react'
+import { resolvingTakesFromTeam } from '../../../shared/incident/holding'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { AgreementMethod, ResolutionCode } from '../../../shared/incident/vocabulary'
 import { useCalls, useRecord } from '../app/desk'
+import { useDirectory } from '../app/use-directory'
 import { talkMinutes } from '../calls/call-store'
 import { Dialog } from '../ui/Dialog'
 import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
@@ -29,6 +31,7 @@ const AGREEMENT_OPTIONS = [{ value: '' as const, label: 'Choose…' }, ...option
 
 export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
   const record = useRecord()
+  const directory = useDirectory()
   const now = useNow(1000)
   const talk = useCalls((s) => (ticket.callId ? s.calls[ticket.callId]?.talkSeconds : null))
   const [form, setForm] = useState<ResolveForm>(() => initialResolveForm(ticket, talkMinutes(talk)))
@@ -142,6 +145,14 @@ export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: ()
             onChange={(timeSpent) => change({ timeSpent })}
           />
         </div>
+        {resolvingTakesFromTeam(ticket) && (
+          <TakeOver
+            team={directory.teamName(ticket.teamId)}
+            form={form}
+            error={error('takenFromTeam.reason') ?? error('takenFromTeam')}
+            change={change}
+          />
+        )}
         <FormErrors messages={refusals.general} />
         <div className="form-actions">
           <button type="submit" className="button--primary">
@@ -153,5 +164,37 @@ export function ResolveDialog({ ticket, onClose }: { ticket: Ticket; onClose: ()
         </div>
       </form>
     </Dialog>
+  )
+}
+
+/** Rule 4: a second-level team holds the ticket; resolving it takes it from them, on the record. */
+function TakeOver({
+  team,
+  form,
+  error,
+  change,
+}: {
+  team: string
+  form: ResolveForm
+  error: string | undefined
+  change: (patch: Partial<ResolveForm>) => void
+}) {
+  return (
+    <fieldset className="panel panel--warn">
+      <legend>{team} holds this ticket</legend>
+      <Checkbox
+        label={`I resolve it for ${team}`}
+        checked={form.takeOver}
+        onChange={(takeOver) => change({ takeOver })}
+      />
+      <TextArea
+        label={`Why you resolve it instead of ${team}`}
+        rows={2}
+        value={form.takeOverReason}
+        error={error}
+        hint="Kept on the resolution, for the team and for quality review."
+        onChange={(takeOverReason) => change({ takeOverReason })}
+      />
+    </fieldset>
   )
 }

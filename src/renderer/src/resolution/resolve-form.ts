@@ -24,6 +24,9 @@ export interface ResolveForm {
   firstContactResolution: boolean
   /** Minutes as typed; null while the field follows the running call timer. */
   timeSpent: string | null
+  /** Rule 4: the resolver confirms taking the ticket from the second-level team that holds it. */
+  takeOver: boolean
+  takeOverReason: string
 }
 
 const MAX_MINUTES = 60 * 24 * 30
@@ -45,6 +48,8 @@ export function initialResolveForm(ticket: Ticket, talkMinutes: number | null = 
       !escalated && (ticket.source === 'phone' || ticket.source === 'walk_in'),
     // The phone system's talk time is the better figure when the call was answered through it.
     timeSpent: talkMinutes === null ? null : String(talkMinutes),
+    takeOver: false,
+    takeOverReason: '',
   }
 }
 
@@ -57,8 +62,12 @@ export function timeSpentOf(form: ResolveForm, receivedAt: number, nowMs: number
   return form.timeSpent === null ? timerMinutes(receivedAt, nowMs) : Number(form.timeSpent)
 }
 
-function inputOf(form: ResolveForm, minutes: number): ResolveInput {
+function inputOf(ticket: Ticket, form: ResolveForm, minutes: number): ResolveInput {
   return {
+    // Unconfirmed, nothing is sent, and the rules name what is missing.
+    ...(form.takeOver
+      ? { takenFromTeam: { teamId: ticket.teamId, reason: form.takeOverReason.trim() } }
+      : {}),
     resolutionNotes: form.resolutionNotes,
     classification: {
       service: form.service,
@@ -97,7 +106,11 @@ export function resolveTicket(
       message: 'Time spent is a whole number of minutes.',
     })
   }
-  const result = resolve(ticket, inputOf(form, Number.isInteger(minutes) ? minutes : 0), ctx)
+  const result = resolve(
+    ticket,
+    inputOf(ticket, form, Number.isInteger(minutes) ? minutes : 0),
+    ctx,
+  )
   if (unchosen.length === 0) return result
   const claimed = new Set(unchosen.map((e) => e.field))
   const others = result.ok
@@ -118,4 +131,6 @@ export const RESOLVE_FIELDS = [
   'customerAgreement.detail',
   'firstContactResolution',
   'timeSpentMinutes',
+  'takenFromTeam',
+  'takenFromTeam.reason',
 ] as const

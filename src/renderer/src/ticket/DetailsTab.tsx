@@ -68,9 +68,17 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
     else setRefusals(sortRefusals(result.errors, DETAIL_FIELDS))
   }
 
-  const editable = ticket.state !== 'closed'
+  // Rule 8: what was resolved stays as it was agreed; reopening (rule 9) makes it editable again.
+  const editable = ticket.state === 'open' || ticket.state === 'on_hold'
   return (
     <div className="details">
+      {!editable && (
+        <p className="details__locked muted">
+          {ticket.state === 'resolved'
+            ? 'Resolved: the details are read-only. Reopen the ticket to change them.'
+            : 'Closed: the details are read-only.'}
+        </p>
+      )}
       {needsCallBack(ticket) && (
         <p className="pill pill--warn" role="status">
           Call the customer back (rule 9): this came in by email and nobody has phoned yet.
@@ -212,21 +220,6 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
               </dd>
             </>
           )}
-          {ticket.resolution && (
-            <>
-              <dt>Resolution</dt>
-              <dd>
-                {RESOLUTION_CODE_LABELS[ticket.resolution.resolutionCode]} · root cause:{' '}
-                {ticket.resolution.classification.rootCause} · agreed{' '}
-                {AGREEMENT_LABELS[ticket.resolution.customerAgreement.method].toLowerCase()} ·{' '}
-                {ticket.resolution.firstContactResolution
-                  ? 'first-contact resolution'
-                  : 'not first contact'}{' '}
-                · {ticket.resolution.timeSpentMinutes} min
-              </dd>
-              <dd className="pre">{ticket.resolution.resolutionNotes}</dd>
-            </>
-          )}
           {ticket.closure && (
             <>
               <dt>Closed</dt>
@@ -256,6 +249,48 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
           </ol>
         )}
       </aside>
+      {ticket.resolution && (
+        <ResolutionSummary
+          resolution={ticket.resolution}
+          teamName={directory.teamName}
+          userName={directory.userName}
+          nowMs={now}
+        />
+      )}
     </div>
+  )
+}
+
+/** Full width: the actions taken are prose, read as a paragraph (rule 8). */
+function ResolutionSummary({
+  resolution,
+  teamName,
+  userName,
+  nowMs,
+}: {
+  resolution: NonNullable<Ticket['resolution']>
+  teamName: (id: string) => string
+  userName: (id: string) => string
+  nowMs: number
+}) {
+  return (
+    <section className="details__resolution panel" aria-labelledby="resolution-heading">
+      <h2 id="resolution-heading">Resolution</h2>
+      <p className="muted">
+        {RESOLUTION_CODE_LABELS[resolution.resolutionCode]} · by {userName(resolution.by)},{' '}
+        {formatWhen(resolution.at, nowMs)} · agreed{' '}
+        {AGREEMENT_LABELS[resolution.customerAgreement.method].toLowerCase()} ·{' '}
+        {resolution.firstContactResolution ? 'first-contact resolution' : 'not first contact'} ·{' '}
+        {resolution.timeSpentMinutes} min
+      </p>
+      <p>Root cause: {resolution.classification.rootCause}</p>
+      <p className="pre">{resolution.resolutionNotes}</p>
+      {resolution.takenFromTeam && (
+        <p>
+          Resolved for {teamName(resolution.takenFromTeam.teamId)}, which held it:{' '}
+          {resolution.takenFromTeam.reason}
+        </p>
+      )}
+    </section>
   )
 }

@@ -21,11 +21,14 @@ import type { TicketDialog } from '../app/nav-store'
 import { useDirectory } from '../app/use-directory'
 import { FormErrors } from '../ui/fields'
 import { focusables, focusFirstIn, focusIsLost } from '../ui/focus'
-import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
+import { KIND_LABELS, SOURCE_LABELS } from '../ui/labels'
 import { sortRefusals } from '../ui/rule-errors'
 import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
 import { Tabs } from '../ui/Tabs'
+import { useNow } from '../ui/time'
 import { AssigneesTab } from './AssigneesTab'
+import { CallerPanel } from './CallerPanel'
+import { describeState } from './describe'
 import { DetailsTab } from './DetailsTab'
 import { HistoryTab } from './HistoryTab'
 import { NotesTab } from './NotesTab'
@@ -58,6 +61,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const desk = useDesk()
   const record = useRecord()
   const directory = useDirectory()
+  const now = useNow(30_000)
   const tab = useTicketUi((s) => s.of(ticket.id).tab)
   const dialogOpen = useNav((s) => s.dialog !== null)
   const [actionErrors, setActionErrors] = useState<readonly string[]>([])
@@ -126,7 +130,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             {ticket.priorityIncrease ? ' ↑' : ''}
           </span>
           <span className={`pill pill--state-${ticket.state}`} aria-label="State">
-            {STATE_LABELS[ticket.state]}
+            {describeState(ticket, directory.teamName, now)}
           </span>
           {ticket.state === 'on_hold' && ticket.holdReason && (
             <span className="pill pill--warn" aria-label="Hold reason">
@@ -135,9 +139,12 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
           )}
           <span>{KIND_LABELS[ticket.kind]}</span>
           <span className="muted">{SOURCE_LABELS[ticket.source]}</span>
-          <span>
-            With <strong>{directory.teamName(ticket.teamId)}</strong>
-          </span>
+          {/* An escalated ticket's state says which team has it already. */}
+          {!withTeam && (
+            <span>
+              With <strong>{directory.teamName(ticket.teamId)}</strong>
+            </span>
+          )}
           <span className="muted">Caller: {ticket.caller.name}</span>
           {ticket.returnedToCsc && <span className="pill pill--warn">Returned to the CSC</span>}
           {ticket.conflicts.length > 0 && (
@@ -181,6 +188,11 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
               Reclassify…
             </button>
           )}
+          {ticket.state !== 'closed' && (
+            <button type="button" onClick={() => open('parent')}>
+              {ticket.parentTicketId ? 'Parent incident…' : 'Link to parent…'}
+            </button>
+          )}
           {working && (
             <button
               type="button"
@@ -204,23 +216,26 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
         </div>
         <FormErrors messages={actionErrors} />
       </header>
-      <Tabs
-        label="Ticket sections"
-        tabs={TICKET_TABS.map((t) => ({
-          ...t,
-          ...(t.id === 'tech' ? { badge: notes('tech') } : {}),
-          ...(t.id === 'customer' ? { badge: notes('customer') } : {}),
-        }))}
-        active={tab}
-        onChange={setTab}
-        panelRef={panel}
-      >
-        {tab === 'details' && <DetailsTab ticket={ticket} />}
-        {tab === 'assignees' && <AssigneesTab ticket={ticket} />}
-        {tab === 'tech' && <NotesTab ticket={ticket} kind="tech" />}
-        {tab === 'customer' && <NotesTab ticket={ticket} kind="customer" />}
-        {tab === 'history' && <HistoryTab ticket={ticket} />}
-      </Tabs>
+      <div className="ticket__body">
+        <Tabs
+          label="Ticket sections"
+          tabs={TICKET_TABS.map((t) => ({
+            ...t,
+            ...(t.id === 'tech' ? { badge: notes('tech') } : {}),
+            ...(t.id === 'customer' ? { badge: notes('customer') } : {}),
+          }))}
+          active={tab}
+          onChange={setTab}
+          panelRef={panel}
+        >
+          {tab === 'details' && <DetailsTab ticket={ticket} />}
+          {tab === 'assignees' && <AssigneesTab ticket={ticket} />}
+          {tab === 'tech' && <NotesTab ticket={ticket} kind="tech" />}
+          {tab === 'customer' && <NotesTab ticket={ticket} kind="customer" />}
+          {tab === 'history' && <HistoryTab ticket={ticket} />}
+        </Tabs>
+        <CallerPanel ticket={ticket} />
+      </div>
     </section>
   )
 }
