@@ -21,14 +21,22 @@ export function useAgentNotifications(user: string | null): DeskNotification[] {
   const { store } = useDesk()
   // Contacts fall due as time passes, not only when a ticket changes.
   const now = useNow(60_000)
-  const tickets = useLiveQuery(
-    () => (user ? store.ticketsByOwner(user, { limit: 500 }) : NONE),
+  // Read with the time of the read: a ticket that just arrived is judged at its arrival, not at
+  // the last minute's tick (before it was received).
+  const read = useLiveQuery(
+    async () => ({
+      tickets: user ? await store.ticketsByOwner(user, { limit: 500 }) : NONE,
+      at: Date.now(),
+    }),
     [store, user],
-    NONE,
+    { tickets: NONE, at: 0 },
   )
   return useMemo(
-    () => (user ? notificationsFor(user, tickets, now, store.priorityPolicy()) : []),
-    [user, tickets, now, store],
+    () =>
+      user
+        ? notificationsFor(user, read.tickets, Math.max(now, read.at), store.priorityPolicy())
+        : [],
+    [user, read, now, store],
   )
 }
 

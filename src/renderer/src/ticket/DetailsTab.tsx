@@ -73,14 +73,14 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
   return (
     <div className="details">
       {!editable && (
-        <p className="details__locked muted">
+        <p className="details__wide muted">
           {ticket.state === 'resolved'
             ? 'Resolved: the details are read-only. Reopen the ticket to change them.'
             : 'Closed: the details are read-only.'}
         </p>
       )}
       {needsCallBack(ticket) && (
-        <p className="pill pill--warn" role="status">
+        <p className="pill pill--warn details__wide" role="status">
           Call the customer back (rule 9): this came in by email and nobody has phoned yet.
         </p>
       )}
