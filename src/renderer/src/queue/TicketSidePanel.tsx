@@ -19,6 +19,7 @@ import { FormErrors, SelectField, TextField } from '../ui/fields'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import { formatWhen } from '../ui/time'
+import { describeState } from '../ticket/describe'
 import { flagsOf, SLA_LABELS } from './columns'
 import { useQueueEnv, useTicking } from './context'
 import type { QueueRow } from './model'
@@ -142,6 +143,7 @@ export function TicketSidePanel({
   const { ticket } = row
   const [errors, setErrors] = useState<readonly string[]>([])
   const working = WORKING.has(ticket.state)
+  const state = useTicking((now) => describeState(ticket, directory.teamName, now))
 
   async function giveBack() {
     const result = await actions.record((ctx) => returnToOwner(ticket, ctx))
@@ -153,7 +155,9 @@ export function TicketSidePanel({
       <header className="qpanel__header">
         <span className="ticket-number">{ticket.number}</span>
         <span className={`pill pill--${ticket.priority}`}>{ticket.priority}</span>
-        <span className="pill">{STATE_LABELS[ticket.state]}</span>
+        <span className="pill" aria-label="State">
+          {state}
+        </span>
         <button
           type="button"
           className="button--quiet qpanel__close"
