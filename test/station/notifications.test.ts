@@ -1,7 +1,8 @@
 /**
  * Issue 10, item 8: the native window raises a desktop notification once per notification. Every
  * window of a station (and every reload of one) asks main through `notify.show` with the
- * notification's key; main shows a key once. No central server is needed: nothing here syncs.
+ * notification's key; main shows a key once, across restarts too. No central server is needed:
+ * nothing here syncs.
  */
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -19,9 +20,8 @@ const window = (): StationApi =>
     subscribe: (listener) => services.subscribe(listener),
   })
 
-beforeAll(async () => {
-  dir = await tempDir('notify')
-  services = await testStationServices({
+const open = () =>
+  testStationServices({
     // Unreachable on purpose: showing notifications must not need the server.
     serverUrl: 'http://127.0.0.1:9',
     dataDir: path.join(dir.dir, 'station'),
@@ -30,6 +30,10 @@ beforeAll(async () => {
       return true
     },
   })
+
+beforeAll(async () => {
+  dir = await tempDir('notify')
+  services = await open()
 })
 
 afterAll(async () => {
@@ -57,4 +61,14 @@ test('rule 7: a returned ticket asked for by two windows pops up once; another f
   await window().notify.show({ title: 'P1', body: 'x' })
   await window().notify.show({ title: 'P1', body: 'x' })
   expect(shown).toHaveLength(4)
+})
+
+test('a key shown before a restart of the app is not shown again after it', async () => {
+  const before = shown.length
+  await services.close()
+  services = await open()
+  const returned = { title: 'A1-1 returned to you', body: 'VPN', key: 'returned:e1' }
+  expect(await window().notify.show(returned)).toEqual({ shown: false })
+  expect(await window().notify.show({ ...returned, key: 'returned:e2' })).toEqual({ shown: true })
+  expect(shown).toHaveLength(before + 1)
 })

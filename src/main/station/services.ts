@@ -24,6 +24,7 @@ import {
 import type { CredentialStore } from './credentials'
 import { createDispatcher, type Dispatch, type StationHandlers } from './dispatch'
 import type { LiveSocketFactory } from './live'
+import { NotifiedKeys } from './notified'
 import { Outbox } from './outbox'
 import { systemScheduler, type BackoffPolicy, type Scheduler } from './scheduler'
 import { ServerClient, type Fetch } from './server-client'
@@ -56,20 +57,6 @@ export interface StationServicesOptions {
 /** How many notification keys main remembers; far more than a shift raises. */
 const NOTIFIED_KEYS_KEPT = 5000
 
-/** Keys seen, oldest forgotten first once `limit` is reached. */
-class SeenKeys {
-  private readonly keys = new Set<string>()
-  constructor(private readonly limit: number) {}
-
-  /** True the first time a key is given. */
-  first(key: string): boolean {
-    if (this.keys.has(key)) return false
-    this.keys.add(key)
-    if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!)
-    return true
-  }
-}
-
 export type StationListener = (event: StationEvent, payload: unknown) => void
 
 export interface StationServices {
@@ -99,7 +86,11 @@ export async function createStationServices(
   const outbox = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'))
   const setAside = await SetAsideEvents.open(path.join(options.dataDir, 'set-aside.json'))
   const numbers = await TicketNumbers.open(path.join(options.dataDir, 'ticket-numbers.json'))
-  const notified = new SeenKeys(NOTIFIED_KEYS_KEPT)
+  const notified = await NotifiedKeys.open(
+    path.join(options.dataDir, 'notified.json'),
+    NOTIFIED_KEYS_KEPT,
+    options.logError,
+  )
   const verifiers = await VerifierStore.open(options.dataDir, options.scrypt ?? DEFAULT_SCRYPT)
   // The agent and the session refer to each other; neither calls the other before both exist.
   const sync: SyncAgent = new SyncAgent({
@@ -264,6 +255,7 @@ export async function createStationServices(
     async close() {
       session.close()
       await sync.stop()
+      await notified.flushed()
       await outbox.close()
       listeners.clear()
     },
