@@ -50,8 +50,16 @@ export function customerContactDue(
   return silentDay === null ? null : { reason: 'no_answer', owedSince: silentDay, dueAt: silentDay }
 }
 
+/** One kind of news about one ticket for one user; each kind of notification is one of these. */
+type Notice = (
+  ticket: Ticket,
+  user: string,
+  nowMs: number,
+  policy: PriorityPolicy,
+) => DeskNotification | null
+
 /** Rule 7: the ticket is back with its owner; the return itself is the news. */
-function returnedToMe(ticket: Ticket, user: string): DeskNotification | null {
+const returnedToMe: Notice = (ticket, user) => {
   if (ticket.owner !== user || !ticket.returnedToCsc || !working(ticket)) return null
   const returned = ticket.assignments.findLast((a) => a.via === 'return_to_owner')
   if (!returned) return null
@@ -67,12 +75,8 @@ function returnedToMe(ticket: Ticket, user: string): DeskNotification | null {
   }
 }
 
-function contactDue(
-  ticket: Ticket,
-  user: string,
-  nowMs: number,
-  policy: PriorityPolicy,
-): DeskNotification | null {
+/** Rule 9: a contact the customer is owed, from the moment it is owed. */
+const contactDue: Notice = (ticket, user, nowMs, policy) => {
   if (ticket.owner !== user && ticket.assignee !== user) return null
   const due = customerContactDue(ticket, policy)
   if (!due || due.owedSince > nowMs) return null
@@ -95,6 +99,8 @@ function contactDue(
   }
 }
 
+const NOTICES: readonly Notice[] = [returnedToMe, contactDue]
+
 /** The user's notifications, newest first. */
 export function notificationsFor(
   user: string,
@@ -104,10 +110,8 @@ export function notificationsFor(
 ): DeskNotification[] {
   const found: DeskNotification[] = []
   for (const ticket of tickets) {
-    for (const notification of [
-      returnedToMe(ticket, user),
-      contactDue(ticket, user, nowMs, policy),
-    ]) {
+    for (const notice of NOTICES) {
+      const notification = notice(ticket, user, nowMs, policy)
       if (notification) found.push(notification)
     }
   }
