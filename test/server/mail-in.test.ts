@@ -274,6 +274,22 @@ forEachBackend((backend) => {
     expect(hashed).toHaveLength(1)
   })
 
+  it('one message handed to two server processes at once is still one ticket', async () => {
+    const peer = await startTestServer(backend().openPeer(), { mailIn: { port: 0 } })
+    try {
+      const id = messageId('two-processes')
+      const mail = { from: 'twice@example.edu', subject: 'VPN', text: 'Down.', messageId: id }
+      const to = (port: number) =>
+        nodemailer
+          .createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true })
+          .sendMail({ to: 'service-desk@warmline.test', ...mail })
+      await Promise.all([to(server.mailInPort!), to(peer.mailInPort!), to(peer.mailInPort!)])
+      expect(await eventsWith(id)).toHaveLength(1)
+    } finally {
+      await peer.close()
+    }
+  })
+
   it('hostile MIME is stored as far as it can be; an oversized message gets 552; the listener lives on', async () => {
     const envelope = { from: 'hostile@example.edu', to: 'service-desk@warmline.test' }
     const id = messageId('hostile')
