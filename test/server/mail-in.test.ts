@@ -24,6 +24,7 @@ import {
 } from './harness'
 import { customerNote, stationAuthor } from './events'
 import { eventually, startSmtp, type TestSmtp } from './smtp'
+import { runSeed, seededRandom } from '../support/random'
 
 forEachBackend((backend) => {
   let server: RunningServer
@@ -272,6 +273,47 @@ forEachBackend((backend) => {
       `SELECT 1 FROM mail_in WHERE message_key LIKE 'sha256:%' AND subject = 'No id'`,
     )
     expect(hashed).toHaveLength(1)
+  })
+
+  it('random hostile MIME: every message is answered 250 and recorded once, and the server lives on', async () => {
+    const seed = runSeed('mail-in-hostile')
+    const random = seededRandom(seed)
+    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => random.int(256)))
+    const pieces = [
+      () => bytes(1 + random.int(200)),
+      () =>
+        Buffer.from(
+          `=?${random.pick(['utf-8', 'x-bogus', 'utf-16', 'iso-2022-jp'])}?${random.pick(['B', 'Q'])}?`,
+        ),
+      () =>
+        Buffer.from(
+          random.pick(['\r\n', '\n', '\r', '\u0000', '\ud800', '?=', '"', '<', '>', ';']),
+        ),
+      () =>
+        Buffer.from(
+          `${random.pick(['Content-Type: multipart/mixed; boundary=', 'Content-Transfer-Encoding: ', 'Subject: ', 'References: <'])}`,
+        ),
+    ]
+    const junk = () =>
+      Buffer.concat(Array.from({ length: 1 + random.int(12) }, () => random.pick(pieces)()))
+    const envelope = { from: 'fuzz@example.edu', to: 'service-desk@warmline.test' }
+    const before = (await db().query<{ n: number }>('SELECT count(*)::int4 AS n FROM mail_in'))[0]!
+      .n
+    const count = 25
+    for (let i = 0; i < count; i++) {
+      const raw = Buffer.concat([
+        Buffer.from(`From: fuzz@example.edu\r\nSubject: fuzz ${seed} ${i} `),
+        junk(),
+        Buffer.from('\r\n'),
+        junk(),
+        Buffer.from('\r\n\r\n'),
+        junk(),
+      ])
+      await expect(send({ envelope, raw }), `seed ${seed}, message ${i}`).resolves.toBeDefined()
+    }
+    const after = (await db().query<{ n: number }>('SELECT count(*)::int4 AS n FROM mail_in'))[0]!.n
+    expect(after - before, `seed ${seed}`).toBe(count)
+    expect((await call(server, 'GET', ROUTES.health)).status).toBe(200)
   })
 
   it('one message handed to two server processes at once is still one ticket', async () => {
