@@ -20,6 +20,12 @@ import {
   type Ticket,
   type TicketEvent,
 } from '../../src/shared/incident'
+import {
+  openFromEmail,
+  receiveCustomerMessage,
+  type InboundMessage,
+} from '../../src/shared/incident/email-in'
+import { addCustomerNote } from '../../src/shared/incident/rules'
 import { accepted, completeResolution, phoneCall, testContext } from '../support/incident-fixtures'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -227,5 +233,75 @@ describe('notifications for the agent', () => {
       accepted(resolve(start.ticket, completeResolution({ firstContactResolution: false }), ctx)),
     )
     expect(customerContactDue(resolved.ticket)).toBeNull()
+  })
+
+  const mail = (at: number, overrides: Partial<InboundMessage> = {}): InboundMessage => ({
+    messageId: `<m${at}@mail.example.edu>`,
+    from: 'dana.whitfield@example.edu',
+    fromName: 'Dana Whitfield',
+    subject: 'Re: VPN',
+    text: 'Still failing from home.',
+    replyTo: [],
+    attachments: [],
+    receivedAt: at,
+    ...overrides,
+  })
+
+  it("rule 6: a customer's reply by email is news for the owner until the desk answers it", () => {
+    const ctx = testContext()
+    const start = opened(ctx)
+    const wrote = then(
+      start,
+      accepted(
+        addCustomerNote(start.ticket, 'Try the new profile.', { customer: true, cc: [] }, ctx),
+      ),
+    )
+    const server = testContext('event-management', 'SRV', ctx.now() + 30 * MIN)
+    const replied = then(
+      wrote,
+      accepted(receiveCustomerMessage(wrote.ticket, mail(server.now()), server)),
+    )
+    const reply = replied.events.at(-1)!
+    expect(notificationsFor('agent1', [replied.ticket], server.now())).toEqual([
+      expect.objectContaining({
+        kind: 'customer_reply',
+        key: `reply:${reply.id}`,
+        title: 'Dana Whitfield replied on A1-1',
+        rule: 'rule 6',
+      }),
+    ])
+    expect(notificationsFor('agent2', [replied.ticket], server.now())).toEqual([])
+    ctx.advance(60 * MIN)
+    const answered = then(
+      replied,
+      accepted(
+        addCustomerNote(replied.ticket, 'Calling you now.', { customer: true, cc: [] }, ctx),
+      ),
+    )
+    expect(notificationsFor('agent1', [answered.ticket], ctx.now())).toEqual([])
+  })
+
+  it('rule 6: the email that opened an incident is not a reply; the next one is', () => {
+    const server = testContext('event-management', 'SRV')
+    const events = accepted(openFromEmail(mail(server.now()), undefined, 'SRV-7', server))
+    const start = { events, ticket: foldTicket(events)! }
+    const agent = testContext('agent1', 'A1', server.now() + MIN)
+    const mine = then(
+      start,
+      accepted(assign(start.ticket, { teamId: 'csc', assignee: 'agent1' }, agent)),
+    )
+    // Assigned to the agent, the call back it owes is theirs (rule 9), and nothing else yet.
+    expect(notificationsFor('agent1', [mine.ticket], agent.now()).map((n) => n.kind)).toEqual([
+      'contact_due',
+    ])
+    server.advance(10 * MIN)
+    const again = then(
+      mine,
+      accepted(receiveCustomerMessage(mine.ticket, mail(server.now()), server)),
+    )
+    expect(notificationsFor('agent1', [again.ticket], server.now()).map((n) => n.kind)).toEqual([
+      'customer_reply',
+      'contact_due',
+    ])
   })
 })

@@ -99,7 +99,34 @@ const contactDue: Notice = (ticket, user, nowMs, policy) => {
   }
 }
 
-const NOTICES: readonly Notice[] = [returnedToMe, contactDue]
+/**
+ * A customer's email that answers the desk (email in, rule 6: customer communication goes by
+ * email): news until someone on the desk writes to the customer or contacts them after it. The
+ * email that opened an incident is its description, not a reply.
+ */
+const customerReply: Notice = (ticket, user) => {
+  if (ticket.owner !== user && ticket.assignee !== user) return null
+  if (ticket.state === 'closed') return null
+  const fromCustomer = ticket.notes.filter((n) => n.fromCustomer)
+  const last = fromCustomer.at(-1)
+  if (!last?.fromCustomer || (ticket.source === 'email' && fromCustomer.length === 1)) return null
+  const answered =
+    ticket.notes.some((n) => n.kind === 'customer' && !n.fromCustomer && n.at > last.at) ||
+    ticket.contacts.some((c) => c.at > last.at)
+  if (answered) return null
+  return {
+    key: `reply:${last.id}`,
+    kind: 'customer_reply',
+    ticketId: ticket.id,
+    number: ticket.number,
+    title: `${ticket.caller.name} replied on ${ticket.number}`,
+    body: `${last.fromCustomer.subject || ticket.title}: read it on the Customer notes tab.`,
+    at: last.at,
+    rule: 'rule 6',
+  }
+}
+
+const NOTICES: readonly Notice[] = [returnedToMe, contactDue, customerReply]
 
 /** The user's notifications, newest first. */
 export function notificationsFor(

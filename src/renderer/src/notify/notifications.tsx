@@ -81,7 +81,9 @@ export function NotificationsView({ user }: { user: string | null }) {
     <section className="view" aria-labelledby="notifications-title">
       <h1 id="notifications-title">Notifications</h1>
       {notifications.length === 0 ? (
-        <p className="muted">Nothing needs you: no returned tickets, no customer contact due.</p>
+        <p className="muted">
+          Nothing needs you: no returned ticket, no customer contact due, no unanswered reply.
+        </p>
       ) : (
         <ul className="notifications" aria-label={countLabel(notifications.length)}>
           {notifications.map((n) => (
