@@ -13,6 +13,7 @@ import {
   EVENT_SCHEMA_VERSION,
   formatTicketNumber,
   ticketEventSchema,
+  type CommandContext,
   type Ticket,
   type TicketEvent,
 } from '../shared/incident'
@@ -35,7 +36,23 @@ export function createServerClock(): (now: number, after?: string) => string {
   }
 }
 
-function serverEvent(
+/** A command context for the server's own events on `ticket`, its clock after the ticket's last event. */
+export function serverContext(
+  ticket: Ticket,
+  now: number,
+  nextHlc: (now: number, after?: string) => string,
+): CommandContext {
+  const after = ticket.lastEventKey.split('|')[0]
+  return {
+    actor: SERVER_ACTOR,
+    station: SERVER_STATION,
+    now: () => now,
+    nextHlc: () => nextHlc(now, after),
+    newId: () => uuidv7(now),
+  }
+}
+
+export function serverEvent(
   type: TicketEvent['type'],
   ticketId: string,
   hlc: string,

@@ -20,7 +20,11 @@ import { uuidv7 } from '../../../shared/ids'
 import { compareEvents, parseTicketEvent, type TicketEvent } from '../../../shared/incident/events'
 import { applyEvent, canApplyInOrder, foldTicket } from '../../../shared/incident/fold'
 import { concernsRedaction, redactedForms, redactionKey } from '../../../shared/incident/redaction'
-import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from '../../../shared/incident/priority'
+import {
+  DEFAULT_PRIORITY_POLICY,
+  priorityPolicySchema,
+  type PriorityPolicy,
+} from '../../../shared/incident/priority'
 import type { CommandResult, RuleError } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { formatTicketNumber, renumberedOpening } from '../../../shared/incident/ticket-number'
@@ -275,9 +279,9 @@ export async function createStationStore(
     async (code) => (await getMeta<StationMeta>(META.station))?.lastSequence[code] ?? 0,
   )
   const listeners = new Set<(change: TicketsChange) => void>()
-  let policy =
-    ((await db.meta.get(META.policy))?.value as PriorityPolicy | undefined) ??
-    DEFAULT_PRIORITY_POLICY
+  // A policy cached before the business calendar existed reads with the default calendar.
+  const cachedPolicy = priorityPolicySchema.safeParse((await db.meta.get(META.policy))?.value)
+  let policy: PriorityPolicy = cachedPolicy.success ? cachedPolicy.data : DEFAULT_PRIORITY_POLICY
 
   const writeTables = [db.events, db.tickets, db.meta]
 

@@ -47,6 +47,8 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
       return event.payload.via === 'staff' ? 'by staff' : 'reopen window elapsed'
     case 'customer_contacted':
       return `${event.payload.channel}: ${event.payload.outcome}`
+    case 'sla_breached':
+      return `${event.payload.target === 'first_assignment' ? 'First assignment' : 'Resolution'} was due ${new Date(event.payload.dueAt).toLocaleString()}`
     case 'parent_linked':
     case 'resumed':
       return ''
