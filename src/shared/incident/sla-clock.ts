@@ -9,10 +9,11 @@ import type { Ticket } from './ticket'
 import { SLA_TARGETS, type Priority, type SlaTargetKind } from './vocabulary'
 
 /**
- * What a due field reads while its clock is paused: later than any real time, so a paused ticket
- * sorts after every running one and no "fell due before now" question counts it.
+ * What a due field reads while its clock is paused: later than any real time (the last instant a
+ * Date can hold, so it stays a valid one), so a paused ticket sorts after every running one and no
+ * "fell due before now" question counts it.
  */
-export const SLA_PAUSED = Number.MAX_SAFE_INTEGER
+export const SLA_PAUSED = 8.64e15
 
 export type SlaInput = Pick<
   Ticket,
