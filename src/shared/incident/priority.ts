@@ -185,8 +185,17 @@ export function targetsFor(
   }
 }
 
-export function describeDuration(target: TargetDuration): string {
+/** "2 h", "15 min", "1 business day"; on the business clock, "2 business hours". */
+export function describeDuration(
+  target: TargetDuration,
+  clock: SlaClock = 'around_the_clock',
+): string {
   if (target.unit === 'business_days')
     return `${target.amount} business day${target.amount === 1 ? '' : 's'}`
-  return target.amount % 60 === 0 ? `${target.amount / 60} h` : `${target.amount} min`
+  if (clock === 'business_hours' && target.amount % 60 === 0) {
+    const hours = target.amount / 60
+    return `${hours} business hour${hours === 1 ? '' : 's'}`
+  }
+  const suffix = clock === 'business_hours' ? ' of business time' : ''
+  return (target.amount % 60 === 0 ? `${target.amount / 60} h` : `${target.amount} min`) + suffix
 }
