@@ -129,8 +129,11 @@ export function suggestRouting(
  * customer already saw (rule 11) is a supervisor's call, so it is done by a second pair of eyes.
  */
 const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set(['note_redacted'])
-/** A breach is found by the server's clock, never claimed by a station. */
-const SERVER_ONLY: ReadonlySet<EventType> = new Set(['sla_breached'])
+/**
+ * Events the server alone writes: a breach is found by the server's clock, and what a customer
+ * sent is recorded as it arrived; no person writes either.
+ */
+const SERVER_ONLY: ReadonlySet<EventType> = new Set(['sla_breached', 'customer_message_received'])
 export function mayEmit(role: Role, type: EventType): boolean {
   if (SERVER_ONLY.has(type)) return false
   return role !== 'agent' || !SUPERVISOR_ONLY.has(type)

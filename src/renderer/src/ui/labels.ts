@@ -95,6 +95,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   parent_linked: 'Linked to parent incident',
   note_redacted: 'Note redacted',
   sla_breached: 'SLA target breached',
+  customer_message_received: 'Customer email',
 }
 
 const LEVELS: readonly Level[] = [1, 2, 3, 4]
