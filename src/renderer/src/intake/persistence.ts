@@ -10,8 +10,7 @@ import { draftHasContent, emptyDraft, type IntakeDraft } from './draft'
 import type { IntakeState } from './intake-store'
 
 /** Where one call's draft is kept. */
-export const intakeDraftKey = (username: string, draftId: string) =>
-  `intake:${username}:${draftId}`
+export const intakeDraftKey = (username: string, draftId: string) => `intake:${username}:${draftId}`
 
 /** Before drafts were kept per call, one record per user held the call on screen. */
 const legacyDraftKey = (username: string) => `intake:${username}`
@@ -137,8 +136,7 @@ export function useDraftPersistence(): void {
     }
 
     const unsubscribe = intake.subscribe((state, previous) => {
-      if (state.draft !== previous.draft || state.unfinished !== previous.unfinished)
-        follow(state)
+      if (state.draft !== previous.draft || state.unfinished !== previous.unfinished) follow(state)
     })
     void loadDrafts(desk.store, username)
       .then((loaded) => {
