@@ -147,6 +147,11 @@ function EscalationFormView({
               {new Date(pbxTransfer.at).toLocaleTimeString()}.
             </p>
           )}
+          {form.transfer === null && (
+            <p className="muted">
+              Call {team?.warmTransferPhone || 'the team'}, then say how it went.
+            </p>
+          )}
           {OUTCOMES.map((outcome) => (
             <div className="check" key={outcome.value}>
               <input
@@ -165,7 +170,7 @@ function EscalationFormView({
             </div>
           )}
         </fieldset>
-        {form.transfer !== 'not_applicable' && (
+        {(form.transfer === 'completed' || form.transfer === 'not_possible') && (
           <TextField
             label="Number dialled"
             type="tel"
