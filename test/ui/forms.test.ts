@@ -50,10 +50,12 @@ describe('refusals find their fields', () => {
   test('the most specific shown field takes a refusal; the rest are shown for the whole form', () => {
     expect(sortRefusals(errors, ['warmTransfer', 'warmTransfer.acceptedBy'])).toEqual({
       byField: {
-        'warmTransfer.acceptedBy': 'Is required.',
-        warmTransfer: 'A phone incident is warm-transferred. (rule 4)',
+        'warmTransfer.acceptedBy': { text: 'Is required.' },
+        // The words say what to do; the rule number is kept for the tooltip.
+        warmTransfer: { text: 'A phone incident is warm-transferred.', rule: 'rule 4' },
       },
-      general: ['customerEmail: Must be an email.', 'Ticket A1-1 is closed.'],
+      // A field the form does not show is named as a person knows it, not by its path.
+      general: [{ text: 'Customer email: must be an email.' }, { text: 'Ticket A1-1 is closed.' }],
     })
   })
 

@@ -25,7 +25,7 @@ import { useRecord, type DeskCommandContext } from '../app/desk'
 import { Dialog } from '../ui/Dialog'
 import { FormErrors, SelectField, TextArea } from '../ui/fields'
 import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS, KIND_LABELS } from '../ui/labels'
-import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { NO_REFUSALS, sortRefusals, type Refusal } from '../ui/rule-errors'
 
 interface CommandDialogProps {
   title: string
@@ -34,7 +34,7 @@ interface CommandDialogProps {
   command: (ctx: DeskCommandContext) => CommandResult
   /** The form fields a refusal can point at. */
   fields: readonly string[]
-  children: (error: (field: string) => string | undefined, touched: () => void) => ReactNode
+  children: (error: (field: string) => Refusal | undefined, touched: () => void) => ReactNode
 }
 
 function CommandDialog({
