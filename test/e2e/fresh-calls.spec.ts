@@ -95,6 +95,7 @@ test('(1) Ctrl+N in the middle of a call starts an empty one; the first is liste
   await expect(unfinished()).toHaveAccessibleName('1 unfinished call')
   await expect(unfinished()).toContainText('Dana Whitfield')
   await expect(unfinished()).toContainText(/started (just now|1 min ago)/)
+  await page.screenshot({ path: 'test-results/screenshots/unfinished-calls.png' })
   await expectAccessible(page, 'call intake with an unfinished call')
 
   await page.keyboard.type(NEXT_CALLER)
