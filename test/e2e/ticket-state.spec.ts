@@ -7,6 +7,7 @@
  * notifications show as a badge. One station and one tab, tests in order, building on each other.
  * Needs `npm run build` first.
  */
+import nodemailer from 'nodemailer'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { DEMO_PASSWORD } from '../../src/server/setup'
 import { AGENT, firstRunThenSignIn, openDeskFloor, type DeskFloor } from './desk-floor'
@@ -20,7 +21,8 @@ let page: Page
 const numbers = { a: '', b: '', c: '' }
 
 test.beforeAll(async ({ browser }) => {
-  floor = await openDeskFloor()
+  // Email in, for the customer's reply (item 8).
+  floor = await openDeskFloor({ mailIn: { port: 0 } })
   page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage()
   await firstRunThenSignIn(page, floor, (where) => expectAccessible(page, where))
 })
@@ -234,6 +236,17 @@ async function signInAs(username: string) {
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
 }
 
+/** Ctrl+K, the number (over whatever the box held), Enter, and the match opened. */
+async function findTicket(number: string) {
+  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+a')
+  await page.keyboard.type(number)
+  await page.keyboard.press('Enter')
+  await tabTo(page.getByRole('button', { name: number, exact: true }))
+  await page.keyboard.press('Enter')
+  await expect(ticketNumber()).toHaveText(number)
+}
+
 /** Moves down the Live queue until the side panel shows `number`. */
 async function selectInQueue(number: string) {
   const grid = page.getByRole('grid', { name: 'Open tickets of the floor' })
@@ -299,12 +312,7 @@ test("item 8: the agent's notifications show as a badge: a contact due (rule 9),
   await expect(action('Escalate…')).toBeFocused()
 
   // Calling the customer back (rule 9) settles that notification.
-  await page.keyboard.press('Control+k')
-  await page.keyboard.type(numbers.c)
-  await page.keyboard.press('Enter')
-  const found = page.getByRole('button', { name: numbers.c, exact: true })
-  await tabTo(found)
-  await page.keyboard.press('Enter')
+  await findTicket(numbers.c)
   await tabTo(action('Record contact…'))
   await page.keyboard.press('Enter')
   const contact = page.getByRole('dialog', { name: `Customer contact on ${numbers.c}` })
@@ -312,5 +320,56 @@ test("item 8: the agent's notifications show as a badge: a contact due (rule 9),
   await tabTo(contact.getByRole('button', { name: 'Record contact' }))
   await page.keyboard.press('Enter')
   await expect(contact).toBeHidden()
+  await expect(notifications).toHaveAccessibleName('Notifications 1 notification')
+})
+
+test("item 8: a customer's email reply is a notification until the agent answers it", async () => {
+  const notifications = page.getByRole('button', { name: /^Notifications/ })
+  await expect(notifications).toHaveAccessibleName('Notifications 1 notification')
+  await findTicket(numbers.a)
+
+  async function emailTheCustomer(text: string) {
+    await page.keyboard.press('Alt+2')
+    const sendToCustomer = page.getByLabel(/Send Email To: customer/)
+    await tabTo(sendToCustomer)
+    await page.keyboard.press('Space')
+    await page.keyboard.press('Alt+4')
+    await expect(page.getByLabel('New customer note')).toBeFocused()
+    await page.keyboard.type(text)
+    await page.keyboard.press('Control+Enter')
+  }
+  await emailTheCustomer('Does it still drop? Reply to this email.')
+  await expect.poll(() => floor.smtp.received.length, { timeout: 30_000 }).toBe(1)
+  const outbound = floor.smtp.received[0]!
+  await nodemailer
+    .createTransport({
+      host: '127.0.0.1',
+      port: floor.server().mailInPort!,
+      secure: false,
+      ignoreTLS: true,
+    })
+    .sendMail({
+      from: '"Dana Whitfield" <dana.whitfield@example.edu>',
+      to: 'service-desk@warmline.test',
+      subject: `Re: [${numbers.a}] Cannot connect to VPN`,
+      text: 'Yes, it dropped again this morning.',
+      messageId: '<e2e-ticket-state-reply@mail.example.edu>',
+      inReplyTo: outbound.messageId,
+      references: [outbound.messageId],
+    })
+  await expect(notifications).toHaveAccessibleName('Notifications 2 notifications', {
+    timeout: 30_000,
+  })
+  await tabTo(notifications)
+  await page.keyboard.press('Enter')
+  const list = page.getByRole('list', { name: '2 notifications' })
+  const reply = list.getByRole('button', { name: `Dana Whitfield replied on ${numbers.a}` })
+  await expect(reply).toBeVisible()
+  await expectAccessible(page, 'notifications with a customer reply')
+  await tabTo(reply)
+  await page.keyboard.press('Enter')
+  await expect(ticketNumber()).toHaveText(numbers.a)
+
+  await emailTheCustomer('Thanks, I will call you in ten minutes.')
   await expect(notifications).toHaveAccessibleName('Notifications 1 notification')
 })

@@ -6,7 +6,7 @@
  * that made it news): told once, however often the list is recomputed.
  */
 import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from './priority'
-import { needsCallBack, unansweredForADayAt } from './rules'
+import { inactiveAt, needsCallBack } from './follow-up'
 import type { Ticket } from './ticket'
 
 export type NotificationKind = 'returned_to_me' | 'contact_due' | 'customer_reply'
@@ -46,7 +46,7 @@ export function customerContactDue(
   if (!working(ticket)) return null
   if (needsCallBack(ticket))
     return { reason: 'call_back', owedSince: ticket.receivedAt, dueAt: ticket.firstAssignmentDueAt }
-  const silentDay = unansweredForADayAt(ticket, policy)
+  const silentDay = inactiveAt(ticket, policy)
   return silentDay === null ? null : { reason: 'no_answer', owedSince: silentDay, dueAt: silentDay }
 }
 

@@ -6,7 +6,7 @@
  * events arrive, and is then recorded as such.
  */
 import { z } from 'zod'
-import { dueAt } from './priority'
+import { inactiveResolutionAllowed } from './follow-up'
 import {
   EVENT_SCHEMA_VERSION,
   editableFields,
@@ -323,6 +323,7 @@ export function escalate(
         'A phone incident is warm-transferred: record who accepted the call, or why the transfer could not happen.',
     })
   }
+  errors.push(...transferRecordGaps(input.warmTransfer, ctx.now()))
   if (errors.length) return refuse(...errors)
   return single(ctx, ticket, 'escalated', {
     teamId: input.teamId,
@@ -331,6 +332,38 @@ export function escalate(
     ...(offGuidance ? { offGuidanceReason: input.offGuidanceReason!.trim() } : {}),
     warmTransfer: input.warmTransfer,
   })
+}
+
+/** How far a transfer's time may lie ahead of this station's clock (the phone system's clock). */
+const TRANSFER_CLOCK_SLACK_MS = 5 * 60_000
+
+/**
+ * Rule 4: a transfer is claimed only with its record — the number dialled, who accepted, when —
+ * and never for a time still to come.
+ */
+function transferRecordGaps(transfer: WarmTransfer, nowMs: number): RuleError[] {
+  if (transfer.status !== 'completed') return []
+  const gaps: RuleError[] = []
+  if (!transfer.contactUsed.trim())
+    gaps.push({
+      field: 'warmTransfer.contactUsed',
+      rule: 'rule 4',
+      message: 'Write the number you dialled to transfer the call.',
+    })
+  if (!transfer.acceptedBy.trim())
+    gaps.push({
+      field: 'warmTransfer.acceptedBy',
+      rule: 'rule 4',
+      message: 'Write who at the team accepted the call.',
+    })
+  const acceptedAt = Date.parse(transfer.acceptedAt)
+  if (Number.isFinite(acceptedAt) && acceptedAt > nowMs + TRANSFER_CLOCK_SLACK_MS)
+    gaps.push({
+      field: 'warmTransfer.acceptedAt',
+      rule: 'rule 4',
+      message: 'A transfer is recorded once it has happened, not ahead of time.',
+    })
+  return gaps
 }
 
 /** Rule 4: tickets go to teams; a person within the team is optional. */
@@ -380,13 +413,22 @@ export function returnToOwner(ticket: Ticket, ctx: CommandContext): CommandResul
   })
 }
 
-export function hold(ticket: Ticket, reason: string, ctx: CommandContext): CommandResult {
+/**
+ * Rule 8's clocks stand still while the ticket waits for the customer (`pausesSla`), and run on
+ * through any other hold: a supervisor should see a P1 held for a vendor run out.
+ */
+export function hold(
+  ticket: Ticket,
+  reason: string,
+  ctx: CommandContext,
+  pausesSla = false,
+): CommandResult {
   if (ticket.state !== 'open')
     return refuse({
       field: '',
       message: `Only an open ticket can go on hold; this one is ${ticket.state.replace('_', ' ')}.`,
     })
-  return single(ctx, ticket, 'held', { reason })
+  return single(ctx, ticket, 'held', { reason, ...(pausesSla ? { pausesSla: true } : {}) })
 }
 
 export function resume(ticket: Ticket, ctx: CommandContext): CommandResult {
@@ -402,34 +444,6 @@ export const REOPEN_WINDOW_DAYS = 7
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export type ResolveInput = PayloadOf<'resolved'>
-
-/**
- * Rule 9: when the customer's silence reaches one business day — counted from the first contact
- * attempt they have not answered since they were last reached — or null while nothing is unanswered.
- */
-export function unansweredForADayAt(
-  ticket: Pick<Ticket, 'contacts'>,
-  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
-): number | null {
-  const lastReached = Math.max(
-    0,
-    ...ticket.contacts.filter((c) => c.outcome === 'reached').map((c) => c.at),
-  )
-  const firstUnanswered = ticket.contacts.find((c) => c.outcome !== 'reached' && c.at > lastReached)
-  return firstUnanswered
-    ? dueAt(firstUnanswered.at, { amount: 1, unit: 'business_days' }, policy)
-    : null
-}
-
-/** Whether a customer who did not answer for a business day may get an "inactive ticket" resolution. */
-export function inactiveResolutionAllowed(
-  ticket: Ticket,
-  nowMs: number,
-  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
-): boolean {
-  const due = unansweredForADayAt(ticket, policy)
-  return due !== null && due <= nowMs
-}
 
 /**
  * Rule 8: the actions are written down, the classification is complete according to root cause,
@@ -545,15 +559,6 @@ export function close(
     customerSatisfied,
     via: reopenWindowElapsed(ticket, ctx.now()) ? 'reopen_window_elapsed' : 'staff',
   })
-}
-
-/** Rule 9: an incident that came in by email gets a phone call back. */
-export function needsCallBack(ticket: Ticket): boolean {
-  return (
-    ticket.source === 'email' &&
-    WORKING.includes(ticket.state) &&
-    !ticket.contacts.some((c) => c.channel === 'phone')
-  )
 }
 
 export function recordContact(

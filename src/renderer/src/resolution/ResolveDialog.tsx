@@ -11,7 +11,14 @@ import { useCalls, useRecord } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
 import { talkMinutes } from '../calls/call-store'
 import { Dialog } from '../ui/Dialog'
-import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
+import {
+  Checkbox,
+  FormErrors,
+  SelectField,
+  TextArea,
+  TextField,
+  type ErrorText,
+} from '../ui/fields'
 import { AGREEMENT_LABELS, RESOLUTION_CODE_LABELS, optionsOf } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import { formatElapsed, useNow } from '../ui/time'
@@ -176,7 +183,7 @@ function TakeOver({
 }: {
   team: string
   form: ResolveForm
-  error: string | undefined
+  error: ErrorText | undefined
   change: (patch: Partial<ResolveForm>) => void
 }) {
   return (

@@ -10,7 +10,7 @@ import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk, useRecord } from '../app/desk'
 import { SAME_SERVICE_WINDOW_MS } from '../intake/CallerContext'
 import { Dialog } from '../ui/Dialog'
-import { FormErrors, TextField } from '../ui/fields'
+import { FieldError, FormErrors, TextField } from '../ui/fields'
 import { STATE_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 
@@ -71,7 +71,7 @@ export function ParentLinkDialog({ ticket, onClose }: { ticket: Ticket; onClose:
           if (chosen) void link(chosen)
           else
             setRefusals({
-              byField: { parentTicketId: 'Choose the parent incident from the list.' },
+              byField: { parentTicketId: { text: 'Choose the parent incident from the list.' } },
               general: [],
             })
         }}
@@ -131,11 +131,7 @@ export function ParentLinkDialog({ ticket, onClose }: { ticket: Ticket; onClose:
               </div>
             ))
           )}
-          {refusals.byField.parentTicketId && (
-            <div className="field__error" id={`${radioName}-error`} role="alert">
-              {refusals.byField.parentTicketId}
-            </div>
-          )}
+          <FieldError id={`${radioName}-error`} error={refusals.byField.parentTicketId} />
         </fieldset>
         <FormErrors messages={refusals.general} />
         <div className="form-actions">

@@ -22,8 +22,9 @@ import { useDirectory } from '../app/use-directory'
 import { FormErrors } from '../ui/fields'
 import { focusables, focusFirstIn, focusIsLost } from '../ui/focus'
 import { KIND_LABELS, SOURCE_LABELS } from '../ui/labels'
-import { sortRefusals } from '../ui/rule-errors'
+import { sortRefusals, type Refusal } from '../ui/rule-errors'
 import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
+import { SlaTimer } from '../sla/SlaTimer'
 import { Tabs } from '../ui/Tabs'
 import { useNow } from '../ui/time'
 import { AssigneesTab } from './AssigneesTab'
@@ -64,7 +65,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const now = useNow(30_000)
   const tab = useTicketUi((s) => s.of(ticket.id).tab)
   const dialogOpen = useNav((s) => s.dialog !== null)
-  const [actionErrors, setActionErrors] = useState<readonly string[]>([])
+  const [actionErrors, setActionErrors] = useState<readonly Refusal[]>([])
   const actionBar = useRef<HTMLDivElement>(null)
   const panel = useRef<HTMLDivElement>(null)
   const working = WORKING.has(ticket.state)
@@ -132,6 +133,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
           <span className={`pill pill--state-${ticket.state}`} aria-label="State">
             {describeState(ticket, directory.teamName, now)}
           </span>
+          <SlaTimer ticket={ticket} long />
           {ticket.state === 'on_hold' && ticket.holdReason && (
             <span className="pill pill--warn" aria-label="Hold reason">
               {ticket.holdReason}
