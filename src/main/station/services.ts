@@ -241,7 +241,7 @@ export async function createStationServices(
     announceCall: (number) => emit('call.incoming', { number, at: scheduler.now() }),
     notificationClicked: (ticketId) => emit('notify.clicked', { ticketId }),
     async close() {
-      session.close()
+      await session.close()
       await sync.stop()
       await outbox.close()
       listeners.clear()

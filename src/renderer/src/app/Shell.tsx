@@ -39,6 +39,10 @@ export function Shell() {
   useSyncStatusFeed()
   useDraftPersistence()
   useScreenPop()
+  // With the session store's marks: where a sign-in's time goes (test/bench/sign-in-time.ts).
+  useEffect(() => {
+    performance.mark('warmline:desk')
+  }, [])
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
   useOwnerAlerts(user && !supervisor ? user.username : null)
