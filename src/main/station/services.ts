@@ -13,6 +13,7 @@ import {
   type SessionState,
   type StationEvent,
 } from '../../shared/station-api'
+import { adminHandlers } from './admin'
 import { SyncAgent, type Emit } from './agent'
 import {
   loadIdentity,
@@ -227,6 +228,8 @@ export async function createStationServices(
       await saveSettings(options.dataDir, { ...settings, serverUrl })
       return { restartRequired: serverUrl !== (options.embeddedServer ? null : options.serverUrl) }
     },
+
+    ...adminHandlers(client, token),
   }
 
   sync.start()

@@ -133,5 +133,6 @@ export const auditPageSchema = z.object({
   /** Ask with `before` = this for the older entries; null at the beginning of the trail. */
   next: z.number().nullable(),
 })
+export type AuditPage = z.infer<typeof auditPageSchema>
 
 export const okSchema = z.object({ ok: z.literal(true) })
