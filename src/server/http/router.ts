@@ -55,6 +55,7 @@ export type Tag =
   | 'users'
   | 'monitoring'
   | 'calls'
+  | 'mail'
   | 'audit'
 
 /**
