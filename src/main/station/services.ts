@@ -145,6 +145,7 @@ export async function createStationServices(
     return enrolled
   }
 
+  const admin = adminHandlers(client, token)
   const handlers: StationHandlers = {
     'session.current': () => session.current(),
     'session.login': ({ username, password }) => session.login(username, password),
@@ -229,7 +230,14 @@ export async function createStationServices(
       return { restartRequired: serverUrl !== (options.embeddedServer ? null : options.serverUrl) }
     },
 
-    ...adminHandlers(client, token),
+    ...admin,
+    // The offline verifier follows the new password, or the old one would still open this desk.
+    'session.changePassword': async (request) => {
+      const changed = await admin['session.changePassword'](request)
+      const user = session.current().user
+      if (user) await verifiers.remember(user, request.newPassword, scheduler.now())
+      return changed
+    },
   }
 
   sync.start()
