@@ -16,6 +16,7 @@
  * on its way out, so nothing beyond the contract (a session token, say) can leave main.
  */
 import { z } from 'zod'
+import { adminApiSchemas } from './admin-api'
 import { HANGUP_CAUSES, callRecordSchema } from './calls/cti'
 import { UUID_PATTERN } from './ids'
 import {
@@ -236,6 +237,8 @@ export const stationApiSchemas = {
     request: z.object({ serverUrl: serverUrlSchema.nullable() }),
     response: z.object({ restartRequired: z.boolean() }),
   },
+
+  ...adminApiSchemas,
 } as const
 
 export const stationEventSchemas = {

@@ -244,7 +244,10 @@ export const monitoringAlertResponseSchema = z.object({
   seq: z.number().int().positive(),
 })
 
-export const createUserRequestSchema = userSchema.extend({ password: password(10) })
+/** A password someone chooses: set up, a new account, a reset, a change of one's own. */
+export const newPasswordSchema = password(10)
+
+export const createUserRequestSchema = userSchema.extend({ password: newPasswordSchema })
 
 /** GET ROUTES.callers, and the station API's caller lookup. */
 export const callersQuerySchema = z.object({ q: line({ max: 120, min: 1 }) })

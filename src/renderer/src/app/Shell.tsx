@@ -3,7 +3,7 @@
  * bottom, dialogs and the shortcut overlay on top. Supervisors also get the live queue, the floor
  * view and metrics.
  */
-import { useEffect, useRef, useState } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState } from 'react'
 import type { SupervisorQueue } from '../queue'
 import { followCalls } from '../calls/call-store'
 import { screenPop } from '../calls/screen-pop'
@@ -19,6 +19,9 @@ import { DialogHost } from './DialogHost'
 import type { View } from './nav-store'
 import { ShortcutOverlay } from './ShortcutOverlay'
 import { SUPERVISOR_VIEWS, SupervisorView, useSupervisorQueue } from './supervisor-views'
+
+// Administrators only, and rarely: its own chunk, fetched when the area is opened.
+const AdminArea = lazy(() => import('../admin/AdminArea'))
 
 type NavEntry = { view: View; label: string; keys?: string }
 
@@ -39,6 +42,10 @@ export function Shell() {
   useSyncStatusFeed()
   useDraftPersistence()
   useScreenPop()
+  // With the session store's marks: where a sign-in's time goes (test/bench/sign-in-time.ts).
+  useEffect(() => {
+    performance.mark('warmline:desk')
+  }, [])
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
   useOwnerAlerts(user && !supervisor ? user.username : null)
@@ -73,6 +80,9 @@ export function Shell() {
     ...(user?.role === 'agent'
       ? []
       : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
+    ...(user?.role === 'admin'
+      ? [{ view: { name: 'admin' } as const, label: 'Administration' }]
+      : []),
   ]
 
   return (
@@ -207,5 +217,11 @@ function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | nul
     case 'metrics':
     case 'calls':
       return <SupervisorView name={view.name} queue={queue} />
+    case 'admin':
+      return (
+        <Suspense fallback={<p className="view muted">Loading…</p>}>
+          <AdminArea />
+        </Suspense>
+      )
   }
 }

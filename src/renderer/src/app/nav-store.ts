@@ -14,6 +14,7 @@ export type View =
   | { name: 'floorView' }
   | { name: 'metrics' }
   | { name: 'calls' }
+  | { name: 'admin' }
 
 export type TicketDialog =
   'escalate' | 'resolve' | 'reopen' | 'close' | 'reclassify' | 'hold' | 'contact' | 'redact'
