@@ -34,6 +34,19 @@ import { planRedactions } from './redaction'
 
 export const EVENTS_CHANNEL = 'warmline_events'
 
+/**
+ * What a commit NOTIFYs on EVENTS_CHANNEL: the log's highest seq before it and its own highest,
+ * `after:next`. Commits hold the event-log lock, so notifications arrive in commit order and
+ * each one's `after` is the previous one's `next`: the live stream can tell a station exactly
+ * which events follow its cursor.
+ */
+export const liveNotice = (after: number, next: number): string => `${after}:${next}`
+
+export function parseLiveNotice(payload: string): { after: number; next: number } | null {
+  const match = /^(\d+):(\d+)$/.exec(payload)
+  return match ? { after: Number(match[1]), next: Number(match[2]) } : null
+}
+
 export interface CommitOutcome {
   results: Map<string, PushResult>
   /** Highest seq this transaction wrote, 0 when it wrote none. */
@@ -169,12 +182,15 @@ export async function commitEvents(
   const redaction = await planRedactions(tx, offered)
   const events = redaction.events
   // The lock makes a concurrent insert of the same id impossible; ON CONFLICT finds repeats.
-  const inserted = await tx.query<{ id: string; seq: number }>(
-    `INSERT INTO events (id, ticket_id, body, received_at)
+  // `after`, the log's end before this insert, chains the live stream (see `liveNotice`); the
+  // CTE sees the table as it was when the statement began.
+  const inserted = await tx.query<{ id: string; seq: number; after: number }>(
+    `WITH before AS (SELECT coalesce(max(seq), 0) AS seq FROM events)
+     INSERT INTO events (id, ticket_id, body, received_at)
      SELECT u.id, u.ticket_id, u.body, $4
        FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS u(id, ticket_id, body, ord)
       ORDER BY u.ord
-     ON CONFLICT (id) DO NOTHING RETURNING id, seq`,
+     ON CONFLICT (id) DO NOTHING RETURNING id, seq, (SELECT seq FROM before) AS after`,
     [
       events.map((e) => e.id),
       events.map((e) => e.ticketId),
@@ -247,7 +263,7 @@ export async function commitEvents(
       mails.map((e) => e.ticketId),
       receivedAt,
       EVENTS_CHANNEL,
-      String(maxSeq),
+      liveNotice(inserted[0]!.after, maxSeq),
       claims.map((e) => e.payload.number),
       claims.map((e) => e.ticketId),
       claims.map((e) => e.id),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { silentLogger, startServer } from '../../../src/server/index'
 import { ROUTES, type PullResponse } from '../../../src/shared/sync/wire'
-import { call, openLive, push, station, userWithToken } from '../../server/client'
+import { call, heardUpTo, openLive, push, station, userWithToken } from '../../server/client'
 import { stationAuthor, ticketHistory } from '../../server/events'
 import { startPostgres } from '../../support/postgres'
 import { percentile, progress, type Emit } from '../bench'
@@ -103,7 +103,7 @@ export async function run(emit: Emit): Promise<void> {
         const started = performance.now()
         const reply = await push(server, reader.token, [event])
         const seq = (reply.results[0] as { seq: number }).seq
-        await live.next((m) => m.type === 'poke' && m.seq >= seq)
+        await live.next(heardUpTo(seq))
         latencies.push(performance.now() - started)
       }
       await live.close()

@@ -52,6 +52,11 @@ export interface TicketsChange {
 export interface RemotePage {
   events: readonly { seq: number; event: unknown }[]
   next: number
+  /**
+   * The seq the page follows, when it is a commit off the live stream rather than a pull from
+   * this store's cursor: applied only if the cursor has reached it (else `gap` says to pull).
+   */
+  after?: number
 }
 
 export interface RemotePageResult {
@@ -63,6 +68,8 @@ export interface RemotePageResult {
   skipped: { seq: number; code: string; message: string }[]
   clockWarnings: ClockWarning[]
   cursor: number
+  /** The page follows a seq beyond the cursor: nothing was applied; pull to fill the gap. */
+  gap?: true
 }
 
 export interface PushResultsOutcome {
