@@ -6,6 +6,9 @@
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type { User } from '../../src/shared/directory'
+import { uuidv7 } from '../../src/shared/ids'
+import { receiveCustomerMessage } from '../../src/shared/incident/email-in'
 import { resolve } from '../../src/shared/incident/rules'
 import { RETURN_TO_OWNER_NOTE } from '../../src/shared/incident/standard-notes'
 import type { Ticket } from '../../src/shared/incident/ticket'
@@ -21,6 +24,7 @@ import { completeResolution } from '../support/incident-fixtures'
 
 let station: TestStation
 let ticketId: string
+const SUPERVISOR: User = { username: 'sup1', displayName: 'Sue Pervisor', role: 'supervisor' }
 
 beforeEach(async () => {
   station = await openTestStation()
@@ -71,6 +75,9 @@ async function escalateTo(teamName: string | null, fill: (dialog: HTMLElement) =
   return dialog
 }
 
+const transferred = (dialog: HTMLElement) =>
+  fireEvent.click(within(dialog).getByLabelText('Transferred — the team accepted the call'))
+
 describe('escalation', () => {
   test('suggests the routing guidance team with its warm-transfer number, hours and KB reference', async () => {
     await openTicket()
@@ -85,16 +92,29 @@ describe('escalation', () => {
     expect(card.textContent).toContain('+1 555 010 2120')
     expect(card.textContent).toContain('24/7')
     expect(card.textContent).toContain('KB0010201')
+    // Nobody has dialled yet: no outcome is chosen, and no number is claimed as dialled.
+    const outcomes = within(dialog).getAllByRole('radio') as HTMLInputElement[]
+    expect(outcomes.filter((r) => r.checked)).toEqual([])
+    expect(within(dialog).queryByLabelText('Number dialled')).toBeNull()
+    expect(within(dialog).getByText('Call +1 555 010 2120, then say how it went.')).toBeTruthy()
+    fireEvent.click(within(dialog).getByLabelText('Transferred — the team accepted the call'))
     expect(within(dialog).getByLabelText('Number dialled')).toHaveProperty(
       'value',
       '+1 555 010 2120',
     )
   })
 
-  test('records the warm transfer, assigns the team, and counts a move to a second team', async () => {
+  test('refuses to escalate a phone call whose transfer nobody recorded', async () => {
     await openTicket()
     const dialog = await escalateTo(null, () => undefined)
-    expect(await within(dialog).findByText(/Is required/)).toBeTruthy()
+    expect(await within(dialog).findByText(/A phone incident is warm-transferred/)).toBeTruthy()
+    expect((await current()).teamId).toBe('csc')
+  })
+
+  test('records the warm transfer, assigns the team, and counts a move to a second team', async () => {
+    await openTicket()
+    const dialog = await escalateTo(null, transferred)
+    expect(await within(dialog).findByText(/Write who at the team accepted the call/)).toBeTruthy()
     change('Accepted by', 'Sam Ortiz', dialog)
     fireEvent.click(within(dialog).getByRole('button', { name: /^Escalate/ }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
@@ -113,6 +133,7 @@ describe('escalation', () => {
     expect(first.assignments[0]?.routingGuidanceId).toBe('net-vpn')
 
     const second = await escalateTo('Desktop Support Services', (d) => {
+      transferred(d)
       change('Accepted by', 'Lee', d)
     })
     expect(
@@ -148,7 +169,10 @@ describe('escalation', () => {
 describe('return to owner', () => {
   test('is one action that adds the verbatim Tech Note and gives the ticket back to the CSC', async () => {
     await openTicket()
-    await escalateTo(null, (d) => change('Accepted by', 'Sam Ortiz', d))
+    await escalateTo(null, (d) => {
+      transferred(d)
+      change('Accepted by', 'Sam Ortiz', d)
+    })
     await waitFor(async () => expect((await current()).teamId).toBe('network-ops'))
     fireEvent.click(await screen.findByRole('button', { name: 'Return to owner' }))
     await screen.findByRole('tab', { name: /Tech Notes/, selected: true })
@@ -229,6 +253,62 @@ describe('notes', () => {
   })
 })
 
+describe('a customer’s email (email in)', () => {
+  test('shows in the customer notes with sender, subject and attachments, and in the history; never offered for redaction', async () => {
+    const ticket = await current()
+    await recordAs(
+      station.store,
+      (ctx) =>
+        receiveCustomerMessage(
+          ticket,
+          {
+            messageId: '<reply-1@mail.example.edu>',
+            from: 'dana.whitfield@example.edu',
+            fromName: 'Dana Whitfield',
+            subject: 'Re: [A1-1] Cannot connect to VPN',
+            text: 'It works again after the restart.',
+            replyTo: [],
+            attachments: [
+              { name: 'screenshot.png', type: 'image/png', size: 2048, id: uuidv7() },
+              { name: 'capture.pcap', type: '', size: 9_000_000, id: null },
+            ],
+            receivedAt: Date.now(),
+          },
+          ctx,
+        ),
+      'event-management',
+    )
+    renderDesk(station.store, { name: 'ticket', ticketId }, SUPERVISOR)
+    await screen.findByRole('heading', { name: 'Cannot connect to VPN' })
+    const keys = new Keyboard()
+    await tabByShortcut(keys, '4', 'New customer note')
+    const email = (await listed('Customer notes', 'It works again after the restart.')).closest(
+      'li',
+    )!
+    expect(within(email).getByText('dana.whitfield@example.edu')).toBeTruthy()
+    expect(within(email).getByText('email from the customer')).toBeTruthy()
+    expect(within(email).getByText('Subject: Re: [A1-1] Cannot connect to VPN')).toBeTruthy()
+    const files = within(email).getByRole('list', { name: 'Attachments' })
+    expect(
+      within(files)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      'screenshot.png (2 KB)',
+      'capture.pcap (8.6 MB) · not kept: larger than the server keeps',
+    ])
+    // A supervisor may redact notes written here (rule 11), not what the customer sent.
+    expect(within(email).queryByRole('button', { name: 'Redact…' })).toBeNull()
+
+    keys.press('5', { altKey: true })
+    const table = await screen.findByRole('table', { name: /History of A1-1/ })
+    await waitFor(() => expect(within(table).getByText('Customer email')).toBeTruthy())
+    expect(table.textContent).toContain(
+      'from dana.whitfield@example.edu · Re: [A1-1] Cannot connect to VPN · 2 attached',
+    )
+  })
+})
+
 describe('resolution', () => {
   test('refuses an incomplete form field by field, then resolves; reopen and close follow', async () => {
     await openTicket()
@@ -254,10 +334,10 @@ describe('resolution', () => {
     change('Resolution code', 'fixed', dialog)
     change('Customer agreed', 'verbal', dialog)
     change('How (who, where)', 'Dana confirmed on the phone', dialog)
-    expect(within(dialog).getByLabelText(/First-contact resolution/)).toHaveProperty(
-      'checked',
-      true,
-    )
+    // Nothing says the call is still on (no phone system here): the agent ticks it.
+    const firstContact = within(dialog).getByLabelText(/First-contact resolution/)
+    expect(firstContact).toHaveProperty('checked', false)
+    fireEvent.click(firstContact)
     fireEvent.click(within(dialog).getByRole('button', { name: 'Resolve A1-1' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     const resolved = await current()
@@ -278,6 +358,10 @@ describe('resolution', () => {
     await recordAs(station.store, (ctx) => resolve(reopened, completeResolution(), ctx))
     fireEvent.click(await screen.findByRole('button', { name: 'Close…' }))
     const close = await screen.findByRole('dialog', { name: 'Close A1-1' })
+    // Nobody has asked the customer yet: the dialog does not answer for them.
+    fireEvent.click(within(close).getByRole('button', { name: 'Close ticket' }))
+    expect(await within(close).findByText(/^Say whether the customer is satisfied\./)).toBeTruthy()
+    change('Is the customer satisfied?', 'yes', close)
     fireEvent.click(within(close).getByRole('button', { name: 'Close ticket' }))
     await waitFor(async () => expect((await current()).state).toBe('closed'))
     expect((await current()).closure).toMatchObject({ customerSatisfied: true, via: 'staff' })
