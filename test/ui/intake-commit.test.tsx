@@ -6,7 +6,7 @@
 import { cleanup, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { StationStore } from '../../src/renderer/src/store'
-import { intakeDraftKey } from '../../src/renderer/src/intake/persistence'
+import { intakeDraftKey, type SavedDraft } from '../../src/renderer/src/intake/persistence'
 import { AGENT, Keyboard, openTestStation, renderDesk, type TestStation } from './support/desk'
 
 let station: TestStation
@@ -71,7 +71,7 @@ test('a commit that fails keeps the call as a draft and says so; the next try lo
       return station.store.recordAhead(command)
     },
   }
-  renderDesk(store)
+  const rendered = renderDesk(store)
   const keys = new Keyboard()
   await typeVpnCall(keys)
   keys.press('Enter', { ctrlKey: true })
@@ -80,8 +80,10 @@ test('a commit that fails keeps the call as a draft and says so; the next try lo
   expect(alert.getAttribute('role')).toBe('alert')
   expect(alert.textContent).toMatch(/could not be saved.*the disk is full.*kept here as a draft/)
   expect(screen.getByLabelText('Title')).toHaveProperty('value', 'Cannot connect to VPN')
+  const draftId = rendered.desk.intake.getState().draft!.id
   expect(
-    (await station.store.loadDraft<{ title: string }>(intakeDraftKey(AGENT.username)))?.value.title,
+    (await station.store.loadDraft<SavedDraft>(intakeDraftKey(AGENT.username, draftId)))?.value
+      .draft.title,
   ).toBe('Cannot connect to VPN')
 
   keys.press('Enter', { ctrlKey: true })
