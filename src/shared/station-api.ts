@@ -32,6 +32,7 @@ import {
   callersQuerySchema,
   enrollRequestSchema,
   enrollResponseSchema,
+  liveEventsMessageSchema,
   pullResponseSchema,
   pushResultSchema,
   loginRequestSchema,
@@ -250,6 +251,11 @@ export const stationEventSchemas = {
    * missed" (a start, a reconnect): the renderer then also hands its pending events over again.
    */
   'sync.remoteChanged': z.object({ seq: z.number().int().min(0).nullable() }),
+  /**
+   * A commit's events, as the live socket carried them: the renderer applies them when its cursor
+   * is `after`, and pulls when it is behind (see `liveEventsMessageSchema`).
+   */
+  'sync.remoteEvents': liveEventsMessageSchema.omit({ type: true }),
   /** The session changed under the renderer (a token expired, say). */
   'session.changed': sessionStateSchema,
   /**
