@@ -30,6 +30,9 @@ export default defineConfig({
     root: resolve(root, 'src/renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves the renderer unminified by default: 1.5 MB of source for Chromium to
+      // parse before the first screen, of which minifying removes two thirds.
+      minify: true,
       rolldownOptions: { input: resolve(root, 'src/renderer/index.html') },
     },
   },

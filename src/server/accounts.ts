@@ -95,12 +95,15 @@ export async function login(
   )
   if (!row || !valid) return null
   if (input.stationCode) {
-    const stations = await db.query('SELECT 1 FROM stations WHERE code = $1', [input.stationCode])
+    const stations = await db.query(
+      'SELECT 1 FROM stations WHERE code = $1 AND revoked_at IS NULL',
+      [input.stationCode],
+    )
     if (!stations.length) {
       throw new ApiError(
         403,
         'unknown_station',
-        `Station ${input.stationCode} is not enrolled on this server: enroll it again.`,
+        `Station ${input.stationCode} is not enrolled on this server, or an administrator revoked it: enroll it again.`,
       )
     }
   }

@@ -19,7 +19,8 @@ import {
 import type { Database } from './db/database'
 import { migrate } from './db/migrations'
 import { openDatabase } from './db/open'
-import { importDirectory, parseDirectoryFile } from './directory-store'
+import { directoryAudit, importDirectory, parseDirectoryFile } from './directory-store'
+import { audited, codeIssued, userCreated } from './admin/audit'
 import { validate } from './http/http'
 import { STORAGE_FLAGS, storageOptions } from './options'
 
@@ -75,13 +76,23 @@ async function prepare(
         password: await io.readSecret(`Password for ${values.username}: `),
       })
       return async (db, now) => {
-        const user = await createUser(db, input, now)
+        const user = await audited(
+          db,
+          now,
+          (tx) => createUser(tx, input, now),
+          (created) => userCreated(ADMIN_ACTOR, created),
+        )
         io.out(`Created ${user.role} ${user.username} (${user.displayName}).`)
       }
     }
     case 'enroll-station':
       return async (db, now) => {
-        const { code, expiresAt } = await issueEnrollmentCode(db, ADMIN_ACTOR, now)
+        const { code, expiresAt } = await audited(
+          db,
+          now,
+          (tx) => issueEnrollmentCode(tx, ADMIN_ACTOR, now),
+          (issued) => codeIssued(ADMIN_ACTOR, issued),
+        )
         io.out(
           `Enrollment code: ${code}\nValid until ${new Date(expiresAt).toISOString()}, for one station.`,
         )
@@ -89,8 +100,13 @@ async function prepare(
     case 'import-directory': {
       const file = needArg('FILE')
       const data = parseDirectoryFile(file, await readFile(file, 'utf8'))
-      return async (db) => {
-        const summary = await db.transaction((tx) => importDirectory(tx, data))
+      return async (db, now) => {
+        const summary = await audited(
+          db,
+          now,
+          (tx) => importDirectory(tx, data),
+          () => directoryAudit(ADMIN_ACTOR, data),
+        )
         io.out(
           `Imported ${summary.teams} teams, ${summary.routingGuidance} routing guidance entries, ${summary.templates} templates, ${summary.callers} callers${summary.policy ? ', the priority policy' : ''}${summary.calendar ? ', the business calendar' : ''}${summary.followUp ? ', the follow-up settings' : ''}.`,
         )

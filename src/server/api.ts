@@ -30,14 +30,12 @@ import {
   login,
   revokeSession,
 } from './accounts'
-import {
-  enrollmentBudget,
-  loginBudgets,
-  type Attempt,
-  type AttemptLimiter,
-} from './auth/rate-limit'
+import { adminRoutes, userOf } from './admin/routes'
+import { audited, codeIssued, userCreated } from './admin/audit'
+import { allowed, enrollmentBudget, loginBudgets, type AttemptLimiter } from './auth/rate-limit'
 import type { Database } from './db/database'
 import {
+  directoryAudit,
   directoryImportSchema,
   getDirectory,
   importDirectory,
@@ -65,27 +63,6 @@ export interface ApiContext {
 
 const ok = (body: unknown, status = 200) => ({ status, body })
 const error = (description: string) => ({ description, schema: errorBodySchema })
-
-const tooManyAttempts = (ms: number) =>
-  new ApiError(
-    429,
-    'too_many_attempts',
-    `Too many failed attempts; try again in ${Math.ceil(ms / 1000)} s.`,
-    {
-      'retry-after': String(Math.ceil(ms / 1000)),
-    },
-  )
-
-/** The attempt, or a 429 when a budget is spent: nothing is checked then, so nothing is learnt. */
-async function allowed(attempt: Attempt): Promise<Extract<Attempt, { allowed: true }>> {
-  if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterMs)
-  return attempt
-}
-
-function userOf(principal: Parameters<Route['handle']>[0]['principal']) {
-  if (principal?.kind !== 'user') throw new Error('route needs a user principal')
-  return principal
-}
 
 export function apiRoutes(ctx: ApiContext): Route[] {
   const { db, now } = ctx
@@ -241,8 +218,16 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       responses: {
         201: { description: 'The code, shown once', schema: enrollmentCodeResponseSchema },
       },
-      handle: async ({ principal }) =>
-        ok(await issueEnrollmentCode(db, userOf(principal).user.username, now()), 201),
+      handle: async ({ principal }) => {
+        const actor = userOf(principal).user.username
+        const issued = await audited(
+          db,
+          now(),
+          (tx) => issueEnrollmentCode(tx, actor, now()),
+          (code) => codeIssued(actor, code),
+        )
+        return ok(issued, 201)
+      },
     }),
     route({
       method: 'GET',
@@ -324,7 +309,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           }),
         },
       },
-      handle: async ({ body }) => ok(await db.transaction((tx) => importDirectory(tx, body))),
+      handle: async ({ body, principal }) =>
+        ok(
+          await audited(
+            db,
+            now(),
+            (tx) => importDirectory(tx, body),
+            () => directoryAudit(userOf(principal).user.username, body),
+          ),
+        ),
     }),
     route({
       method: 'GET',
@@ -354,7 +347,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         201: { description: 'Created', schema: userSchema },
         409: error('The user name is taken'),
       },
-      handle: async ({ body }) => ok(await createUser(db, body, now()), 201),
+      handle: async ({ body, principal }) => {
+        const created = await audited(
+          db,
+          now(),
+          (tx) => createUser(tx, body, now()),
+          (user) => userCreated(userOf(principal).user.username, user),
+        )
+        return ok(created, 201)
+      },
     }),
     route({
       method: 'POST',
@@ -378,5 +379,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         return ok(response, response.outcome === 'opened' ? 201 : 200)
       },
     }),
+    ...adminRoutes(ctx),
   ]
 }

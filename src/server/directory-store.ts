@@ -13,29 +13,23 @@ import {
   type CallerRecord,
 } from '../shared/directory'
 import { describeIssues } from '../shared/incident/events'
-import { businessCalendarSchema, defaultCalendar } from '../shared/incident/calendar'
+import { defaultCalendar } from '../shared/incident/calendar'
 import {
   DEFAULT_PRIORITY_POLICY,
-  followUpSchema,
   priorityPolicySchema,
-  priorityTargetsSchema,
   type PriorityPolicy,
 } from '../shared/incident/priority'
 import { normalizeSearchText, phoneDigits } from '../shared/incident/search'
 import type { DirectorySnapshot } from '../shared/station-api'
+import { directoryEditSchema, type DirectorySection } from '../shared/sync/admin-wire'
 import { listUsers } from './accounts'
 import { csvRecords } from './csv'
-import type { Queryable } from './db/database'
+import type { Database, Queryable } from './db/database'
 import { ApiError } from './http/http'
+import { recordAudit, type AuditRecord } from './admin/audit'
 
-export const directoryImportSchema = z.object({
-  teams: uniqueById(teamSchema).default([]),
-  routingGuidance: uniqueById(routingGuidanceSchema).default([]),
-  templates: uniqueById(callTemplateSchema).default([]),
+export const directoryImportSchema = directoryEditSchema.extend({
   callers: uniqueById(callerRecordSchema).default([]),
-  policy: priorityTargetsSchema.optional(),
-  calendar: businessCalendarSchema.optional(),
-  followUp: followUpSchema.optional(),
 })
 export type DirectoryImport = z.output<typeof directoryImportSchema>
 
@@ -159,6 +153,66 @@ export async function importDirectory(
     calendar: data.calendar !== undefined,
     followUp: data.followUp !== undefined,
   }
+}
+
+/** What an import or a console save changed, by id (callers by count: there may be thousands). */
+export function directoryAudit(actor: string, data: DirectoryImport): AuditRecord {
+  const ids = (items: readonly { id: string }[]) => items.map((i) => i.id)
+  return {
+    actor,
+    action: 'directory.saved',
+    target: 'directory',
+    detail: {
+      ...(data.teams.length ? { teams: ids(data.teams) } : {}),
+      ...(data.routingGuidance.length ? { routingGuidance: ids(data.routingGuidance) } : {}),
+      ...(data.templates.length ? { templates: ids(data.templates) } : {}),
+      ...(data.callers.length ? { callers: data.callers.length } : {}),
+      ...(data.policy ? { policy: data.policy } : {}),
+      ...(data.calendar ? { calendar: data.calendar } : {}),
+      ...(data.followUp ? { followUp: data.followUp } : {}),
+    },
+  }
+}
+
+const SECTION_TABLES = {
+  teams: 'teams',
+  routingGuidance: 'routing_guidance',
+  templates: 'call_templates',
+} as const satisfies Record<DirectorySection, string>
+
+/** Deletes one entry; a team that routing guidance still sends calls to stays (409). */
+export async function deleteDirectoryEntry(
+  db: Database,
+  actor: string,
+  input: { section: DirectorySection; id: string },
+  now: number,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (input.section === 'teams') {
+      const using = await tx.query<{ id: string }>(
+        `SELECT id FROM routing_guidance WHERE body->>'teamId' = $1 ORDER BY id`,
+        [input.id],
+      )
+      if (using.length) {
+        throw new ApiError(
+          409,
+          'team_in_use',
+          `id: routing guidance still sends calls to this team (${using.map((u) => u.id).join(', ')}); change it first.`,
+        )
+      }
+    }
+    const rows = await tx.query(
+      `DELETE FROM ${SECTION_TABLES[input.section]} WHERE id = $1 RETURNING id`,
+      [input.id],
+    )
+    if (!rows.length)
+      throw new ApiError(404, 'unknown_entry', `id: there is no "${input.id}" here.`)
+    await recordAudit(
+      tx,
+      { actor, action: 'directory.deleted', target: input.section, detail: { id: input.id } },
+      now,
+    )
+  })
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
- * The live socket: pokes stations when events commit, and keeps the floor's station presence.
+ * The live socket: sends stations each commit's events (live-stream.ts), and keeps the floor's
+ * station presence.
  *
- * Pokes fan out through PostgreSQL: every commit NOTIFYs `warmline_events` with its highest seq,
- * and every server process LISTENs and pokes its own sockets, so a station connected to any
- * process hears about events pushed to any other. Presence lives in the database for the same
+ * Commits fan out through PostgreSQL: every commit NOTIFYs `warmline_events` with the seqs it
+ * follows and ends at, and every server process LISTENs and sends the events to its own sockets,
+ * so a station connected to any process hears about events pushed to any other. Presence lives in the database for the same
  * reason (a supervisor's socket may sit on another process than the station's); each process
  * refreshes `seen_at` for its own sockets, so the stations of a process that died go offline
  * after a few missed heartbeats.
@@ -20,8 +21,9 @@ import {
 } from '../shared/sync/wire'
 import { authenticate, type Principal } from './accounts'
 import type { Database } from './db/database'
-import { EVENTS_CHANNEL, latestSeq } from './events/event-log'
+import { EVENTS_CHANNEL, latestSeq, parseLiveNotice } from './events/event-log'
 import { requestUrl } from './http/http'
+import { createLiveStream, type LiveFrame } from './live-stream'
 import { errorFields, type Logger } from './log'
 
 const PRESENCE_CHANNEL = 'warmline_presence'
@@ -35,6 +37,11 @@ const USER_CHANNEL = 'warmline_user'
 const PROTOCOL_PREFIX = 'bearer.'
 /** Presence changes are coalesced for this long before the watchers hear of them. */
 const PRESENCE_DEBOUNCE_MS = 50
+/**
+ * A socket with this much still unsent is not keeping up (or not reading at all): it gets pokes
+ * instead of events, so a station that stops reading cannot make the server hold the log for it.
+ */
+const MAX_BUFFERED_BYTES = 1024 * 1024
 
 export interface LiveOptions {
   db: Database
@@ -83,6 +90,34 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     if (seq <= lastPoke) return
     lastPoke = seq
     for (const client of clients) send(client, { type: 'poke', seq })
+  }
+
+  const stream = createLiveStream({
+    db,
+    logger,
+    listening: () => clients.size > 0,
+    broadcast: (frame: LiveFrame) => {
+      for (const { ws } of clients) {
+        if (ws.readyState !== ws.OPEN) continue
+        ws.send(
+          frame.events !== null && ws.bufferedAmount < MAX_BUFFERED_BYTES
+            ? frame.events
+            : frame.poke,
+        )
+      }
+    },
+  })
+
+  const committed = (payload: string) => {
+    const notice = parseLiveNotice(payload)
+    // A bare seq: a server process of the release before, during a rolling upgrade.
+    if (!notice) {
+      const seq = Number(payload)
+      if (Number.isSafeInteger(seq)) poke(seq)
+      return
+    }
+    lastPoke = Math.max(lastPoke, notice.next)
+    stream.committed(notice.after, notice.next)
   }
 
   async function listStations(): Promise<StationPresence[]> {
@@ -136,7 +171,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
 
   const unlistenEvents = await db.listen(
     EVENTS_CHANNEL,
-    (payload) => poke(Number(payload)),
+    committed,
     // Notifications sent while the listening connection was down are lost: catch up from the log.
     () => void latestSeq(db).then(poke, () => {}),
   )

@@ -39,6 +39,7 @@ const TAGS: Record<Tag, string> = {
   monitoring: 'Event Management: alerts that open incidents',
   calls: "The phone system's call events, the call log and the agents' extensions",
   mail: "Email in: what customers' emails brought with them",
+  audit: 'The audit trail of administration: who changed what, and when',
 }
 
 const pascal = (snake: string) => snake.replace(/(?:^|_)(\w)/g, (_m, c: string) => c.toUpperCase())

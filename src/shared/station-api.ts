@@ -16,6 +16,7 @@
  * on its way out, so nothing beyond the contract (a session token, say) can leave main.
  */
 import { z } from 'zod'
+import { adminApiSchemas } from './admin-api'
 import { HANGUP_CAUSES, callRecordSchema } from './calls/cti'
 import { UUID_PATTERN } from './ids'
 import {
@@ -31,6 +32,7 @@ import {
   callersQuerySchema,
   enrollRequestSchema,
   enrollResponseSchema,
+  liveEventsMessageSchema,
   pullResponseSchema,
   pushResultSchema,
   loginRequestSchema,
@@ -238,6 +240,8 @@ export const stationApiSchemas = {
     request: z.object({ serverUrl: serverUrlSchema.nullable() }),
     response: z.object({ restartRequired: z.boolean() }),
   },
+
+  ...adminApiSchemas,
 } as const
 
 export const stationEventSchemas = {
@@ -249,6 +253,11 @@ export const stationEventSchemas = {
    * missed" (a start, a reconnect): the renderer then also hands its pending events over again.
    */
   'sync.remoteChanged': z.object({ seq: z.number().int().min(0).nullable() }),
+  /**
+   * A commit's events, as the live socket carried them: the renderer applies them when its cursor
+   * is `after`, and pulls when it is behind (see `liveEventsMessageSchema`).
+   */
+  'sync.remoteEvents': liveEventsMessageSchema.omit({ type: true }),
   /** The session changed under the renderer (a token expired, say). */
   'session.changed': sessionStateSchema,
   /**

@@ -34,6 +34,32 @@ export interface DeskFloor {
   close(): Promise<void>
 }
 
+/**
+ * A browser host (`npm run web`) of its own data dir in front of `serverUrl`: another station on
+ * the same floor. `pageUrl` is the URL to open, with this launch's token.
+ */
+export async function startBrowserHost(
+  serverUrl: string,
+  dataDir: string,
+): Promise<{ pageUrl: string; stop(): Promise<void> }> {
+  const host = spawn(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+      'src/main/browser-host-cli.ts',
+      '--port',
+      '0',
+      '--server',
+      serverUrl,
+      '--data-dir',
+      dataDir,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  host.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
+  return { pageUrl: await printedUrl(host), stop: () => stopHost(host) }
+}
+
 /** `extra`: more server options (email in, say), kept across a stop and start. */
 export async function openDeskFloor(extra: ServerOptions = {}): Promise<DeskFloor> {
   const dir = await mkdtemp(path.join(tmpdir(), 'warmline-e2e-desk-'))
@@ -49,22 +75,8 @@ export async function openDeskFloor(extra: ServerOptions = {}): Promise<DeskFloo
   const port = server.port
   const serverUrl = server.url
 
-  const host = spawn(
-    process.execPath,
-    [
-      path.join(root, 'node_modules/tsx/dist/cli.mjs'),
-      'src/main/browser-host-cli.ts',
-      '--port',
-      '0',
-      '--server',
-      serverUrl,
-      '--data-dir',
-      path.join(dir, 'station'),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  host.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
-  const pageUrl = await printedUrl(host)
+  const host = await startBrowserHost(serverUrl, path.join(dir, 'station'))
+  const pageUrl = host.pageUrl
 
   let token: string | null = null
   async function serverEvents() {
@@ -105,7 +117,7 @@ export async function openDeskFloor(extra: ServerOptions = {}): Promise<DeskFloo
     },
     serverEvents,
     async close() {
-      await stopHost(host)
+      await host.stop()
       await server?.close()
       await smtp.close()
       await rm(dir, { recursive: true, force: true })

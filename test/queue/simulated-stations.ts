@@ -1,7 +1,8 @@
 /**
  * Stations that are connected to the central server and behave like stations, without a UI:
- * each enrolled, signed in, on the live socket, pulling after every poke and reporting its
- * state. A separate process, so their work does not share an event loop with what is measured.
+ * each enrolled, signed in, on the live socket, taking each commit's events from it (pulling
+ * only after a poke or to fill a gap in its cursor) and reporting its state after a pull. A
+ * separate process, so their work does not share an event loop with what is measured.
  *
  *   tsx test/queue/simulated-stations.ts <server url> <admin token> <count>
  *
@@ -41,10 +42,17 @@ async function connect(api: ServerApi, index: number): Promise<WebSocket> {
   }
   socket.on('message', (data) => {
     const message = serverLiveMessageSchema.safeParse(JSON.parse(String(data)))
-    if (!message.success || message.data.type !== 'poke' || message.data.seq <= cursor || pulling)
+    if (!message.success) return
+    const live = message.data
+    // As the renderer does: a commit that follows the cursor is applied as it came.
+    if (live.type === 'events' && live.after === cursor && !pulling) {
+      cursor = live.next
       return
+    }
+    const upTo = live.type === 'events' ? live.next : live.type === 'poke' ? live.seq : 0
+    if (upTo <= cursor || pulling) return
     pulling = true
-    pullUpTo(message.data.seq)
+    pullUpTo(upTo)
       .catch((error: unknown) => console.error(`simulated station ${index}:`, error))
       .finally(() => {
         pulling = false

@@ -96,6 +96,12 @@ export async function push(
   return reply.body
 }
 
+/** A live message telling of the log up to `seq`: the commit's events, or a poke. */
+export const heardUpTo =
+  (seq: number) =>
+  (m: ServerLiveMessage): boolean =>
+    (m.type === 'poke' && m.seq >= seq) || (m.type === 'events' && m.next >= seq)
+
 /** A live socket that records what the server sends. */
 export interface LiveClient {
   ws: WebSocket

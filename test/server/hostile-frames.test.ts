@@ -13,6 +13,7 @@ import { openedTicket, stationAuthor } from './events'
 import {
   call,
   forEachBackend,
+  heardUpTo,
   openLive,
   push,
   startTestServer,
@@ -108,7 +109,7 @@ forEachBackend((backend) => {
           openedTicket(stationAuthor(agent.username, code)).event,
         ])
         const seq = (reply.results[0] as { seq: number }).seq
-        await bystander.next((m) => m.type === 'poke' && m.seq >= seq)
+        await bystander.next(heardUpTo(seq))
         await bystander.close()
       })
     }

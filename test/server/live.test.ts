@@ -1,12 +1,22 @@
-/** The live socket: authentication, pokes after commits (across server processes), presence. */
+/**
+ * The live socket: authentication, each commit's events (across server processes, a poke when too
+ * large), presence.
+ */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { RunningServer } from '../../src/server/index'
-import { ROUTES, type StationPresence } from '../../src/shared/sync/wire'
+import { MAX_LIVE_EVENT_BYTES } from '../../src/server/live-stream'
+import {
+  ROUTES,
+  type LiveEventsMessage,
+  type ServerLiveMessage,
+  type StationPresence,
+} from '../../src/shared/sync/wire'
 import { openedTicket, stationAuthor } from './events'
 import {
   call,
   forEachBackend,
+  heardUpTo,
   openLive,
   push,
   startTestServer,
@@ -44,7 +54,7 @@ forEachBackend((backend) => {
     expect(await upgradeStatus(server, [`bearer.${token}`])).toBe(101)
   })
 
-  it('pokes with the newest seq after a push, on this process and on another one', async () => {
+  it('carries each commit’s events, chained by seq, on this process and on another one', async () => {
     const code = await station(backend().db)
     const agent = await userWithToken(backend().db, 'agent', { stationCode: code })
     // A second server process on the same database, with its own connections.
@@ -54,24 +64,57 @@ forEachBackend((backend) => {
       const there = await openLive(other, agent.token)
       const first = await here.next((m) => m.type === 'poke')
       await there.next((m) => m.type === 'poke')
-      const reply = await push(server, agent.token, [
-        openedTicket(stationAuthor(agent.username, code)).event,
-      ])
-      const seq = (reply.results[0] as { seq: number }).seq
-      expect(seq).toBeGreaterThan((first as { seq: number }).seq)
-      await here.next((m) => m.type === 'poke' && m.seq >= seq)
-      await there.next((m) => m.type === 'poke' && m.seq >= seq)
+      const author = stationAuthor(agent.username, code)
+      const sent = [openedTicket(author).event, openedTicket(author).event]
+      const reply = await push(server, agent.token, sent)
+      const seqs = reply.results.map((r) => (r as { seq: number }).seq)
+      expect(seqs[0]).toBeGreaterThan((first as { seq: number }).seq)
+      const commit = (m: ServerLiveMessage) => m.type === 'events' && m.next === seqs[1]
+      for (const live of [here, there]) {
+        const heard = (await live.next(commit)) as LiveEventsMessage
+        expect(heard.events).toEqual([
+          { seq: seqs[0], event: JSON.parse(JSON.stringify(sent[0])) },
+          { seq: seqs[1], event: JSON.parse(JSON.stringify(sent[1])) },
+        ])
+      }
 
-      const back = await push(other, agent.token, [
-        openedTicket(stationAuthor(agent.username, code)).event,
-      ])
+      const back = await push(other, agent.token, [openedTicket(author).event])
       const backSeq = (back.results[0] as { seq: number }).seq
-      await here.next((m) => m.type === 'poke' && m.seq >= backSeq)
+      const heard = (await here.next(heardUpTo(backSeq))) as LiveEventsMessage
+      // The next commit follows on from this one: a station at seqs[1] knows it misses nothing.
+      expect(heard).toMatchObject({ type: 'events', after: seqs[1], next: backSeq })
+      expect(heard.events.map((e) => e.seq)).toEqual([backSeq])
       await here.close()
       await there.close()
     } finally {
       await other.close()
     }
+  })
+
+  it('pokes instead when a commit is too large to carry, and a station pulls it', async () => {
+    const code = await station(backend().db)
+    const agent = await userWithToken(backend().db, 'agent', { stationCode: code })
+    const live = await openLive(server, agent.token)
+    const author = stationAuthor(agent.username, code)
+    const long = 'The caller read out the full error log. '.repeat(400)
+    const events = Array.from(
+      { length: 30 },
+      () => openedTicket(author, { description: long }).event,
+    )
+    const bytes = JSON.stringify(events).length
+    expect(bytes).toBeGreaterThan(MAX_LIVE_EVENT_BYTES)
+    const reply = await push(server, agent.token, events)
+    const seqs = reply.results.map((r) => (r as { seq: number }).seq)
+    const heard = await live.next(heardUpTo(seqs[seqs.length - 1]!))
+    expect(heard).toEqual({ type: 'poke', seq: seqs[seqs.length - 1] })
+    const pulled = await call<{ events: { seq: number }[] }>(
+      server,
+      'GET',
+      `${ROUTES.events}?after=${seqs[0]! - 1}&limit=30`,
+      { token: agent.token },
+    )
+    expect(pulled.body.events.map((e) => e.seq)).toEqual(seqs)
+    await live.close()
   })
 
   it('shows supervisors which stations are online and what they hold', async () => {

@@ -19,6 +19,9 @@
  *   `server_error` rejection the renderer keeps visible, and the events behind it land. The
  *   station's report counts set-aside events for the floor view; "send again" puts them back.
  *
+ * Live events. The live socket carries each commit's events; the agent hands them on as
+ *   `sync.remoteEvents`, and the renderer applies them when they follow its cursor, or pulls.
+ *
  * Pull. The agent keeps no cursor. On a poke, on every (re)connection and on start it emits
  *   `sync.remoteChanged`; the renderer then asks `sync.nextPage({ after: its own cursor })` until
  *   the page says up to date, applying each page and moving its cursor in one Dexie transaction.
@@ -31,7 +34,7 @@
  *   something"); the agent answers events it already has answers for from memory, and the outbox
  *   and the server both deduplicate by id, so the worst case is a resend answered "duplicate".
  *
- * Live. One WebSocket (token as subprotocol) reconnecting with backoff. It carries pokes and floor
+ * Live. One WebSocket (token as subprotocol) reconnecting with backoff. It carries events, pokes and floor
  *   presence in, and this station's report (pending, set aside, last sync) out — only for a
  *   session bound to the station, the one kind the server keeps presence for. A session bound
  *   later (the user was signed in when the station enrolled) reconnects, so the server sees it.
@@ -42,7 +45,7 @@ import {
   type EventPayloadOf,
   type SyncStatus,
 } from '../../shared/station-api'
-import type { PullResponse, PushResult } from '../../shared/sync/wire'
+import type { LiveEventsMessage, PullResponse, PushResult } from '../../shared/sync/wire'
 import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
@@ -165,6 +168,7 @@ export class SyncAgent {
           },
           onMessage: (message) => {
             if (message.type === 'poke') this.deps.emit('sync.remoteChanged', { seq: message.seq })
+            else if (message.type === 'events') this.received(message)
             else if (message.type === 'stations')
               this.deps.emit('floor.stations', { stations: message.stations })
             else if (message.type === 'call') announceCallEvent(this.deps.emit, message)
@@ -209,6 +213,16 @@ export class SyncAgent {
       this.inFlight--
       this.publish()
     }
+  }
+
+  /**
+   * A commit's events off the live socket, for the renderer to apply without pulling. They count
+   * as a sync for the status, but are not reported on their own: with every station hearing
+   * every commit, a report per commit would be a presence write per station per save.
+   */
+  private received({ after, next, events }: LiveEventsMessage): void {
+    this.lastSyncAt = this.deps.scheduler.now()
+    this.deps.emit('sync.remoteEvents', { after, next, events })
   }
 
   /** Puts the set-aside events back in the outbox, to be tried again (after a server fix, say). */

@@ -1,6 +1,7 @@
 /**
- * The one live WebSocket to the central server. It only carries hints (pokes, floor presence)
- * and this station's report; losing it loses nothing, so it just reconnects with backoff.
+ * The one live WebSocket to the central server. It carries each commit's events, pokes and floor
+ * presence in, and this station's report out. Everything it brings can also be pulled, so losing
+ * it loses nothing: it just reconnects with backoff.
  */
 import { WebSocket } from 'ws'
 import {

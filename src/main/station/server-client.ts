@@ -133,7 +133,8 @@ export class ServerClient {
     )
   }
 
-  private async request<T extends z.ZodType>(
+  /** Any route: the administrator's console calls them through this (admin.ts). */
+  async request<T extends z.ZodType>(
     method: string,
     route: string,
     schema: T,

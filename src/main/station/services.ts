@@ -13,6 +13,7 @@ import {
   type SessionState,
   type StationEvent,
 } from '../../shared/station-api'
+import { adminHandlers } from './admin'
 import { SyncAgent, type Emit } from './agent'
 import {
   loadIdentity,
@@ -153,6 +154,7 @@ export async function createStationServices(
     return enrolled
   }
 
+  const admin = adminHandlers(client, token)
   const handlers: StationHandlers = {
     'session.current': () => session.current(),
     'session.login': ({ username, password }) => session.login(username, password),
@@ -239,6 +241,15 @@ export async function createStationServices(
       await saveSettings(options.dataDir, { ...settings, serverUrl })
       return { restartRequired: serverUrl !== (options.embeddedServer ? null : options.serverUrl) }
     },
+
+    ...admin,
+    // The offline verifier follows the new password, or the old one would still open this desk.
+    'session.changePassword': async (request) => {
+      const changed = await admin['session.changePassword'](request)
+      const user = session.current().user
+      if (user) await verifiers.remember(user, request.newPassword, scheduler.now())
+      return changed
+    },
   }
 
   sync.start()
@@ -253,7 +264,7 @@ export async function createStationServices(
     announceCall: (number) => emit('call.incoming', { number, at: scheduler.now() }),
     notificationClicked: (ticketId) => emit('notify.clicked', { ticketId }),
     async close() {
-      session.close()
+      await session.close()
       await sync.stop()
       await notified.flushed()
       await outbox.close()

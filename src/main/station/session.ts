@@ -60,6 +60,8 @@ export class StationSession {
   /** Why the user at the desk has no usable token (see `needsSignIn`). */
   private noTokenReason: string | null = null
   private expiryTimer: unknown = null
+  /** The offline verifier being written after an online sign-in (see `login`). */
+  private remembering: Promise<void> = Promise.resolve()
 
   private constructor(private readonly deps: SessionDeps) {}
 
@@ -115,9 +117,11 @@ export class StationSession {
     await this.become(this.user, this.mode, token)
   }
 
-  close(): void {
+  /** Stops the expiry timer; resolves once a verifier being written is on disk. */
+  close(): Promise<void> {
     this.deps.scheduler.clearTimeout(this.expiryTimer)
     this.expiryTimer = null
+    return this.remembering
   }
 
   async login(username: string, password: string): Promise<SessionState> {
@@ -142,12 +146,21 @@ export class StationSession {
       await this.deps.client.logout(response.token).catch(() => undefined)
       throw new StationError('unavailable', (error as Error).message)
     }
-    await this.deps.verifiers.remember(response.user, password, this.deps.scheduler.now())
+    // The offline verifier is a deliberately slow scrypt (a third of a second, more on a busy
+    // station): it is written behind the sign-in instead of in front of the desk. An offline
+    // sign-in waits for it.
+    const remembered = this.remembering.then(() =>
+      this.deps.verifiers.remember(response.user, password, this.deps.scheduler.now()),
+    )
+    this.remembering = remembered.catch((error: unknown) =>
+      console.warn('Warmline: the offline sign-in verifier could not be saved', error),
+    )
     await this.deps.signedIn(response)
     return this.become(response.user, 'online', token)
   }
 
   async loginOffline(username: string, password: string): Promise<SessionState> {
+    await this.remembering
     const user = await this.deps.verifiers.verify(username, password)
     if (!user) {
       throw new StationError(

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Database, Queryable } from '../db/database'
+import { ApiError } from '../http/http'
 
 export interface Budget {
   /** What is limited, e.g. `['login', username, address]`; only its hash is stored. */
@@ -34,6 +35,20 @@ export type Attempt =
 
 export interface AttemptLimiter {
   begin(budgets: readonly Budget[]): Promise<Attempt>
+}
+
+/** The attempt, or a 429 when a budget is spent: nothing is checked then, so nothing is learnt. */
+export async function allowed(attempt: Attempt): Promise<Extract<Attempt, { allowed: true }>> {
+  if (!attempt.allowed) {
+    const seconds = Math.ceil(attempt.retryAfterMs / 1000)
+    throw new ApiError(
+      429,
+      'too_many_attempts',
+      `Too many failed attempts; try again in ${seconds} s.`,
+      { 'retry-after': String(seconds) },
+    )
+  }
+  return attempt
 }
 
 /** Rows older than this are deleted as attempts come in; no budget may have a longer window. */

@@ -6,8 +6,21 @@
 
 export type Row = Record<string, unknown>
 
+export interface QueryOptions {
+  /**
+   * Prepares the statement under this name, once per connection, and reuses it after: for the
+   * statements on the hot path, whose planning would otherwise be paid on every call. One name,
+   * one SQL text. PGlite, one connection in process, ignores it.
+   */
+  name?: string
+}
+
 export interface Queryable {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>
+  query<R extends Row = Row>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<R[]>
 }
 
 export interface Database extends Queryable {

@@ -7,4 +7,6 @@ export const ADVISORY_LOCKS = {
   setup: 7_301_003,
   /** With a call id's hash as the second key: one call's events fold one at a time. */
   call: 7_301_004,
+  /** Changes that could leave no active administrator: one at a time, re-counted inside. */
+  admins: 7_301_010,
 } as const

@@ -244,6 +244,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX callers_email ON callers (lower(body->>'email'))`,
     ],
   },
+  {
+    version: 10,
+    name: 'administration: audit trail, station revocation, session handles',
+    statements: [
+      // Who changed what in the administration, and when (issue 12): never updated, only added to.
+      `CREATE TABLE audit_log (
+        id int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at int8 NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb
+      )`,
+      `ALTER TABLE stations ADD COLUMN revoked_at int8`,
+      // A session's handle for listing and revoking is the start of its token's hash: the
+      // token itself is never stored, and the full hash need not leave the server.
+      `CREATE INDEX sessions_handle ON sessions (left(token_hash, 16))`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Database, Queryable, Row } from './database'
+import type { Database, Queryable, QueryOptions, Row } from './database'
 
 const INT8_OID = 20
 
@@ -15,8 +15,17 @@ const RECONNECT_DELAY_MS = 1000
 
 function queryable(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
   return {
-    query: async <R extends Row>(sql: string, params: readonly unknown[] = []) =>
-      (await client.query<R>(sql, [...params])).rows,
+    query: async <R extends Row>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options: QueryOptions = {},
+    ) =>
+      (
+        await client.query<R>(
+          options.name ? { name: options.name, text: sql, values: [...params] } : sql,
+          options.name ? undefined : [...params],
+        )
+      ).rows,
   }
 }
 

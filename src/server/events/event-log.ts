@@ -6,21 +6,13 @@
  * order, and the lock is released only after the commit is visible: a reader at cursor N can never
  * miss an event that commits later with a smaller seq. The same lock serialises projection updates,
  * so two batches touching one ticket cannot overwrite each other's fold. Validation happens before
- * the lock, keeping the critical section to a handful of set-based statements.
+ * the lock, keeping the critical section to two set-based statements in the usual case (commit.ts).
  */
 import { isDeepStrictEqual } from 'node:util'
 import {
-  applyEvent,
-  canApplyInOrder,
-  compareEvents,
-  foldTicket,
   parseTicketEvent,
   parseTicketNumber,
-  sameEventApartFromRedaction,
-  serverWorkDueAt,
-  type EventOf,
   type PriorityPolicy,
-  type Ticket,
   type TicketEvent,
 } from '../../shared/incident'
 import { mayEmit } from '../../shared/directory'
@@ -31,17 +23,15 @@ import { SERVER_STATION, type Principal } from '../accounts'
 import type { Database, Queryable } from '../db/database'
 import { ADVISORY_LOCKS } from '../db/locks'
 import { POLICY_SQL, policyFrom } from '../directory-store'
-import { planRedactions } from './redaction'
+import { commitEvents, type CommitOutcome } from './commit'
 
-export const EVENTS_CHANNEL = 'warmline_events'
-
-export interface CommitOutcome {
-  results: Map<string, PushResult>
-  /** Highest seq this transaction wrote, 0 when it wrote none. */
-  maxSeq: number
-  /** Customer emails queued: the mailer should look now. */
-  mailQueued: boolean
-}
+export {
+  EVENTS_CHANNEL,
+  commitEvents,
+  liveNotice,
+  parseLiveNotice,
+  type CommitOutcome,
+} from './commit'
 
 /**
  * Runs `fn` in a transaction holding the event-log lock (see the file comment), with the priority
@@ -79,238 +69,6 @@ const reject = (id: string, code: RejectionCode, reason: string): Verdict => ({
   ok: false,
   result: rejection(id, code, reason),
 })
-
-/** What the fold gives for one ticket now that `added` joined its stored events. */
-async function nextProjections(
-  tx: Queryable,
-  added: readonly TicketEvent[],
-  policy: PriorityPolicy,
-): Promise<Map<string, Ticket | null>> {
-  const byTicket = new Map<string, TicketEvent[]>()
-  for (const event of added) {
-    const list = byTicket.get(event.ticketId)
-    if (list) list.push(event)
-    else byTicket.set(event.ticketId, [event])
-  }
-  const ids = [...byTicket.keys()]
-  const current = new Map(
-    (
-      await tx.query<{ id: string; body: Ticket | null }>(
-        'SELECT id, body FROM tickets WHERE id = ANY($1::uuid[])',
-        [ids],
-      )
-    ).map((r) => [r.id, r]),
-  )
-  const next = new Map<string, Ticket | null>()
-  const refold: string[] = []
-  for (const [ticketId, events] of byTicket) {
-    const row = current.get(ticketId)
-    // No row: nothing of this ticket was stored before, so the new events are all there is.
-    if (!row) {
-      next.set(ticketId, foldTicket(events, policy))
-      continue
-    }
-    let ticket = row.body
-    for (const event of [...events].sort(compareEvents)) {
-      if (ticket === null || !canApplyInOrder(ticket, event)) {
-        refold.push(ticketId)
-        break
-      }
-      ticket = applyEvent(ticket, event, policy)
-    }
-    if (!refold.includes(ticketId)) next.set(ticketId, ticket)
-  }
-  if (refold.length) {
-    const rows = await tx.query<{ ticket_id: string; body: TicketEvent }>(
-      'SELECT ticket_id, body FROM events WHERE ticket_id = ANY($1::uuid[])',
-      [refold],
-    )
-    for (const ticketId of refold) {
-      next.set(
-        ticketId,
-        foldTicket(
-          rows.filter((r) => r.ticket_id === ticketId).map((r) => r.body),
-          policy,
-        ),
-      )
-    }
-  }
-  return next
-}
-
-const wantsEmail = (event: TicketEvent) =>
-  event.type === 'customer_note_added' &&
-  (event.payload.sendEmailTo.customer || event.payload.sendEmailTo.cc.length > 0)
-
-/**
- * Stores validated events (unique ids) in a transaction that holds the event-log lock. Events
- * already stored come back as duplicates, or as conflicting duplicates when their content differs.
- * Four statements in the common case: insert, read the tickets, (re-fold reads), write the rest.
- */
-export async function commitEvents(
-  tx: Queryable,
-  given: readonly TicketEvent[],
-  receivedAt: number,
-  policy: PriorityPolicy,
-): Promise<CommitOutcome> {
-  const results = new Map<string, PushResult>()
-  const numbers = await claimNumbers(tx, given)
-  for (const event of numbers.taken) {
-    results.set(event.id, {
-      id: event.id,
-      status: 'rejected',
-      code: 'number_taken',
-      reason: `Ticket number ${event.payload.number} is already another ticket's.`,
-      highestSequence: numbers.highest.get(event.station) ?? 0,
-    })
-  }
-  const offered = given.filter((event) => !results.has(event.id))
-  if (!offered.length) return { results, maxSeq: 0, mailQueued: false }
-  // Rule 11: new events are stored in their redacted form, and a redaction rewrites what it redacts.
-  const redaction = await planRedactions(tx, offered)
-  const events = redaction.events
-  // The lock makes a concurrent insert of the same id impossible; ON CONFLICT finds repeats.
-  const inserted = await tx.query<{ id: string; seq: number }>(
-    `INSERT INTO events (id, ticket_id, body, received_at)
-     SELECT u.id, u.ticket_id, u.body, $4
-       FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS u(id, ticket_id, body, ord)
-      ORDER BY u.ord
-     ON CONFLICT (id) DO NOTHING RETURNING id, seq`,
-    [
-      events.map((e) => e.id),
-      events.map((e) => e.ticketId),
-      events.map((e) => JSON.stringify(e)),
-      receivedAt,
-    ],
-  )
-  const seqById = new Map(inserted.map((r) => [r.id, r.seq]))
-  const applied = events.filter((e) => seqById.has(e.id))
-  for (const e of applied)
-    results.set(e.id, { id: e.id, status: 'applied', seq: seqById.get(e.id)! })
-  const repeated = events.filter((e) => !seqById.has(e.id))
-  if (repeated.length) {
-    const rows = await tx.query<{ id: string; seq: number; body: unknown }>(
-      'SELECT id, seq, body FROM events WHERE id = ANY($1::uuid[])',
-      [repeated.map((e) => e.id)],
-    )
-    const byId = new Map(rows.map((r) => [r.id, r]))
-    for (const event of repeated) {
-      const found = byId.get(event.id)!
-      const reason = `An event with id ${event.id} and different content is already stored (seq ${found.seq}).`
-      results.set(
-        event.id,
-        sameEventApartFromRedaction(found.body as TicketEvent, event)
-          ? { id: event.id, status: 'duplicate', seq: found.seq }
-          : rejection(event.id, 'conflicting_duplicate', reason),
-      )
-    }
-  }
-  if (!applied.length) return { results, maxSeq: 0, mailQueued: false }
-  const maxSeq = Math.max(...seqById.values())
-  await redaction.rewriteStored()
-
-  const tickets = [...(await nextProjections(tx, applied, policy)).entries()]
-  const lastSeq = new Map<string, number>()
-  for (const e of applied)
-    lastSeq.set(e.ticketId, Math.max(lastSeq.get(e.ticketId) ?? 0, seqById.get(e.id)!))
-  const claims = numbers.fresh.filter((event) => seqById.has(event.id))
-  const mails = applied.filter(wantsEmail)
-  // The projection, the mail outbox and the poke in one statement. The outbox row is keyed by note
-  // id and written with the note: exactly one email per note, however often it is pushed again.
-  // NOTIFY reaches every listening process when (and only if) this transaction commits.
-  await tx.query(
-    `WITH projection AS (
-       INSERT INTO tickets (id, body, number, state, alert_key, updated_at, last_seq, next_job_at)
-       SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], $17::float8[])
-       ON CONFLICT (id) DO UPDATE SET body = excluded.body, number = excluded.number, state = excluded.state,
-         alert_key = excluded.alert_key, updated_at = excluded.updated_at, last_seq = excluded.last_seq,
-         next_job_at = excluded.next_job_at
-     ), outbox AS (
-       INSERT INTO mail_outbox (note_id, event_id, ticket_id, status, next_attempt_at, created_at)
-       SELECT u.note_id, u.event_id, u.ticket_id, 'pending', $11, $11
-         FROM unnest($8::uuid[], $9::uuid[], $10::uuid[]) AS u(note_id, event_id, ticket_id)
-       ON CONFLICT (note_id) DO NOTHING
-     ), numbers AS (
-       INSERT INTO ticket_numbers (number, station_code, sequence, ticket_id, event_id, claimed_at)
-       SELECT u.number, split_part(u.number, '-', 1), split_part(u.number, '-', 2)::int8, u.ticket_id, u.event_id, $11
-         FROM unnest($14::text[], $15::uuid[], $16::uuid[]) AS u(number, ticket_id, event_id)
-     )
-     SELECT pg_notify($12, $13)::text`,
-    [
-      tickets.map(([id]) => id),
-      tickets.map(([, t]) => (t ? JSON.stringify(t) : null)),
-      tickets.map(([, t]) => t?.number ?? null),
-      tickets.map(([, t]) => t?.state ?? null),
-      tickets.map(([, t]) => t?.alertKey ?? null),
-      tickets.map(([, t]) => t?.updatedAt ?? null),
-      tickets.map(([id]) => lastSeq.get(id)!),
-      mails.map((e) => (e.type === 'customer_note_added' ? e.payload.noteId : '')),
-      mails.map((e) => e.id),
-      mails.map((e) => e.ticketId),
-      receivedAt,
-      EVENTS_CHANNEL,
-      String(maxSeq),
-      claims.map((e) => e.payload.number),
-      claims.map((e) => e.ticketId),
-      claims.map((e) => e.id),
-      // The scheduler's index (scheduler.ts): when time alone next gives the server work here.
-      tickets.map(([, t]) => (t ? serverWorkDueAt(t, policy) : null)),
-    ],
-  )
-  return { results, maxSeq, mailQueued: mails.length > 0 }
-}
-
-/**
- * Which openings may have their numbers: a number belongs to the first ticket opened with it. An
- * opening whose number another ticket holds is `taken`; `fresh` are the openings that claim a
- * number nobody holds yet (the first of the batch, if several do). A repeat of an opening already
- * stored is neither: it is answered as a duplicate, whatever became of its number. Called under
- * the event-log lock; the primary key of `ticket_numbers` holds even if that were bypassed.
- */
-async function claimNumbers(
-  tx: Queryable,
-  events: readonly TicketEvent[],
-): Promise<{
-  taken: EventOf<'opened'>[]
-  fresh: EventOf<'opened'>[]
-  /** Per station of a taken number: the highest sequence held (what the station renumbers above). */
-  highest: Map<string, number>
-}> {
-  const openings = events.filter((e): e is EventOf<'opened'> => e.type === 'opened')
-  if (!openings.length) return { taken: [], fresh: [], highest: new Map() }
-  const rows = await tx.query<{ number: string; ticket_id: string }>(
-    'SELECT number, ticket_id FROM ticket_numbers WHERE number = ANY($1::text[])',
-    [openings.map((e) => e.payload.number)],
-  )
-  const holder = new Map(rows.map((r) => [r.number, r.ticket_id]))
-  const taken: EventOf<'opened'>[] = []
-  const fresh: EventOf<'opened'>[] = []
-  for (const event of openings) {
-    const held = holder.get(event.payload.number)
-    if (held === undefined) {
-      holder.set(event.payload.number, event.ticketId)
-      fresh.push(event)
-    } else if (held !== event.ticketId) taken.push(event)
-  }
-  if (!taken.length) return { taken, fresh, highest: new Map() }
-  const stations = [...new Set(taken.map((e) => e.station))]
-  const [stored, highest] = await Promise.all([
-    tx.query<{ id: string }>('SELECT id FROM events WHERE id = ANY($1::uuid[])', [
-      taken.map((e) => e.id),
-    ]),
-    tx.query<{ station_code: string; n: number }>(
-      `SELECT station_code, max(sequence) AS n FROM ticket_numbers
-        WHERE station_code = ANY($1::text[]) GROUP BY station_code`,
-      [stations],
-    ),
-  ])
-  const repeats = new Set(stored.map((r) => r.id))
-  return {
-    taken: taken.filter((e) => !repeats.has(e.id)),
-    fresh,
-    highest: new Map(highest.map((r) => [r.station_code, r.n])),
-  }
-}
 
 /** Per-event checks that need no database: shape, schema version, actor, station, permission. */
 export function judgeEvent(

@@ -56,6 +56,7 @@ export type Tag =
   | 'monitoring'
   | 'calls'
   | 'mail'
+  | 'audit'
 
 /**
  * What the route answers besides the errors every route of its kind has: the OpenAPI document

@@ -2,7 +2,9 @@
  * The sync protocol between a station's main process and the central server, versioned under
  * `/api/v1`. Push sends a batch of events; each gets its own result, so one bad event never blocks
  * the queue (it is acknowledged as rejected and stays visible to the agent). Pull pages through
- * the global log by `seq`. The live socket only pokes: the station then pulls.
+ * the global log by `seq`. The live socket carries each commit's events (`events`, bounded in
+ * size); a station pulls only to fill a gap in its cursor, or after a plain `poke` (a commit too
+ * large to carry, or notifications the server may have missed).
  */
 import { z } from 'zod'
 import { callRecordSchema } from '../calls/cti'
@@ -99,8 +101,26 @@ export const stationPresenceSchema = z.object({
 })
 export type StationPresence = z.infer<typeof stationPresenceSchema>
 
+/** The most events one live `events` message carries; a larger commit goes out as a poke. */
+export const MAX_LIVE_EVENTS = MAX_PUSH_BATCH
+
+export const liveEventsMessageSchema = z.object({
+  type: z.literal('events'),
+  /**
+   * The log's highest seq before this commit: a station whose cursor is `after` applies the
+   * events and moves its cursor to `next`; one behind it pulls. Seqs have holes (an insert that
+   * conflicts uses one up), so only this chain, not the seqs, tells a gap.
+   */
+  after: z.number().int().min(0),
+  /** The commit's highest seq (at least `after`). */
+  next: z.number().int().min(0),
+  events: z.array(pulledEventSchema).max(MAX_LIVE_EVENTS),
+})
+export type LiveEventsMessage = z.infer<typeof liveEventsMessageSchema>
+
 export const serverLiveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('poke'), seq: z.number().int().min(0) }),
+  liveEventsMessageSchema,
   z.object({ type: z.literal('stations'), stations: z.array(stationPresenceSchema) }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   /** To the agent whose extension answered a call: the screen pop, its transfer, its end. */
@@ -244,7 +264,10 @@ export const monitoringAlertResponseSchema = z.object({
   seq: z.number().int().positive(),
 })
 
-export const createUserRequestSchema = userSchema.extend({ password: password(10) })
+/** A password someone chooses: set up, a new account, a reset, a change of one's own. */
+export const newPasswordSchema = password(10)
+
+export const createUserRequestSchema = userSchema.extend({ password: newPasswordSchema })
 
 /** GET ROUTES.callers, and the station API's caller lookup. */
 export const callersQuerySchema = z.object({ q: line({ max: 120, min: 1 }) })

@@ -3,7 +3,8 @@
  * context measures the wrong thing), holding 100,000 tickets:
  *   store.record_event_p95_ms          one event + its projection, one transaction, 'strict' durability (shipped)
  *   store.record_event_relaxed_p95_ms  the same with 'relaxed' durability, for comparison
- *   store.search_100k_p95_ms           number, caller name, phone and title word prefix searches
+ *   store.record_vs_floor_ratio        that p95 over the bare IndexedDB write (1 event + 1 row) measured in turns with it
+ *   store.search_100k_p95_ms           number, caller name, phone, title word and two-word name searches
  *
  * Loading 100,000 tickets takes minutes, so the loaded profile is kept in .bench/ (gitignored)
  * and copied for each run: every run starts from the same database and the seed copy stays clean.
@@ -151,6 +152,15 @@ export async function run(emit: Emit): Promise<void> {
         goal: 10,
         better: 'lower',
       })
+      // The write is held against the bare write of one event and one ticket row, same profile,
+      // same moment: what the store adds on top of IndexedDB, whatever the machine's load.
+      emit({
+        name: 'store.record_vs_floor_ratio',
+        value: round(percentile(records.strict, 95) / percentile(records.floor, 95)),
+        unit: 'ratio',
+        goal: 1.2,
+        better: 'lower',
+      })
       emit({
         name: 'store.record_event_relaxed_p95_ms',
         value: round(percentile(records.relaxed, 95)),
@@ -167,13 +177,13 @@ export async function run(emit: Emit): Promise<void> {
       for (const [kind, timings] of Object.entries(searches))
         progress(describe(`search ${kind}`, timings))
       if (empty.length > 0) progress(`two-word queries with no result: ${empty.join(', ')}`)
-      // The goal covers the four searches the issue names; two-word queries are shown above.
-      const all = [...searches.number, ...searches.name, ...searches.phone, ...searches.title]
+      // Every kind counts, two-word names ("jam smi") too (issue 13).
+      const all = Object.values(searches).flat()
       emit({
         name: 'store.search_100k_p95_ms',
         value: round(percentile(all, 95)),
         unit: 'ms',
-        goal: 30,
+        goal: 15,
         better: 'lower',
       })
     } finally {

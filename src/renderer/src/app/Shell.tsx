@@ -3,7 +3,7 @@
  * bottom, dialogs and the shortcut overlay on top. Supervisors also get the live queue, the floor
  * view and metrics.
  */
-import { useEffect, useRef, useState } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState } from 'react'
 import type { DeskNotification } from '../../../shared/incident/notifications'
 import type { SupervisorQueue } from '../queue'
 import { followCalls } from '../calls/call-store'
@@ -26,6 +26,9 @@ import type { View } from './nav-store'
 import { ShortcutOverlay } from './ShortcutOverlay'
 import { SUPERVISOR_VIEWS, SupervisorView, useSupervisorQueue } from './supervisor-views'
 
+// Administrators only, and rarely: its own chunk, fetched when the area is opened.
+const AdminArea = lazy(() => import('../admin/AdminArea'))
+
 type NavEntry = { view: View; label: string; keys?: string; count?: number }
 
 function sameView(a: View, b: View): boolean {
@@ -45,6 +48,10 @@ export function Shell() {
   useSyncStatusFeed()
   useDraftPersistence()
   useScreenPop()
+  // With the session store's marks: where a sign-in's time goes (test/bench/sign-in-time.ts).
+  useEffect(() => {
+    performance.mark('warmline:desk')
+  }, [])
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
   const notifications = useAgentNotifications(user?.username ?? null)
@@ -81,6 +88,9 @@ export function Shell() {
     ...(user?.role === 'agent'
       ? []
       : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
+    ...(user?.role === 'admin'
+      ? [{ view: { name: 'admin' } as const, label: 'Administration' }]
+      : []),
   ]
 
   return (
@@ -222,5 +232,11 @@ function CurrentView({
     case 'metrics':
     case 'calls':
       return <SupervisorView name={view.name} queue={queue} />
+    case 'admin':
+      return (
+        <Suspense fallback={<p className="view muted">Loading…</p>}>
+          <AdminArea />
+        </Suspense>
+      )
   }
 }

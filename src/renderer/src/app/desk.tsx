@@ -9,7 +9,7 @@ import { uuidv7 } from '../../../shared/ids'
 import type { TicketEvent } from '../../../shared/incident/events'
 import type { CommandContext, CommandResult } from '../../../shared/incident/rules'
 import type { StationApi } from '../../../shared/station-api'
-import type { RecordResult, StationStore } from '../store'
+import type { RecordContext, RecordResult, StationStore } from '../store'
 import { createCallStore, type CallState } from '../calls/call-store'
 import { createTicker } from '../queue/clock'
 import { createIntakeStore, type IntakeState } from '../intake/intake-store'
@@ -77,24 +77,57 @@ export function useRecord(): (
   return useCallback(
     async (command) => {
       const { user, stationCode } = desk.session.getState()
-      if (!user || !stationCode) {
-        return {
-          ok: false,
-          errors: [{ field: '', message: 'Sign in at an enrolled station first.' }],
-        }
-      }
+      if (!user || !stationCode) return NOT_SIGNED_IN
       const result = await desk.store.record((rc) =>
-        command({
-          actor: user.username,
-          station: stationCode,
-          now: Date.now,
-          nextHlc: rc.nextHlc,
-          nextTicketNumber: rc.nextTicketNumber,
-          newId: () => uuidv7(),
-        }),
+        command(deskContext(user.username, stationCode, rc)),
       )
       if (result.ok) desk.afterWrite(result.events)
       return result
+    },
+    [desk],
+  )
+}
+
+function deskContext(actor: string, station: string, rc: RecordContext): DeskCommandContext {
+  return {
+    actor,
+    station,
+    now: Date.now,
+    nextHlc: rc.nextHlc,
+    nextTicketNumber: rc.nextTicketNumber,
+    newId: () => uuidv7(),
+  }
+}
+
+const NOT_SIGNED_IN: RecordResult = {
+  ok: false,
+  errors: [{ field: '', message: 'Sign in at an enrolled station first.' }],
+}
+
+/**
+ * `useRecord` with the outcome known at once (the store's `recordAhead`): the screen can show
+ * what the command gives — a new ticket's number — in the next frame, while the commit follows.
+ */
+export function useRecordAhead(): (command: (ctx: DeskCommandContext) => CommandResult) => {
+  preview: RecordResult | null
+  committed: Promise<RecordResult>
+} {
+  const desk = useDesk()
+  return useCallback(
+    (command) => {
+      const { user, stationCode } = desk.session.getState()
+      if (!user || !stationCode)
+        return { preview: NOT_SIGNED_IN, committed: Promise.resolve(NOT_SIGNED_IN) }
+      const { preview, committed } = desk.store.recordAhead((rc) =>
+        command(deskContext(user.username, stationCode, rc)),
+      )
+      return {
+        preview,
+        committed: committed.then((result) => {
+          if (result.ok) desk.afterWrite(result.events)
+          return result
+        }),
+      }
     },
     [desk],
   )

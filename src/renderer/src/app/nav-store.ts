@@ -15,6 +15,7 @@ export type View =
   | { name: 'floorView' }
   | { name: 'metrics' }
   | { name: 'calls' }
+  | { name: 'admin' }
 
 export type TicketDialog =
   | 'escalate'

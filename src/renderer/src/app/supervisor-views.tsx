@@ -1,20 +1,14 @@
 /**
  * The supervisors' screens (issue 6) in the desk: one supervisor queue per signed-in supervisor,
  * loaded once and kept live from the store, shared by the Live queue, Metrics and QA review.
+ *
+ * The screens and the queue are separate chunks, fetched when a supervisor's desk opens (issue
+ * 10, item 11): an agent, the most of the floor, starts without them.
  */
-import { useEffect, useState } from 'react'
-import {
-  FloorView,
-  LiveQueuePanel,
-  MetricsView,
-  QaReview,
-  createSupervisorQueue,
-  type SupervisorQueue,
-} from '../queue'
-import { CallLogView } from '../calls/CallLogView'
-import { useDesk, useRecord } from './desk'
+import { lazy, Suspense, useEffect, useState } from 'react'
+import type { SupervisorQueue } from '../queue/supervisor-queue'
+import { useDesk, useSession } from './desk'
 import type { View } from './nav-store'
-import { useDirectory } from './use-directory'
 
 export type SupervisorViewName = 'queue' | 'floorView' | 'metrics' | 'calls'
 
@@ -25,29 +19,40 @@ export const SUPERVISOR_VIEWS: { view: View & { name: SupervisorViewName }; labe
   { view: { name: 'calls' }, label: 'Calls' },
 ]
 
+const SupervisorScreens = lazy(() => import('./supervisor-screens'))
+
 /**
  * The queue lives as long as the supervisor's desk (the shell is drawn anew at each sign-in, so
- * the role is fixed for its lifetime): switching screens never reloads it.
+ * the role is fixed for its lifetime): switching screens never reloads it. Null until its code
+ * has arrived.
  */
 export function useSupervisorQueue(supervisor: boolean): SupervisorQueue | null {
   const desk = useDesk()
-  const [queue] = useState(() =>
-    supervisor ? createSupervisorQueue({ store: desk.store, station: desk.station }) : null,
-  )
+  const [queue, setQueue] = useState<SupervisorQueue | null>(null)
   useEffect(() => {
-    if (!queue) return
-    void queue.start()
+    if (!supervisor) return
+    let live: SupervisorQueue | null = null
+    let gone = false
+    void import('../queue/supervisor-queue').then(({ createSupervisorQueue }) => {
+      if (gone) return
+      live = createSupervisorQueue({ store: desk.store, station: desk.station })
+      setQueue(live)
+      void live.start()
+    })
     // A clicked desktop notification brings its ticket up in the Live queue.
     const off = desk.station.on('notify.clicked', ({ ticketId }) => {
       if (ticketId) desk.nav.getState().go({ name: 'queue' })
     })
     return () => {
+      gone = true
       off()
-      queue.stop()
+      live?.stop()
     }
-  }, [desk, queue])
+  }, [desk, supervisor])
   return queue
 }
+
+const loading = <p className="view muted">Loading…</p>
 
 export function SupervisorView({
   name,
@@ -56,33 +61,12 @@ export function SupervisorView({
   name: SupervisorViewName
   queue: SupervisorQueue | null
 }) {
-  const desk = useDesk()
-  const record = useRecord()
-  const directory = useDirectory()
-  const nav = desk.nav.getState()
-  if (!queue) return <p className="view muted">The supervisors’ screens are for supervisors.</p>
-  switch (name) {
-    case 'queue':
-      return (
-        <LiveQueuePanel
-          queue={queue}
-          directory={directory}
-          record={record}
-          onOpenTicket={nav.openTicket}
-          onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
-          onLinkParent={(ticketId) => nav.openDialog('parent', ticketId)}
-        />
-      )
-    case 'calls':
-      return <CallLogView station={desk.station} />
-    case 'floorView':
-      return <FloorView station={desk.station} directory={directory} ticker={queue.ticker} />
-    case 'metrics':
-      return (
-        <>
-          <MetricsView queue={queue} />
-          <QaReview queue={queue} directory={directory} onOpenTicket={nav.openTicket} />
-        </>
-      )
-  }
+  const agent = useSession((s) => s.user?.role === 'agent')
+  if (agent) return <p className="view muted">The supervisors’ screens are for supervisors.</p>
+  if (!queue) return loading
+  return (
+    <Suspense fallback={loading}>
+      <SupervisorScreens name={name} queue={queue} />
+    </Suspense>
+  )
 }

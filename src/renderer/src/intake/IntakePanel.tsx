@@ -14,7 +14,9 @@ import {
   type Source,
   type TicketKind,
 } from '../../../shared/incident/vocabulary'
-import { useDesk, useIntake, useRecord } from '../app/desk'
+import { useDesk, useIntake, useRecordAhead } from '../app/desk'
+import type { RecordResult } from '../store'
+import type { Ticket } from '../../../shared/incident/ticket'
 import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
 import { IMPACT_OPTIONS, KIND_LABELS, SOURCE_LABELS, URGENCY_OPTIONS } from '../ui/labels'
 import { sortRefusals } from '../ui/rule-errors'
@@ -113,7 +115,7 @@ function LoggedBanner({ number, ticketId }: { number: string; ticketId: string }
 
 function IntakeForm({ draft }: { draft: IntakeDraft }) {
   const desk = useDesk()
-  const record = useRecord()
+  const recordAhead = useRecordAhead()
   const refusals = useIntake((s) => s.refusals)
   const savedAt = useIntake((s) => s.savedAt)
   const saving = useIntake((s) => s.saving)
@@ -127,6 +129,9 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
   )
   const policy = desk.store.priorityPolicy()
   const [logging, setLogging] = useState(false)
+  /** The number of the call being logged, on screen while its commit is on its way. */
+  const [numberAhead, setNumberAhead] = useState<string | null>(null)
+  const [logFailure, setLogFailure] = useState<string | null>(null)
 
   const callerInput = useRef<HTMLInputElement>(null)
   const callerFieldRefs = useRef<Partial<Record<string, HTMLInputElement | null>>>({})
@@ -179,15 +184,26 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
     const current = intake().draft
     if (!current || logging) return
     setLogging(true)
+    setLogFailure(null)
     try {
-      const result = await record((ctx) => logCall(current, ctx.nextTicketNumber(), ctx))
+      const { preview, committed } = recordAhead((ctx) =>
+        logCall(current, ctx.nextTicketNumber(), ctx),
+      )
+      // The caller waits for the number: it is drawn in this frame, the commit follows. The
+      // draft stays until the commit is done, so nothing is lost if it fails.
+      if (preview?.ok) flushSync(() => setNumberAhead(loggedTicket(preview).number))
+      const result = await committed
       if (!result.ok) {
+        setNumberAhead(null)
         intake().refuse(sortRefusals(result.errors, INTAKE_FIELDS))
         return
       }
-      const ticket = result.tickets.find((t) => t.id === result.events[0]!.ticketId)!
+      const ticket = loggedTicket(result)
       intake().loggedAs({ ticket })
       desk.nav.getState().openTicket(ticket.id)
+    } catch (error) {
+      setNumberAhead(null)
+      setLogFailure(error instanceof Error ? error.message : String(error))
     } finally {
       setLogging(false)
     }
@@ -369,6 +385,18 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
 
       <footer className="intake__footer">
         <FormErrors messages={refusals.general} />
+        {numberAhead && (
+          <p className="logged" role="status">
+            Logged as <strong className="ticket-number">{numberAhead}</strong> — read it to the
+            caller. Saving…
+          </p>
+        )}
+        {logFailure && (
+          <p className="field__error" role="alert">
+            The call could not be saved on this station ({logFailure}). It is kept here as a draft:
+            press {SHORTCUTS.logCall.keys} to try again; it will get a new number.
+          </p>
+        )}
         <button
           type="button"
           className="button--primary"
@@ -383,6 +411,11 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
       </footer>
     </section>
   )
+}
+
+/** The ticket a logged call opened: the one of its first event. */
+function loggedTicket(result: Extract<RecordResult, { ok: true }>): Ticket {
+  return result.tickets.find((t) => t.id === result.events[0]!.ticketId)!
 }
 
 /** Its own component, so the ticking second redraws the timer and not the whole form. */

@@ -66,6 +66,7 @@ export function createSessionStore(station: StationApi, store: StationStore) {
       if (info.stationCode && info.stationCode !== (await store.stationCode())) {
         await store.setStationCode(info.stationCode)
       }
+      performance.mark('warmline:settled')
       set({
         user: session.user,
         mode: session.mode,
@@ -114,8 +115,10 @@ export function createSessionStore(station: StationApi, store: StationStore) {
       async signIn(username, password) {
         await attempt(async () => {
           let session: SessionState
+          performance.mark('warmline:sign-in')
           try {
             session = await station.session.login({ username, password })
+            performance.mark('warmline:signed-in')
           } catch (error) {
             if (!(error instanceof StationError && error.code === 'offline')) throw error
             session = await station.session.loginOffline({ username, password })

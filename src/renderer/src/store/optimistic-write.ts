@@ -54,16 +54,28 @@ function planFromView(core: StoreCore, result: CommandResult & { ok: true }): Vi
   return { events, expected, next }
 }
 
+/** A command run on the remembered view, ready to be written in one round trip. */
+export interface PlannedWrite {
+  /** What the command gave; when refused, there is nothing to write. */
+  result: CommandResult
+  /** Absent when refused. */
+  write?: {
+    plan: ViewPlan
+    known: ReadonlyMap<string, unknown>
+    metaWrites: Map<string, unknown>
+  }
+}
+
 /**
- * Returns null when the view does not cover the command or was stale; the caller then does the
- * careful write.
+ * Runs the command on the remembered view, synchronously: the events, tickets and number the
+ * write will commit if the view is current. Null when the view does not cover the command; the
+ * careful write then runs it again and reports what is wrong.
  */
-export async function recordOptimistically(
+export function planOnView(
   core: StoreCore,
-  projection: Projection,
   command: (ctx: RecordContext) => CommandResult,
   taken: TakenNumbers,
-): Promise<RecordResult | null> {
+): PlannedWrite | null {
   const known = core.view.meta()
   if (!known.has(META.station)) return null
   let attempt: CommandRun
@@ -71,20 +83,36 @@ export async function recordOptimistically(
     attempt = runCommand(core, command, known, taken)
   } catch (error) {
     if (error instanceof NoNumberHeld) throw error
-    return null // the careful write runs it again and reports what is wrong
+    return null
   }
   const { result, writes } = attempt
   // A refused command writes nothing; its refusal does not depend on the station's meta.
-  if (!result.ok) return result
+  if (!result.ok) return { result }
   // A redaction rewrites held events, which the view does not cover.
   if (result.events.some((event) => event.type === 'note_redacted')) return null
   const plan = planFromView(core, result)
   if (!plan) return null
+  const metaWrites = new Map(writes)
+  metaWrites.set(META.pendingCount, pendingOf(known) + plan.events.length)
+  return { result, write: { plan, known, metaWrites } }
+}
+
+/**
+ * Writes a planned command: the checking reads and all writes issued together. Returns null
+ * when the view turned out stale (nothing written); the caller then does the careful write.
+ */
+export async function writePlanned(
+  core: StoreCore,
+  projection: Projection,
+  planned: PlannedWrite,
+): Promise<RecordResult | null> {
+  const { result, write } = planned
+  if (!result.ok) return result
+  if (!write) return null
+  const { plan, known, metaWrites } = write
   const { db } = core
   const ticketIds = [...plan.expected.keys()]
   const fresh = [...plan.expected].filter(([, row]) => row === undefined).map(([id]) => id)
-  const metaWrites = new Map(writes)
-  metaWrites.set(META.pendingCount, pendingOf(known) + plan.events.length)
   const rows = [...plan.next.values()].map(ticketRow)
   try {
     return await core.write(async (out): Promise<RecordResult> => {

@@ -52,6 +52,11 @@ export interface TicketsChange {
 export interface RemotePage {
   events: readonly { seq: number; event: unknown }[]
   next: number
+  /**
+   * The seq the page follows, when it is a commit off the live stream rather than a pull from
+   * this store's cursor: applied only if the cursor has reached it (else `gap` says to pull).
+   */
+  after?: number
 }
 
 export interface RemotePageResult {
@@ -63,6 +68,8 @@ export interface RemotePageResult {
   skipped: { seq: number; code: string; message: string }[]
   clockWarnings: ClockWarning[]
   cursor: number
+  /** The page follows a seq beyond the cursor: nothing was applied; pull to fill the gap. */
+  gap?: true
 }
 
 export interface PushResultsOutcome {
@@ -130,6 +137,16 @@ export interface StationStore {
    * it runs inside the transaction, and may run twice if another window wrote meanwhile.
    */
   record(command: (ctx: RecordContext) => CommandResult): Promise<RecordResult>
+  /**
+   * `record`, with the outcome known before the commit: `preview` is what the command gives on
+   * the store's remembered view, computed at once, with the ticket numbers the commit will use
+   * (null when the view cannot tell; then only `committed` does). The events and tickets are the
+   * ones `committed` brings unless another write got in between; the numbers are always the same.
+   */
+  recordAhead(command: (ctx: RecordContext) => CommandResult): {
+    preview: RecordResult | null
+    committed: Promise<RecordResult>
+  }
   /** Events made elsewhere (already validated, e.g. by rules.ts): idempotent on event id. */
   recordEvents(
     events: readonly TicketEvent[],

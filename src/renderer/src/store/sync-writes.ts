@@ -138,6 +138,12 @@ export function createSyncWrites(core: StoreCore, projection: Projection): SyncW
           core.readMeta([META.station, META.clock, META.cursor, META.pendingCount]),
           projection.ticketRows(ticketIds),
         ])
+        const before = (meta.get(META.cursor) as number | undefined) ?? 0
+        // A live page up to the cursor is held already; one beyond it would leave a hole.
+        if (page.after !== undefined && (before < page.after || before >= page.next)) {
+          const gap = before < page.after ? { gap: true as const } : {}
+          return { added: 0, confirmed: 0, skipped: [], clockWarnings: [], cursor: before, ...gap }
+        }
         const changes = noChanges()
         const added: TicketEvent[] = []
         const refold = new Set<string>()
@@ -173,7 +179,7 @@ export function createSyncWrites(core: StoreCore, projection: Projection): SyncW
           }
           changes.meta.set(META.clock, clock)
         }
-        const cursor = Math.max((meta.get(META.cursor) as number | undefined) ?? 0, page.next)
+        const cursor = Math.max(before, page.next)
         changes.meta.set(META.cursor, cursor)
 
         await projection.redactHeld(changes)

@@ -7,7 +7,7 @@
 import type { CommandResult } from '../../../shared/incident/rules'
 import { formatTicketNumber } from '../../../shared/incident/ticket-number'
 import { formatHlc, receive, tick } from '../../../shared/sync/hlc'
-import { recordOptimistically } from './optimistic-write'
+import { planOnView, writePlanned, type PlannedWrite } from './optimistic-write'
 import { noChanges, type Projection } from './projection'
 import { runCommand, type TakenNumbers } from './run-command'
 import {
@@ -33,6 +33,7 @@ export type WritePath = Pick<
   | 'nextHlc'
   | 'observeRemoteHlc'
   | 'record'
+  | 'recordAhead'
   | 'recordEvents'
 >
 
@@ -47,8 +48,9 @@ export function createWritePath(core: StoreCore, projection: Projection): WriteP
   async function recordOnce(
     command: (ctx: RecordContext) => CommandResult,
     taken: TakenNumbers,
+    planned: PlannedWrite | null = planOnView(core, command, taken),
   ): Promise<RecordResult> {
-    const quick = await recordOptimistically(core, projection, command, taken)
+    const quick = planned && (await writePlanned(core, projection, planned))
     if (quick) return quick
     return core.write(async (out): Promise<RecordResult> => {
       const meta = await core.readMeta(VIEW_KEYS)
@@ -62,6 +64,27 @@ export function createWritePath(core: StoreCore, projection: Projection): WriteP
       core.view.remember(new Map([...meta, ...changes.meta]))
       return { ok: true, events: result.events, tickets: [...out.values()].filter(isTicket) }
     })
+  }
+
+  /** `planned`: the first run of the command, made ahead on the view by `recordAhead`. */
+  async function record(
+    command: (ctx: RecordContext) => CommandResult,
+    taken: TakenNumbers = { stationCode: null, sequences: [] },
+    planned?: PlannedWrite | null,
+  ): Promise<RecordResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await recordOnce(command, taken, attempt === 1 ? planned : undefined)
+        // A refused command wrote nothing, and the numbers it took are free again.
+        if (!result.ok && taken.stationCode)
+          core.numbers.giveBack(taken.stationCode, taken.sequences)
+        return result
+      } catch (error) {
+        // Only when the block ran dry: the wait for main's next block, a local round trip.
+        if (!(error instanceof NoNumberHeld) || attempt >= 3) throw error
+        await core.numbers.ensure(error.stationCode)
+      }
+    }
   }
 
   return {
@@ -104,21 +127,26 @@ export function createWritePath(core: StoreCore, projection: Projection): WriteP
       })
     },
 
-    async record(command) {
+    record: (command) => record(command),
+
+    recordAhead(command) {
       const taken: TakenNumbers = { stationCode: null, sequences: [] }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const result = await recordOnce(command, taken)
-          // A refused command wrote nothing, and the numbers it took are free again.
-          if (!result.ok && taken.stationCode)
-            core.numbers.giveBack(taken.stationCode, taken.sequences)
-          return result
-        } catch (error) {
-          // Only when the block ran dry: the wait for main's next block, a local round trip.
-          if (!(error instanceof NoNumberHeld) || attempt >= 3) throw error
-          await core.numbers.ensure(error.stationCode)
-        }
+      let planned: PlannedWrite | null = null
+      try {
+        planned = planOnView(core, command, taken)
+      } catch {
+        // No number held yet: the write waits for main's block, and shows nothing ahead.
       }
+      const preview: RecordResult | null = !planned
+        ? null
+        : planned.result.ok
+          ? {
+              ok: true,
+              events: planned.result.events,
+              tickets: [...planned.write!.plan.next.values()],
+            }
+          : planned.result
+      return { preview, committed: record(command, taken, planned) }
     },
 
     async recordEvents(events) {

@@ -5,7 +5,12 @@
  * own cursor — each page and its cursor land in one Dexie transaction, inside the store.
  */
 import type { TicketEvent } from '../../../shared/incident/events'
-import { MAX_HAND_OVER, StationError, type StationApi } from '../../../shared/station-api'
+import {
+  MAX_HAND_OVER,
+  StationError,
+  type EventPayloadOf,
+  type StationApi,
+} from '../../../shared/station-api'
 import type { StationStore } from '../store'
 
 export type SyncStore = Pick<
@@ -107,6 +112,25 @@ export function createStationSync({
     return running
   }
 
+  /**
+   * A commit's events from the live stream. While a pull runs, it will bring them (another round
+   * is asked for); otherwise they are applied if they follow the store's cursor — the store checks
+   * that in the transaction — and a gap is filled by pulling.
+   */
+  async function applyLive(page: EventPayloadOf<'sync.remoteEvents'>): Promise<void> {
+    if (running) {
+      again = true
+      return
+    }
+    try {
+      const result = await store.applyRemotePage(page)
+      if (result.gap) await pull()
+    } catch (error) {
+      report(error)
+      await pull()
+    }
+  }
+
   /** Main keeps the code enrollment gave; the store numbers tickets and stamps events with it. */
   async function adoptStationCode(): Promise<void> {
     const { stationCode } = await station.station.info({})
@@ -128,6 +152,9 @@ export function createStationSync({
         }),
         station.on('sync.remoteChanged', ({ seq }) => {
           void pull(seq === null)
+        }),
+        station.on('sync.remoteEvents', (page) => {
+          void applyLive(page)
         }),
         station.on('numbers.raised', ({ stationCode, highest }) => {
           store.numbersRaised(stationCode, highest)

@@ -1,0 +1,46 @@
+/**
+ * The supervisors' screens (issue 6), loaded on demand (supervisor-views.tsx): an agent's desk
+ * never downloads nor parses them.
+ */
+import { FloorView, LiveQueuePanel, MetricsView, QaReview, type SupervisorQueue } from '../queue'
+import { CallLogView } from '../calls/CallLogView'
+import { useDesk, useRecord } from './desk'
+import type { SupervisorViewName } from './supervisor-views'
+import { useDirectory } from './use-directory'
+
+export default function SupervisorScreens({
+  name,
+  queue,
+}: {
+  name: SupervisorViewName
+  queue: SupervisorQueue
+}) {
+  const desk = useDesk()
+  const record = useRecord()
+  const directory = useDirectory()
+  const nav = desk.nav.getState()
+  switch (name) {
+    case 'queue':
+      return (
+        <LiveQueuePanel
+          queue={queue}
+          directory={directory}
+          record={record}
+          onOpenTicket={nav.openTicket}
+          onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
+          onLinkParent={(ticketId) => nav.openDialog('parent', ticketId)}
+        />
+      )
+    case 'calls':
+      return <CallLogView station={desk.station} />
+    case 'floorView':
+      return <FloorView station={desk.station} directory={directory} ticker={queue.ticker} />
+    case 'metrics':
+      return (
+        <>
+          <MetricsView queue={queue} />
+          <QaReview queue={queue} directory={directory} onOpenTicket={nav.openTicket} />
+        </>
+      )
+  }
+}
