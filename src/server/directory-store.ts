@@ -9,8 +9,11 @@ import {
   callTemplateSchema,
   routingGuidanceSchema,
   teamSchema,
+  DEFAULT_MAJOR_INCIDENT_SETTINGS,
+  majorIncidentSettingsSchema,
   uniqueById,
   type CallerRecord,
+  type MajorIncidentSettings,
 } from '../shared/directory'
 import { describeIssues } from '../shared/incident/events'
 import {
@@ -31,6 +34,8 @@ export const directoryImportSchema = z.object({
   templates: uniqueById(callTemplateSchema).default([]),
   callers: uniqueById(callerRecordSchema).default([]),
   policy: priorityPolicySchema.optional(),
+  /** Rule 10: the outage radar's threshold and who hierarchical escalation reaches. */
+  majorIncidents: majorIncidentSettingsSchema.optional(),
 })
 export type DirectoryImport = z.output<typeof directoryImportSchema>
 
@@ -126,6 +131,13 @@ export async function importDirectory(
       [JSON.stringify(data.policy)],
     )
   }
+  if (data.majorIncidents) {
+    await tx.query(
+      `INSERT INTO settings (key, value) VALUES ('major_incidents', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [JSON.stringify(data.majorIncidents)],
+    )
+  }
   // Guidance that points at no team would send an agent's warm transfer nowhere.
   const dangling = await tx.query<{ id: string; team: string }>(
     `SELECT g.id, g.body->>'teamId' AS team FROM routing_guidance g
@@ -159,6 +171,13 @@ export async function priorityPolicy(db: Queryable): Promise<PriorityPolicy> {
   return policyFrom(row?.value)
 }
 
+export async function majorIncidentSettings(db: Queryable): Promise<MajorIncidentSettings> {
+  const [row] = await db.query<{ value: unknown }>(
+    `SELECT value FROM settings WHERE key = 'major_incidents'`,
+  )
+  return row ? majorIncidentSettingsSchema.parse(row.value) : DEFAULT_MAJOR_INCIDENT_SETTINGS
+}
+
 export async function getDirectory(db: Queryable): Promise<DirectorySnapshot> {
   const bodies = async <T>(
     table: 'teams' | 'routing_guidance' | 'call_templates',
@@ -173,6 +192,7 @@ export async function getDirectory(db: Queryable): Promise<DirectorySnapshot> {
     templates: await bodies('call_templates', callTemplateSchema),
     policy: await priorityPolicy(db),
     users: await listUsers(db),
+    majorIncidents: await majorIncidentSettings(db),
   }
 }
 

@@ -34,6 +34,7 @@ import { startMailer, type MailerOptions } from './mail/mailer'
 import { fileTransport, smtpTransport } from './mail/transports'
 import type { CommitOutcome } from './events/event-log'
 import { createServerClock } from './monitoring'
+import { startOutageRadar } from './outage-radar'
 import { startReopenWindowSweeper } from './reopen-window'
 import { openApiDocument } from './openapi'
 import { SAMPLE_DIRECTORY_PATH } from './setup'
@@ -164,8 +165,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // One clock for every event the server writes itself (monitoring, closures).
   const serverClock = createServerClock()
+  const radar = startOutageRadar({ db, now, nextHlc: serverClock, logger })
   const committed = (commit: CommitOutcome) => {
     if (commit.mailQueued) mailer.wake()
+    if (commit.maxSeq > 0) radar.wake()
   }
   const sweeper = startReopenWindowSweeper({
     db,
@@ -307,6 +310,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await live.close()
     await sweeper.stop()
+    await radar.stop()
     await mailer.stop()
     if (ownsDb) await db.close()
     throw error
@@ -334,6 +338,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await drained
         clearTimeout(force)
         await sweeper.stop()
+        await radar.stop()
         await mailer.stop()
         if (ownsDb) await db.close()
         logger.log('info', 'server stopped', { url })

@@ -14,6 +14,7 @@ import {
   canApplyInOrder,
   compareEvents,
   foldTicket,
+  mayEscalateTo,
   parseTicketEvent,
   parseTicketNumber,
   sameEventApartFromRedaction,
@@ -386,6 +387,16 @@ export function judgeEvent(
   }
   if (!mayEmit(principal.user.role, event.type)) {
     return reject(event.id, 'forbidden', `A ${principal.user.role} may not record "${event.type}".`)
+  }
+  if (
+    event.type === 'management_escalated' &&
+    !mayEscalateTo(principal.user.role, event.payload.level)
+  ) {
+    return reject(
+      event.id,
+      'forbidden',
+      'Escalation to the director of IT service management is for a supervisor (rule 10).',
+    )
   }
   return { ok: true, event }
 }
