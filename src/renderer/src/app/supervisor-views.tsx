@@ -68,6 +68,7 @@ export function SupervisorView({
           queue={queue}
           directory={directory}
           record={record}
+          recordOpening={record}
           onOpenTicket={nav.openTicket}
           onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
         />

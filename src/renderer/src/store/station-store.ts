@@ -9,12 +9,14 @@
  * and every other station never see it, and all replicas must fold the same set.
  */
 import { Dexie, type Table } from 'dexie'
-import type {
-  CallTemplate,
-  CallerRecord,
-  RoutingGuidance,
-  Team,
-  User,
+import {
+  DEFAULT_MAJOR_INCIDENT_SETTINGS,
+  type CallTemplate,
+  type CallerRecord,
+  type MajorIncidentSettings,
+  type RoutingGuidance,
+  type Team,
+  type User,
 } from '../../../shared/directory'
 import { uuidv7 } from '../../../shared/ids'
 import { compareEvents, parseTicketEvent, type TicketEvent } from '../../../shared/incident/events'
@@ -114,6 +116,7 @@ export interface DirectoryData {
   callers?: readonly CallerRecord[]
   templates?: readonly CallTemplate[]
   policy?: PriorityPolicy
+  majorIncidents?: MajorIncidentSettings
 }
 
 /** A ticket's place in the queue: its `[state+priority+updatedAt]` index key. */
@@ -161,6 +164,7 @@ const META = {
   clock: 'hlc',
   cursor: 'cursor',
   policy: 'policy',
+  majorIncidents: 'majorIncidents',
   pendingCount: PENDING_COUNT_KEY,
 } as const
 const DRAFT_PREFIX = 'draft:'
@@ -247,6 +251,8 @@ export interface StationStore {
   users(): Promise<User[]>
   templates(): Promise<CallTemplate[]>
   priorityPolicy(): PriorityPolicy
+  /** Rule 10: the outage radar's threshold and who hierarchical escalation reaches. */
+  majorIncidentSettings(): Promise<MajorIncidentSettings>
   findCallers(query: string, limit?: number): Promise<CallerRecord[]>
 
   // Drafts: what the agent is typing, saved as they type
@@ -1210,6 +1216,7 @@ export async function createStationStore(
         if (directory.callers) await replaceAll(db.callers, directory.callers.map(callerRow))
         if (directory.templates) await replaceAll(db.templates, directory.templates)
         if (directory.policy) await putMeta(META.policy, directory.policy)
+        if (directory.majorIncidents) await putMeta(META.majorIncidents, directory.majorIncidents)
       })
       // Tickets already projected keep the targets they were folded with until they next change.
       if (directory.policy) policy = directory.policy
@@ -1220,6 +1227,9 @@ export async function createStationStore(
     users: () => db.users.toArray(),
     templates: () => db.templates.toArray(),
     priorityPolicy: () => policy,
+    majorIncidentSettings: async () =>
+      (await getMeta<MajorIncidentSettings>(META.majorIncidents)) ??
+      DEFAULT_MAJOR_INCIDENT_SETTINGS,
 
     async findCallers(query, limit = 20) {
       const bounded = Math.min(Math.max(limit, 0), MAX_WINDOW)
