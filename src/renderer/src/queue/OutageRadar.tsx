@@ -5,7 +5,7 @@
  * major incident (opened and promoted here) or to an existing one; dismissing is recorded on each
  * call. Below, the major incidents of the floor with their calls.
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import {
   acceptOutageProposal,
   dismissOutageProposal,
@@ -45,11 +45,14 @@ function Proposal({
   majors,
   record,
   recordOpening,
+  onLinked,
 }: {
   proposal: OutageProposal
   majors: readonly Ticket[]
   record: RecordCommand
   recordOpening: RecordOpening | undefined
+  /** The calls are linked to this parent: the proposal leaves the screen. */
+  onLinked(parentId: string): void
 }) {
   const [parentId, setParentId] = useState(recordOpening ? NEW_PARENT : (majors[0]?.id ?? ''))
   const [title, setTitle] = useState(`Outage: ${proposal.service}`)
@@ -59,19 +62,23 @@ function Proposal({
 
   async function accept() {
     const parent = majors.find((m) => m.id === parentId)
-    const result =
-      parent || !recordOpening
-        ? parent
-          ? await record((ctx) => acceptOutageProposal(proposal, { parent }, ctx))
-          : { ok: false as const, errors: [{ field: '', message: 'Choose the major incident.' }] }
-        : await recordOpening((ctx) =>
-            acceptOutageProposal(
+    // The new parent's id is known once the command ran (it may run again on a retry).
+    let linkedTo = parent?.id ?? ''
+    const result = parent
+      ? await record((ctx) => acceptOutageProposal(proposal, { parent }, ctx))
+      : recordOpening
+        ? await recordOpening((ctx) => {
+            const made = acceptOutageProposal(
               proposal,
               { newParent: { number: ctx.nextTicketNumber(), title } },
               ctx,
-            ),
-          )
+            )
+            if (made.ok) linkedTo = made.events[0]!.ticketId
+            return made
+          })
+        : { ok: false as const, errors: [{ field: '', message: 'Choose the major incident.' }] }
     setErrors(result.ok ? [] : sortRefusals(result.errors, []).general)
+    if (result.ok) onLinked(linkedTo)
   }
 
   async function dismiss() {
@@ -138,12 +145,22 @@ export function OutageRadar({
   const tickets = useFloorTickets(queue)
   const proposals = pendingProposals(tickets)
   const majors = majorIncidents(tickets)
+  // Focus follows the decision to the major incident the calls joined, not to the page's top.
+  const [focusId, setFocusId] = useState<string | null>(null)
+  const focusRef = useRef<HTMLButtonElement>(null)
+  const focusShown = majors.some((m) => m.id === focusId)
+  useEffect(() => {
+    if (focusShown) {
+      focusRef.current?.focus()
+      setFocusId(null)
+    }
+  }, [focusShown])
   return (
     <section className="radar" aria-labelledby="radar-title">
       <h2 id="radar-title" className="visually-hidden">
         Outage radar and major incidents
       </h2>
-      <div aria-live="polite" aria-label="Outage radar">
+      <div role="region" aria-live="polite" aria-label="Outage radar">
         {proposals.map((p) => (
           <Proposal
             key={p.proposalId}
@@ -151,6 +168,7 @@ export function OutageRadar({
             majors={majors}
             record={record}
             recordOpening={recordOpening}
+            onLinked={setFocusId}
           />
         ))}
       </div>
@@ -161,6 +179,7 @@ export function OutageRadar({
               <button
                 type="button"
                 className="button--quiet"
+                ref={m.id === focusId ? focusRef : undefined}
                 onClick={() => queue.view.getState().select(m.id, { open: true })}
               >
                 <span className="ticket-number">{m.number}</span> {m.title} ·{' '}
