@@ -12,7 +12,8 @@ import {
   type SupervisorQueue,
 } from '../queue'
 import { CallLogView } from '../calls/CallLogView'
-import { useDesk, useRecord } from './desk'
+import { useDesk, useRecord, useSession } from './desk'
+import { useMajorIncidentSettings } from './use-major-incident-settings'
 import type { View } from './nav-store'
 import { useDirectory } from './use-directory'
 
@@ -59,6 +60,8 @@ export function SupervisorView({
   const desk = useDesk()
   const record = useRecord()
   const directory = useDirectory()
+  const settings = useMajorIncidentSettings()
+  const role = useSession((s) => s.user?.role ?? 'agent')
   const nav = desk.nav.getState()
   if (!queue) return <p className="view muted">The supervisors’ screens are for supervisors.</p>
   switch (name) {
@@ -69,6 +72,7 @@ export function SupervisorView({
           directory={directory}
           record={record}
           recordOpening={record}
+          management={{ settings, role }}
           onOpenTicket={nav.openTicket}
           onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
         />

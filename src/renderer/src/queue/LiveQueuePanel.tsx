@@ -58,6 +58,7 @@ function SidePanel({ queue, actions }: { queue: SupervisorQueue; actions: Ticket
       row={row}
       linkedCalls={queue.model.linkedCallsOf(row.id)}
       parent={parentId ? queue.model.get(parentId) : undefined}
+      floor={[...queue.model.tickets()]}
       actions={actions}
       onClose={() => queue.view.getState().closePanel()}
     />

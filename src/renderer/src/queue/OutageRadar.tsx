@@ -146,15 +146,23 @@ export function OutageRadar({
   const proposals = pendingProposals(tickets)
   const majors = majorIncidents(tickets)
   // Focus follows the decision to the major incident the calls joined, not to the page's top.
-  const [focusId, setFocusId] = useState<string | null>(null)
-  const focusRef = useRef<HTMLButtonElement>(null)
-  const focusShown = majors.some((m) => m.id === focusId)
-  useEffect(() => {
-    if (focusShown) {
-      focusRef.current?.focus()
-      setFocusId(null)
+  // A new parent shows once the store has it: its entry takes focus when it is drawn.
+  // It may be drawn before the write's answer comes back, or after.
+  const focusNext = useRef<string | null>(null)
+  const entries = useRef(new Map<string, HTMLButtonElement>())
+  const takeFocus = (id: string) => (el: HTMLButtonElement | null) => {
+    if (!el) return void entries.current.delete(id)
+    entries.current.set(id, el)
+    if (focusNext.current === id) {
+      focusNext.current = null
+      el.focus()
     }
-  }, [focusShown])
+  }
+  const linked = (id: string) => {
+    const shown = entries.current.get(id)
+    if (shown) shown.focus()
+    else focusNext.current = id
+  }
   return (
     <section className="radar" aria-labelledby="radar-title">
       <h2 id="radar-title" className="visually-hidden">
@@ -168,7 +176,7 @@ export function OutageRadar({
             majors={majors}
             record={record}
             recordOpening={recordOpening}
-            onLinked={setFocusId}
+            onLinked={linked}
           />
         ))}
       </div>
@@ -179,7 +187,7 @@ export function OutageRadar({
               <button
                 type="button"
                 className="button--quiet"
-                ref={m.id === focusId ? focusRef : undefined}
+                ref={takeFocus(m.id)}
                 onClick={() => queue.view.getState().select(m.id, { open: true })}
               >
                 <span className="ticket-number">{m.number}</span> {m.title} ·{' '}
