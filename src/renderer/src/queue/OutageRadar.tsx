@@ -164,10 +164,7 @@ export function OutageRadar({
     else focusNext.current = id
   }
   return (
-    <section className="radar" aria-labelledby="radar-title">
-      <h2 id="radar-title" className="visually-hidden">
-        Outage radar and major incidents
-      </h2>
+    <section className="radar" aria-label="Outage radar and major incidents">
       <div role="region" aria-live="polite" aria-label="Outage radar">
         {proposals.map((p) => (
           <Proposal
