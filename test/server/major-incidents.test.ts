@@ -9,6 +9,11 @@ import type { RunningServer } from '../../src/server/index'
 import { createServerClock } from '../../src/server/monitoring'
 import { runOutageRadar } from '../../src/server/outage-radar'
 import {
+  directoryImportSchema,
+  importDirectory,
+  majorIncidentSettings,
+} from '../../src/server/directory-store'
+import {
   DEFAULT_MAJOR_INCIDENT_SETTINGS,
   type MajorIncidentSettings,
 } from '../../src/shared/directory'
@@ -288,5 +293,31 @@ forEachBackend((backend) => {
     expect(stored!.managementEscalations).toMatchObject([
       { level: 'service_desk_manager', to: supervisor.username, reason: 'Dean asks' },
     ])
+  })
+
+  it('rule 10: the radar follows the administrator’s threshold from the directory (2 calls in 5 minutes here)', async () => {
+    const db = backend().db
+    const set = (majorIncidents: unknown) =>
+      db.transaction((tx) => importDirectory(tx, directoryImportSchema.parse({ majorIncidents })))
+    await set({ outageRadar: { calls: 2, minutes: 5 }, serviceDeskManager: supervisor.username })
+    try {
+      expect(await majorIncidentSettings(db)).toMatchObject({
+        outageRadar: { calls: 2, minutes: 5 },
+        serviceDeskManager: supervisor.username,
+        directorItsm: null,
+      })
+      const two = await calls(`Wi-Fi ${backend().kind}`, 2)
+      const ids = two.map((t) => t.id)
+      await eventually(
+        async () => pendingProposals(await ticketsById(db, ids)).length === 1,
+        'two calls to make a proposal',
+      )
+      expect(pendingProposals(await ticketsById(db, ids))[0]).toMatchObject({
+        calls: 2,
+        minutes: 5,
+      })
+    } finally {
+      await set({})
+    }
   })
 })
