@@ -234,7 +234,11 @@ export const outageSuspectedPayload = z.object({
   service: line({ max: 120, min: 1 }),
   candidateTicketIds: z.array(id).min(1).max(200),
   calls: z.number().int().min(2).max(1000),
-  minutes: z.number().int().min(1).max(24 * 60),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
 })
 
 /** A supervisor dismissed the radar's proposal: recorded on each of its calls. */

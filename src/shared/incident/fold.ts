@@ -277,7 +277,8 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         ticket,
         ['open', 'on_hold', 'resolved'],
         'link to a parent incident',
-        () => acceptedProposal({ ...ticket, parentTicketId: event.payload.parentTicketId }, event, at),
+        () =>
+          acceptedProposal({ ...ticket, parentTicketId: event.payload.parentTicketId }, event, at),
       )
     case 'major_declared':
     case 'outage_suspected':

@@ -31,7 +31,11 @@ export function promoteToMajor(ticket: Ticket, reason: string, ctx: CommandConte
       message: `Only an open ticket becomes a major incident; ${ticket.number} is ${ticket.state.replace('_', ' ')}.`,
     })
   if (ticket.major)
-    return refuse({ field: '', rule: RULE, message: `${ticket.number} is a major incident already.` })
+    return refuse({
+      field: '',
+      rule: RULE,
+      message: `${ticket.number} is a major incident already.`,
+    })
   if (ticket.kind !== 'incident')
     return refuse({ field: '', rule: RULE, message: 'Only an incident becomes a major incident.' })
   if (ticket.parentTicketId)

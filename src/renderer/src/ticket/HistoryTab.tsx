@@ -12,7 +12,10 @@ import type { StoredEvent } from '../store'
 import {
   EVENT_LABELS,
   KIND_LABELS,
-  MANAGEMENT_LEVEL_LABELS, RESOLUTION_CODE_LABELS, SOURCE_LABELS } from '../ui/labels'
+  MANAGEMENT_LEVEL_LABELS,
+  RESOLUTION_CODE_LABELS,
+  SOURCE_LABELS,
+} from '../ui/labels'
 import { formatWhen, useNow } from '../ui/time'
 import { describeTransfer } from './describe'
 
