@@ -152,8 +152,14 @@ const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set([
   'major_declared',
   'outage_dismissed',
 ])
-/** Written by the server alone (the outage radar); no station may push one. */
-const SERVER_ONLY: ReadonlySet<EventType> = new Set(['outage_suspected'])
+/**
+ * Written by the server alone, no station may push one: what a customer sent, recorded as it
+ * arrived, and the outage radar's proposals.
+ */
+const SERVER_ONLY: ReadonlySet<EventType> = new Set([
+  'customer_message_received',
+  'outage_suspected',
+])
 export function mayEmit(role: Role, type: EventType): boolean {
   if (SERVER_ONLY.has(type)) return false
   return role !== 'agent' || !SUPERVISOR_ONLY.has(type)

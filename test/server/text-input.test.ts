@@ -4,9 +4,9 @@
  * or a query answers 4xx naming the field; nothing is ever a 5xx (ARCHITECTURE.md "Text").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mayEmit } from '../../src/shared/directory'
 import { dataExceptionOf } from '../../src/server/http/http'
 import type { RunningServer } from '../../src/server/index'
-import { mayEmit } from '../../src/shared/directory'
 import type { PushResult } from '../../src/shared/sync/wire'
 import { ROUTES } from '../../src/shared/sync/wire'
 import {
@@ -165,7 +165,8 @@ forEachBackend((backend) => {
     const resultOf = (event: unknown) => results[inputs.indexOf(event)]!
 
     for (const event of valid) {
-      // The outage radar's event is the server's own: well-formed, and still no station's to push.
+      // What only the server records (a customer's email, the outage radar's proposal) is refused
+      // from any station.
       if (!mayEmit('supervisor', event.type)) {
         expect(resultOf(event), event.type).toMatchObject({ status: 'rejected', code: 'forbidden' })
         continue

@@ -154,6 +154,15 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
   management_escalated: [
     { level: 'service_desk_manager', to: 'manager1', reason: 'The customer asked for a manager.' },
   ],
+  customer_message_received: [
+    {
+      messageId: '<abc.123@mail.example.edu>',
+      from: 'dana.whitfield@example.edu',
+      subject: 'Re: [S1-1] Cannot connect to VPN',
+      body: 'Still failing this morning.',
+      attachments: [{ name: 'screenshot.png', type: 'image/png', size: 2048, id: uuidv7() }],
+    },
+  ],
 }
 
 /** A maker of valid events by one author on one station, with its own clock. */

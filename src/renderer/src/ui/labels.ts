@@ -99,6 +99,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   outage_suspected: 'Outage radar: possible major incident',
   outage_dismissed: 'Outage proposal dismissed',
   management_escalated: 'Escalated to management',
+  customer_message_received: 'Customer email',
 }
 
 export const MANAGEMENT_LEVEL_LABELS: Record<ManagementLevel, string> = {
