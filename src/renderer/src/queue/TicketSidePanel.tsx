@@ -20,7 +20,7 @@ import { ManagementEscalation } from '../escalation/ManagementEscalation'
 import { FormErrors, SelectField, TextField } from '../ui/fields'
 import { MajorIncidentPanel } from './MajorIncidentPanel'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
-import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { NO_REFUSALS, sortRefusals, type Refusal } from '../ui/rule-errors'
 import { flagsOf, SLA_LABELS } from './columns'
 import { useQueueEnv, useTicking } from './context'
 import type { QueueRow } from './model'
@@ -146,7 +146,7 @@ export function TicketSidePanel({
 }) {
   const { directory } = useQueueEnv()
   const { ticket } = row
-  const [errors, setErrors] = useState<readonly string[]>([])
+  const [errors, setErrors] = useState<readonly Refusal[]>([])
   const working = WORKING.has(ticket.state)
 
   async function giveBack() {
