@@ -12,7 +12,7 @@ import {
   resolveLinkedCalls,
 } from '../../../shared/incident/major'
 import type { Ticket } from '../../../shared/incident/ticket'
-import { Checkbox, FormErrors, TextField } from '../ui/fields'
+import { Checkbox, FormErrors, TextField, type ErrorText } from '../ui/fields'
 import { sortRefusals } from '../ui/rule-errors'
 import type { RecordCommand } from './TicketSidePanel'
 
@@ -33,7 +33,7 @@ export function linkChoices(major: Ticket, floor: readonly Ticket[]): Ticket[] {
 
 function Promote({ ticket, record }: { ticket: Ticket; record: RecordCommand }) {
   const [reason, setReason] = useState('')
-  const [errors, setErrors] = useState<readonly string[]>([])
+  const [errors, setErrors] = useState<readonly ErrorText[]>([])
   return (
     <form
       aria-label="Promote to major incident"
@@ -62,7 +62,7 @@ function LinkCalls({
   record: RecordCommand
 }) {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set())
-  const [errors, setErrors] = useState<readonly string[]>([])
+  const [errors, setErrors] = useState<readonly ErrorText[]>([])
   const choices = linkChoices(major, floor)
   if (choices.length === 0) return null
   const toggle = (id: string, on: boolean) => {
@@ -115,7 +115,7 @@ function ResolveLinked({
   const [emailTo, setEmailTo] = useState<ReadonlySet<string>>(
     () => new Set(children.filter((c) => c.caller.email).map((c) => c.id)),
   )
-  const [errors, setErrors] = useState<readonly string[]>([])
+  const [errors, setErrors] = useState<readonly ErrorText[]>([])
   const toggle = (id: string, on: boolean) => {
     const next = new Set(emailTo)
     if (on) next.add(id)

@@ -14,7 +14,7 @@ import {
 } from '../../../shared/incident/outage'
 import type { CommandContext, CommandResult } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
-import { FormErrors, SelectField, TextField } from '../ui/fields'
+import { FormErrors, SelectField, TextField, type ErrorText } from '../ui/fields'
 import { sortRefusals } from '../ui/rule-errors'
 import type { SupervisorQueue } from './supervisor-queue'
 import type { RecordCommand } from './TicketSidePanel'
@@ -57,7 +57,7 @@ function Proposal({
   const [parentId, setParentId] = useState(recordOpening ? NEW_PARENT : (majors[0]?.id ?? ''))
   const [title, setTitle] = useState(`Outage: ${proposal.service}`)
   const [reason, setReason] = useState('')
-  const [errors, setErrors] = useState<readonly string[]>([])
+  const [errors, setErrors] = useState<readonly ErrorText[]>([])
   const headingId = `radar-${proposal.proposalId}`
 
   async function accept() {
