@@ -3,7 +3,9 @@
  * Administrators keep it current on the server; stations keep a copy for offline work.
  */
 import { z } from 'zod'
+import { businessCalendarSchema } from './incident/calendar'
 import type { EventType } from './incident/events'
+import { followUpSchema } from './incident/priority'
 import { block, line } from './text'
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const
@@ -123,6 +125,10 @@ export const directorySchema = z.object({
   routingGuidance: uniqueById(routingGuidanceSchema),
   callers: uniqueById(callerRecordSchema).default([]),
   templates: uniqueById(callTemplateSchema).default([]),
+  /** Business hours, zone and holidays: P3/P4 targets count only open hours. */
+  calendar: businessCalendarSchema.optional(),
+  /** Rule 9: whether the server itself resolves a ticket whose customer went quiet. */
+  followUp: followUpSchema.optional(),
 })
 export type Directory = z.infer<typeof directorySchema>
 
@@ -153,10 +159,11 @@ const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set([
   'outage_dismissed',
 ])
 /**
- * Written by the server alone, no station may push one: what a customer sent, recorded as it
- * arrived, and the outage radar's proposals.
+ * Events the server alone writes: a breach is found by the server's clock, what a customer sent
+ * is recorded as it arrived, and the outage radar's proposals are the server's; no person writes any.
  */
 const SERVER_ONLY: ReadonlySet<EventType> = new Set([
+  'sla_breached',
   'customer_message_received',
   'outage_suspected',
 ])

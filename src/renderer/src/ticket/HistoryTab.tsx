@@ -66,6 +66,8 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
       return event.payload.reason ?? ''
     case 'management_escalated':
       return `${MANAGEMENT_LEVEL_LABELS[event.payload.level]} · ${directory.userName(event.payload.to)} · ${event.payload.reason}`
+    case 'sla_breached':
+      return `${event.payload.target === 'first_assignment' ? 'First assignment' : 'Resolution'} was due ${new Date(event.payload.dueAt).toLocaleString()}`
     case 'parent_linked':
     case 'resumed':
       return ''

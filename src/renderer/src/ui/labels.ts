@@ -99,6 +99,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   outage_suspected: 'Outage radar: possible major incident',
   outage_dismissed: 'Outage proposal dismissed',
   management_escalated: 'Escalated to management',
+  sla_breached: 'SLA target breached',
   customer_message_received: 'Customer email',
 }
 
