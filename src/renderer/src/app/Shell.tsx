@@ -7,6 +7,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react'
 import type { SupervisorQueue } from '../queue'
 import { followCalls } from '../calls/call-store'
 import { screenPop } from '../calls/screen-pop'
+import { ManagementAlertWatch } from '../notify/management-alerts'
 import { OwnerAlertWatch } from '../notify/owner-alerts'
 import { FloorList, MyTickets, SearchResults } from '../desk/TicketLists'
 import { IntakePanel } from '../intake/IntakePanel'
@@ -48,7 +49,7 @@ export function Shell() {
   }, [])
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
-  useOwnerAlerts(user && !supervisor ? user.username : null)
+  useDesktopAlerts(user?.username ?? null, supervisor)
 
   const nav = desk.nav.getState()
   const newCall = () => {
@@ -176,28 +177,35 @@ function useScreenPop(): void {
 
 /**
  * An agent hears of a ticket of theirs returned to the CSC by a desktop notification, and a click
- * on it opens the ticket. (Supervisors' notifications open in the Live queue.)
+ * on it opens the ticket (supervisors' notifications open in the Live queue); whoever a ticket is
+ * escalated to in the hierarchy (rule 10) hears of that.
  */
-function useOwnerAlerts(agent: string | null): void {
+function useDesktopAlerts(username: string | null, supervisor: boolean): void {
   const desk = useDesk()
   useEffect(() => {
-    if (!agent) return
-    const watch = new OwnerAlertWatch(agent)
+    if (!username) return
+    const watches = [
+      new ManagementAlertWatch(username),
+      ...(supervisor ? [] : [new OwnerAlertWatch(username)]),
+    ]
     const offChanges = desk.store.onTicketsChanged(({ updated }) => {
-      for (const alert of watch.changed(updated, Date.now())) {
+      const now = Date.now()
+      for (const alert of watches.flatMap((w) => w.changed(updated, now))) {
         desk.station.notify
           .show(alert)
           .catch((error: unknown) => console.warn('Warmline: a notification failed', error))
       }
     })
-    const offClicks = desk.station.on('notify.clicked', ({ ticketId }) => {
-      if (ticketId) desk.nav.getState().openTicket(ticketId)
-    })
+    const offClicks = supervisor
+      ? () => {}
+      : desk.station.on('notify.clicked', ({ ticketId }) => {
+          if (ticketId) desk.nav.getState().openTicket(ticketId)
+        })
     return () => {
       offChanges()
       offClicks()
     }
-  }, [desk, agent])
+  }, [desk, username, supervisor])
 }
 
 function CurrentView({ view, queue }: { view: View; queue: SupervisorQueue | null }) {
