@@ -9,8 +9,11 @@ import {
   callTemplateSchema,
   routingGuidanceSchema,
   teamSchema,
+  DEFAULT_MAJOR_INCIDENT_SETTINGS,
+  majorIncidentSettingsSchema,
   uniqueById,
   type CallerRecord,
+  type MajorIncidentSettings,
 } from '../shared/directory'
 import { describeIssues } from '../shared/incident/events'
 import { defaultCalendar } from '../shared/incident/calendar'
@@ -132,6 +135,13 @@ export async function importDirectory(
       [key, JSON.stringify(value)],
     )
   }
+  if (data.majorIncidents) {
+    await tx.query(
+      `INSERT INTO settings (key, value) VALUES ('major_incidents', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [JSON.stringify(data.majorIncidents)],
+    )
+  }
   // Guidance that points at no team would send an agent's warm transfer nowhere.
   const dangling = await tx.query<{ id: string; team: string }>(
     `SELECT g.id, g.body->>'teamId' AS team FROM routing_guidance g
@@ -170,6 +180,7 @@ export function directoryAudit(actor: string, data: DirectoryImport): AuditRecor
       ...(data.policy ? { policy: data.policy } : {}),
       ...(data.calendar ? { calendar: data.calendar } : {}),
       ...(data.followUp ? { followUp: data.followUp } : {}),
+      ...(data.majorIncidents ? { majorIncidents: data.majorIncidents } : {}),
     },
   }
 }
@@ -237,6 +248,13 @@ export async function priorityPolicy(db: Queryable): Promise<PriorityPolicy> {
   return policyFrom(row?.value)
 }
 
+export async function majorIncidentSettings(db: Queryable): Promise<MajorIncidentSettings> {
+  const [row] = await db.query<{ value: unknown }>(
+    `SELECT value FROM settings WHERE key = 'major_incidents'`,
+  )
+  return row ? majorIncidentSettingsSchema.parse(row.value) : DEFAULT_MAJOR_INCIDENT_SETTINGS
+}
+
 /**
  * PRODUCT.md's default calendar, Monday to Friday 08:00–17:00 in the server's zone, recorded at
  * start unless an administrator imported one. Stored, not assumed, so every server process on the
@@ -263,6 +281,7 @@ export async function getDirectory(db: Queryable): Promise<DirectorySnapshot> {
     templates: await bodies('call_templates', callTemplateSchema),
     policy: await priorityPolicy(db),
     users: await listUsers(db),
+    majorIncidents: await majorIncidentSettings(db),
   }
 }
 

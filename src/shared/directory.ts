@@ -96,6 +96,30 @@ export function uniqueById<T extends z.ZodType<{ id: string }>>(entry: T) {
   })
 }
 
+const username = z.string().regex(/^[a-z0-9._-]{2,40}$/, 'must be a user name')
+
+/**
+ * Rule 10, administrator data: the outage radar's threshold (N calls on one service within M
+ * minutes propose a major incident) and who the hierarchical escalation reaches.
+ */
+export const majorIncidentSettingsSchema = z.object({
+  outageRadar: z
+    .object({
+      calls: z.number().int().min(2).max(1000),
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60),
+    })
+    .default({ calls: 3, minutes: 15 }),
+  serviceDeskManager: username.nullable().default(null),
+  directorItsm: username.nullable().default(null),
+})
+export type MajorIncidentSettings = z.infer<typeof majorIncidentSettingsSchema>
+export const DEFAULT_MAJOR_INCIDENT_SETTINGS: MajorIncidentSettings =
+  majorIncidentSettingsSchema.parse({})
+
 export const directorySchema = z.object({
   teams: uniqueById(teamSchema),
   routingGuidance: uniqueById(routingGuidanceSchema),
@@ -128,12 +152,21 @@ export function suggestRouting(
  * Which roles may write which events. Agents and supervisors work tickets; redacting what a
  * customer already saw (rule 11) is a supervisor's call, so it is done by a second pair of eyes.
  */
-const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set(['note_redacted'])
+const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set([
+  'note_redacted',
+  // Rule 10: declaring a major incident and deciding on the radar's proposals are the floor's call.
+  'major_declared',
+  'outage_dismissed',
+])
 /**
- * Events the server alone writes: a breach is found by the server's clock, and what a customer
- * sent is recorded as it arrived; no person writes either.
+ * Events the server alone writes: a breach is found by the server's clock, what a customer sent
+ * is recorded as it arrived, and the outage radar's proposals are the server's; no person writes any.
  */
-const SERVER_ONLY: ReadonlySet<EventType> = new Set(['sla_breached', 'customer_message_received'])
+const SERVER_ONLY: ReadonlySet<EventType> = new Set([
+  'sla_breached',
+  'customer_message_received',
+  'outage_suspected',
+])
 export function mayEmit(role: Role, type: EventType): boolean {
   if (SERVER_ONLY.has(type)) return false
   return role !== 'agent' || !SUPERVISOR_ONLY.has(type)

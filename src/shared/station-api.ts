@@ -25,6 +25,7 @@ import {
   routingGuidanceSchema,
   teamSchema,
   userSchema,
+  majorIncidentSettingsSchema,
 } from './directory'
 import { priorityPolicySchema } from './incident/priority'
 import { block, line } from './text'
@@ -143,6 +144,8 @@ export const directorySnapshotSchema = z.object({
   templates: z.array(callTemplateSchema),
   policy: priorityPolicySchema,
   users: z.array(userSchema),
+  /** Absent from servers older than rule 10's settings. */
+  majorIncidents: majorIncidentSettingsSchema.optional(),
 })
 export type DirectorySnapshot = z.infer<typeof directorySnapshotSchema>
 

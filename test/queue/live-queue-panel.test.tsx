@@ -10,6 +10,7 @@ import type { Team, User } from '../../src/shared/directory'
 import { uuidv7 } from '../../src/shared/ids'
 import {
   foldTicket,
+  resolve,
   type CommandContext,
   type Level,
   type TicketEvent,
@@ -25,6 +26,7 @@ import { manualClock, pageOf, phoneCall, remoteStation, T0 } from '../store/fixt
 import { privateIndexedDb } from '../store/private-indexeddb'
 import { loopbackStation, manualTicker } from './harness'
 import { memoryNumbers } from '../support/ticket-numbers'
+import { completeResolution } from '../support/incident-fixtures'
 
 const TEAMS: Team[] = [
   {
@@ -221,5 +223,53 @@ describe('Live Queue panel', () => {
     })
     fireEvent.click(within(form).getByRole('button', { name: 'Assign' }))
     await act(() => expect.poll(() => queue.model.get(second!)?.ticket.teamId).toBe('identity'))
+  })
+
+  it('rule 10: promotes a ticket to major, links calls to it, and resolves them with its resolution, emailing where checked', async () => {
+    const { store, queue } = await setUp('major', 3)
+    const [parentId, ...childIds] = [...queue.model.rows()].map((r) => r.id)
+    act(() => queue.view.getState().select(parentId!, { open: true }))
+    const panel = () => within(screen.getByRole('complementary'))
+    const promote = panel().getByRole('form', { name: 'Promote to major incident' })
+    fireEvent.change(within(promote).getByLabelText('Why it is a major incident'), {
+      target: { value: 'Every printer on campus is down' },
+    })
+    fireEvent.click(within(promote).getByRole('button', { name: 'Promote to major incident' }))
+    await act(() => expect.poll(() => queue.model.get(parentId!)?.ticket.major).toBeDefined())
+
+    const link = panel().getByRole('form', { name: 'Link calls to this major incident' })
+    for (const label of within(link).getAllByRole('checkbox')) fireEvent.click(label)
+    fireEvent.click(within(link).getByRole('button', { name: 'Link 2 calls' }))
+    for (const id of childIds)
+      await act(() => expect.poll(() => queue.model.get(id)?.ticket.parentTicketId).toBe(parentId))
+    expect(panel().getByRole('heading', { name: 'Linked calls (2)' })).toBeTruthy()
+
+    // The parent is resolved (the ticket's Resolve dialog): the panel offers the cascade.
+    const parent = queue.model.get(parentId!)!.ticket
+    await act(async () => {
+      await store.record((rc) =>
+        resolve(parent, completeResolution({ firstContactResolution: false }), {
+          actor: 'super1',
+          station: 'SV1',
+          now: () => T0,
+          newId: () => uuidv7(T0),
+          nextHlc: rc.nextHlc,
+        }),
+      )
+    })
+    const cascade = await panel().findByRole('form', { name: 'Resolve the linked calls' })
+    const [keepEmail, noEmail] = within(cascade).getAllByRole('checkbox')
+    expect((keepEmail as HTMLInputElement).checked).toBe(true)
+    fireEvent.click(noEmail!)
+    fireEvent.click(within(cascade).getByRole('button', { name: 'Resolve linked calls' }))
+    for (const id of childIds)
+      await act(() => expect.poll(() => queue.model.get(id)?.ticket.state).toBe('resolved'))
+    const notes = await Promise.all(
+      childIds.map(async (id) =>
+        (await store.ticketEvents(id)).filter((e) => e.type === 'customer_note_added'),
+      ),
+    )
+    expect(notes.map((n) => n.length)).toEqual([1, 0])
+    expect(panel().queryByRole('form', { name: 'Resolve the linked calls' })).toBeNull()
   })
 })

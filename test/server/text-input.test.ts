@@ -135,7 +135,7 @@ forEachBackend((backend) => {
 
   it('applies the valid events of a batch and rejects each one with bad text, naming the field', async () => {
     const code = await station(backend().db)
-    // A supervisor on a station may record every event type, redaction included.
+    // A supervisor on a station may record every event type a station records, redaction included.
     const author = await userWithToken(backend().db, 'supervisor', { stationCode: code })
     const make = eventMaker(author.username, code)
     const valid = everyEventType(make)
@@ -165,7 +165,8 @@ forEachBackend((backend) => {
     const resultOf = (event: unknown) => results[inputs.indexOf(event)]!
 
     for (const event of valid) {
-      // What only the server records (a customer's email) is refused from any station.
+      // What only the server records (a customer's email, the outage radar's proposal) is refused
+      // from any station.
       if (!mayEmit('supervisor', event.type)) {
         expect(resultOf(event), event.type).toMatchObject({ status: 'rejected', code: 'forbidden' })
         continue

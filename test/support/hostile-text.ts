@@ -145,6 +145,20 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
   note_redacted: [
     { noteId: uuidv7(), redactedBody: '[redacted]', reason: 'Held a date of birth.' },
   ],
+  major_declared: [{ reason: 'Campus-wide email outage.' }],
+  outage_suspected: [
+    {
+      proposalId: uuidv7(),
+      service: 'Email',
+      candidateTicketIds: [uuidv7()],
+      calls: 3,
+      minutes: 15,
+    },
+  ],
+  outage_dismissed: [{ proposalId: uuidv7(), reason: 'Separate problems.' }],
+  management_escalated: [
+    { level: 'service_desk_manager', to: 'manager1', reason: 'The customer asked for a manager.' },
+  ],
   customer_message_received: [
     {
       messageId: '<abc.123@mail.example.edu>',

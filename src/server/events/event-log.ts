@@ -10,6 +10,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import {
+  mayEscalateTo,
   parseTicketEvent,
   parseTicketNumber,
   type PriorityPolicy,
@@ -148,6 +149,16 @@ export function judgeEvent(
   }
   if (!mayEmit(principal.user.role, event.type)) {
     return reject(event.id, 'forbidden', `A ${principal.user.role} may not record "${event.type}".`)
+  }
+  if (
+    event.type === 'management_escalated' &&
+    !mayEscalateTo(principal.user.role, event.payload.level)
+  ) {
+    return reject(
+      event.id,
+      'forbidden',
+      'Escalation to the director of IT service management is for a supervisor (rule 10).',
+    )
   }
   return { ok: true, event }
 }

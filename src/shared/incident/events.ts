@@ -232,7 +232,45 @@ export const slaBreachedPayload = z.object({
   dueAt: isoTime,
 })
 
-export const parentLinkedPayload = z.object({ parentTicketId: id.nullable() })
+export const parentLinkedPayload = z.object({
+  parentTicketId: id.nullable(),
+  /** Rule 10: the outage radar's proposal this link accepts (see outage.ts), when it does. */
+  proposalId: id.optional(),
+})
+
+/** Rule 10: a supervisor promotes a ticket to a major incident, the parent other calls link to. */
+export const majorDeclaredPayload = z.object({ reason: block({ max: REASON_MAX, min: 1 }) })
+
+/**
+ * The outage radar (server-made): this call is one of several on one service in a short time,
+ * proposed to the supervisors as a major incident. Every candidate carries the same proposal.
+ */
+export const outageSuspectedPayload = z.object({
+  proposalId: id,
+  service: line({ max: 120, min: 1 }),
+  candidateTicketIds: z.array(id).min(1).max(200),
+  calls: z.number().int().min(2).max(1000),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+})
+
+/** A supervisor dismissed the radar's proposal: recorded on each of its calls. */
+export const outageDismissedPayload = z.object({
+  proposalId: id,
+  reason: block({ max: REASON_MAX }).optional(),
+})
+
+/** Rule 10: hierarchical escalation, first to the service desk manager, then to the director. */
+export const MANAGEMENT_LEVELS = ['service_desk_manager', 'director_itsm'] as const
+export const managementEscalatedPayload = z.object({
+  level: z.enum(MANAGEMENT_LEVELS),
+  /** Who holds that role in the directory when it was escalated: the person notified. */
+  to: userName,
+  reason: block({ max: REASON_MAX, min: 1 }),
+})
 
 /** Rule 11: redaction replaces the text of a customer-visible note; the redaction is recorded. */
 export const noteRedactedPayload = z.object({
@@ -284,6 +322,10 @@ export const EVENT_PAYLOADS = {
   customer_contacted: customerContactedPayload,
   parent_linked: parentLinkedPayload,
   note_redacted: noteRedactedPayload,
+  major_declared: majorDeclaredPayload,
+  outage_suspected: outageSuspectedPayload,
+  outage_dismissed: outageDismissedPayload,
+  management_escalated: managementEscalatedPayload,
   sla_breached: slaBreachedPayload,
   customer_message_received: customerMessageReceivedPayload,
 } as const
@@ -321,6 +363,10 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
   eventOf('customer_contacted'),
   eventOf('parent_linked'),
   eventOf('note_redacted'),
+  eventOf('major_declared'),
+  eventOf('outage_suspected'),
+  eventOf('outage_dismissed'),
+  eventOf('management_escalated'),
   eventOf('sla_breached'),
   eventOf('customer_message_received'),
 ])

@@ -8,6 +8,7 @@ import { hlcWallMs } from '../sync/hlc'
 import { compareEvents, type EventOf, type TicketEvent } from './events'
 import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from './priority'
 import { slaDeadlines } from './sla-clock'
+import { acceptedProposal, stepMajor } from './major-fold'
 import type { AssignmentRecord, HistoryEntry, Ticket } from './ticket'
 import { CSC_TEAM_ID, type TicketState } from './vocabulary'
 
@@ -352,11 +353,14 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         ticket,
         ['open', 'on_hold', 'resolved'],
         'link to a parent incident',
-        () => ({
-          ...ticket,
-          parentTicketId: event.payload.parentTicketId,
-        }),
+        () =>
+          acceptedProposal({ ...ticket, parentTicketId: event.payload.parentTicketId }, event, at),
       )
+    case 'major_declared':
+    case 'outage_suspected':
+    case 'outage_dismissed':
+    case 'management_escalated':
+      return stepMajor(ticket, event, at)
     case 'note_redacted': {
       // Redaction stays possible on closed tickets: sensitive data must be removable whenever found.
       const note = ticket.notes.find((n) => n.id === event.payload.noteId)

@@ -46,7 +46,7 @@ export interface RuleError {
 
 export type CommandResult = { ok: true; events: TicketEvent[] } | { ok: false; errors: RuleError[] }
 
-const refuse = (...errors: RuleError[]): CommandResult => ({ ok: false, errors })
+export const refuse = (...errors: RuleError[]): CommandResult => ({ ok: false, errors })
 
 function zodErrors(error: z.ZodError, prefix = ''): RuleError[] {
   return error.issues.map((issue) => ({
@@ -77,7 +77,7 @@ export function emit<T extends EventType>(
     : { ok: false, errors: zodErrors(parsed.error) }
 }
 
-function single<T extends EventType>(
+export function single<T extends EventType>(
   ctx: CommandContext,
   ticket: Ticket,
   type: T,
@@ -579,6 +579,8 @@ export function linkToParent(
   ticket: Ticket,
   parent: Ticket | null,
   ctx: CommandContext,
+  /** The outage radar's proposal this link accepts (major.ts). */
+  proposalId?: string,
 ): CommandResult {
   if (ticket.state === 'closed')
     return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })
@@ -603,5 +605,8 @@ export function linkToParent(
       })
     }
   }
-  return single(ctx, ticket, 'parent_linked', { parentTicketId: parent?.id ?? null })
+  return single(ctx, ticket, 'parent_linked', {
+    parentTicketId: parent?.id ?? null,
+    ...(proposalId && parent ? { proposalId } : {}),
+  })
 }

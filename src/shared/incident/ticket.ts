@@ -49,6 +49,20 @@ export interface HistoryEntry {
   conflict?: string
 }
 
+export interface OutageProposalRecord {
+  proposalId: string
+  service: string
+  candidateTicketIds: string[]
+  calls: number
+  minutes: number
+  at: number
+  status: 'proposed' | 'accepted' | 'dismissed'
+  decidedBy?: string
+  decidedAt?: number
+}
+
+export type ManagementEscalation = PayloadOf<'management_escalated'> & { by: string; at: number }
+
 export interface Ticket {
   id: string
   number: string
@@ -104,6 +118,12 @@ export interface Ticket {
   closure: (PayloadOf<'closed'> & { by: string; at: number }) | null
   reopenCount: number
   parentTicketId: string | null
+  /** Rule 10: promoted to a major incident (absent on tickets folded before promotion existed). */
+  major?: { reason: string; by: string; at: number }
+  /** The outage radar's proposal this call is a candidate of, and what became of it. */
+  outage?: OutageProposalRecord
+  /** Rule 10: hierarchical escalation, oldest first. */
+  managementEscalations?: ManagementEscalation[]
   alertKey: string | null
   /** The phone system's call this ticket was logged on; absent on tickets from before calls were. */
   callId?: string

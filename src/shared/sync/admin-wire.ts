@@ -8,6 +8,7 @@ import {
   callTemplateSchema,
   routingGuidanceSchema,
   ROLES,
+  majorIncidentSettingsSchema,
   teamSchema,
   uniqueById,
   userSchema,
@@ -98,6 +99,8 @@ export const directoryEditSchema = z.object({
   policy: priorityTargetsSchema.optional(),
   calendar: businessCalendarSchema.optional(),
   followUp: followUpSchema.optional(),
+  /** Rule 10: the outage radar's threshold and who hierarchical escalation reaches. */
+  majorIncidents: majorIncidentSettingsSchema.optional(),
 })
 export type DirectoryEdit = z.input<typeof directoryEditSchema>
 

@@ -8,6 +8,7 @@ import type { DeskNotification } from '../../../shared/incident/notifications'
 import type { SupervisorQueue } from '../queue'
 import { followCalls } from '../calls/call-store'
 import { screenPop } from '../calls/screen-pop'
+import { ManagementAlertWatch } from '../notify/management-alerts'
 import {
   NotificationsView,
   countLabel,
@@ -55,7 +56,7 @@ export function Shell() {
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
   const notifications = useAgentNotifications(user?.username ?? null)
-  useOwnerAlerts(user && !supervisor ? user.username : null, notifications)
+  useDesktopAlerts(user?.username ?? null, supervisor, notifications)
 
   const nav = desk.nav.getState()
   const newCall = () => {
@@ -189,18 +190,38 @@ function useScreenPop(): void {
 }
 
 /**
- * An agent hears of their notifications (a ticket returned to them, a customer contact due) on
- * the desktop too, and a click on one opens the ticket. (Supervisors' open in the Live queue.)
+ * An agent hears of their notifications (a ticket returned to them, a customer contact due, a
+ * customer's reply) on the desktop too, and a click on one opens the ticket (supervisors'
+ * notifications open in the Live queue); whoever a ticket is escalated to in the hierarchy
+ * (rule 10) hears of that.
  */
-function useOwnerAlerts(agent: string | null, notifications: readonly DeskNotification[]): void {
+function useDesktopAlerts(
+  username: string | null,
+  supervisor: boolean,
+  notifications: readonly DeskNotification[],
+): void {
   const desk = useDesk()
-  useDesktopNotifications(agent ? notifications : NO_NOTIFICATIONS)
+  useDesktopNotifications(username && !supervisor ? notifications : NO_NOTIFICATIONS)
   useEffect(() => {
-    if (!agent) return
-    return desk.station.on('notify.clicked', ({ ticketId }) => {
-      if (ticketId) desk.nav.getState().openTicket(ticketId)
+    if (!username) return
+    const watch = new ManagementAlertWatch(username)
+    const offChanges = desk.store.onTicketsChanged(({ updated }) => {
+      for (const alert of watch.changed(updated, Date.now())) {
+        desk.station.notify
+          .show(alert)
+          .catch((error: unknown) => console.warn('Warmline: a notification failed', error))
+      }
     })
-  }, [desk, agent])
+    const offClicks = supervisor
+      ? () => {}
+      : desk.station.on('notify.clicked', ({ ticketId }) => {
+          if (ticketId) desk.nav.getState().openTicket(ticketId)
+        })
+    return () => {
+      offChanges()
+      offClicks()
+    }
+  }, [desk, username, supervisor])
 }
 
 const NO_NOTIFICATIONS: readonly DeskNotification[] = []

@@ -4,9 +4,10 @@
  */
 import { FloorView, LiveQueuePanel, MetricsView, QaReview, type SupervisorQueue } from '../queue'
 import { CallLogView } from '../calls/CallLogView'
-import { useDesk, useRecord } from './desk'
+import { useDesk, useRecord, useSession } from './desk'
 import type { SupervisorViewName } from './supervisor-views'
 import { useDirectory } from './use-directory'
+import { useMajorIncidentSettings } from './use-major-incident-settings'
 
 export default function SupervisorScreens({
   name,
@@ -18,6 +19,8 @@ export default function SupervisorScreens({
   const desk = useDesk()
   const record = useRecord()
   const directory = useDirectory()
+  const settings = useMajorIncidentSettings()
+  const role = useSession((s) => s.user?.role ?? 'agent')
   const nav = desk.nav.getState()
   switch (name) {
     case 'queue':
@@ -26,6 +29,8 @@ export default function SupervisorScreens({
           queue={queue}
           directory={directory}
           record={record}
+          recordOpening={record}
+          management={{ settings, role }}
           onOpenTicket={nav.openTicket}
           onEscalate={(ticketId) => nav.openDialog('escalate', ticketId)}
           onLinkParent={(ticketId) => nav.openDialog('parent', ticketId)}

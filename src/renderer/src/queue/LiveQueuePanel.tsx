@@ -11,6 +11,7 @@ import { queueCsvColumns } from './columns'
 import { csvFileName, downloadCsv, recordsToCsv } from './csv'
 import { QueueFilterBar } from './QueueFilterBar'
 import { QueueGrid } from './QueueGrid'
+import { OutageRadar, type RecordOpening } from './OutageRadar'
 import { TicketSidePanel, type TicketActions } from './TicketSidePanel'
 import type { SupervisorQueue } from './supervisor-queue'
 import './queue.css'
@@ -22,6 +23,8 @@ export interface LiveQueuePanelProps extends TicketActions {
   directory: QueueDirectory
   /** The grid's height before the browser has measured it. */
   initialHeight?: number
+  /** Lets the outage radar open a new major incident (it needs a ticket number). */
+  recordOpening?: RecordOpening
 }
 
 const count = new Intl.NumberFormat()
@@ -55,6 +58,7 @@ function SidePanel({ queue, actions }: { queue: SupervisorQueue; actions: Ticket
       row={row}
       linkedCalls={queue.model.linkedCallsOf(row.id)}
       parent={parentId ? queue.model.get(parentId) : undefined}
+      floor={[...queue.model.tickets()]}
       actions={actions}
       onClose={() => queue.view.getState().closePanel()}
     />
@@ -65,6 +69,7 @@ export function LiveQueuePanel({
   queue,
   directory,
   initialHeight,
+  recordOpening,
   ...actions
 }: LiveQueuePanelProps) {
   const shown = useStore(queue.view, (s) => s.view.rows.length)
@@ -93,6 +98,7 @@ export function LiveQueuePanel({
             Export CSV
           </button>
         </header>
+        <OutageRadar queue={queue} record={actions.record} recordOpening={recordOpening} />
         <QueueFilterBar viewStore={queue.view} />
         <div className="live-queue__body">
           <QueueGrid viewStore={queue.view} {...(initialHeight ? { initialHeight } : {})} />

@@ -15,7 +15,10 @@ import {
 } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
+import type { MajorIncidentSettings, Role } from '../../../shared/directory'
+import { ManagementEscalation } from '../escalation/ManagementEscalation'
 import { FormErrors, SelectField, TextField } from '../ui/fields'
+import { MajorIncidentPanel } from './MajorIncidentPanel'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals, type Refusal } from '../ui/rule-errors'
 import { formatWhen } from '../ui/time'
@@ -44,6 +47,8 @@ export interface TicketActions {
   onEscalate?: ((ticketId: string) => void) | undefined
   /** Opens the desk's parent-incident picker (rule 10) for the ticket. */
   onLinkParent?: ((ticketId: string) => void) | undefined
+  /** Rule 10: who hierarchical escalation reaches, and the signed-in user's role. */
+  management?: { settings: MajorIncidentSettings; role: Role } | undefined
 }
 
 const WORKING = new Set<Ticket['state']>(['open', 'on_hold'])
@@ -129,6 +134,7 @@ export function TicketSidePanel({
   row,
   linkedCalls,
   parent,
+  floor,
   actions,
   onClose,
 }: {
@@ -136,6 +142,8 @@ export function TicketSidePanel({
   /** Rule 10: the calls linked to this ticket, when it is a major incident. */
   linkedCalls: readonly QueueRow[]
   parent: QueueRow | undefined
+  /** The tickets the queue holds, for linking calls to a major incident. */
+  floor: readonly Ticket[]
   actions: TicketActions
   onClose: () => void
 }) {
@@ -250,6 +258,17 @@ export function TicketSidePanel({
         )}
       </div>
       <FormErrors messages={errors} />
+      <MajorIncidentPanel ticket={ticket} floor={floor} record={actions.record} />
+      {actions.management && (
+        <ManagementEscalation
+          key={`mgmt-${ticket.id}`}
+          ticket={ticket}
+          record={actions.record}
+          settings={actions.management.settings}
+          role={actions.management.role}
+          userName={directory.userName}
+        />
+      )}
       {working && <AssignForm key={ticket.id} ticket={ticket} record={actions.record} />}
     </aside>
   )

@@ -80,9 +80,9 @@ export function isUnassigned(ticket: Pick<Ticket, 'firstAssignedAt'>): boolean {
   return ticket.firstAssignedAt === null
 }
 
-/** Rule 10: a major incident is the parent that other calls are linked to. */
-export function isMajorIncident(row: Pick<QueueRow, 'linkedCalls'>): boolean {
-  return row.linkedCalls > 0
+/** Rule 10: a major incident is the parent that other calls are linked to, or one promoted to be. */
+export function isMajorIncident(row: Pick<QueueRow, 'linkedCalls' | 'ticket'>): boolean {
+  return row.linkedCalls > 0 || row.ticket.major !== undefined
 }
 
 export const QUEUE_FLAGS = ['unassigned', 'bounced', 'returned', 'major', 'unsynced'] as const

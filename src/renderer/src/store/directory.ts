@@ -3,6 +3,10 @@
  * templates and the priority policy tickets are folded with.
  */
 import type { Table } from 'dexie'
+import {
+  DEFAULT_MAJOR_INCIDENT_SETTINGS,
+  type MajorIncidentSettings,
+} from '../../../shared/directory'
 import { callerOfRow, callerRow } from './db'
 import { planSearch, prefixesAll, queryWords } from './query'
 import { META, MAX_WINDOW, type StoreCore } from './store-core'
@@ -16,6 +20,7 @@ export type Directory = Pick<
   | 'users'
   | 'templates'
   | 'priorityPolicy'
+  | 'majorIncidentSettings'
   | 'findCallers'
 >
 
@@ -31,6 +36,8 @@ export function createDirectory(core: StoreCore): Directory {
         if (directory.callers) await replaceAll(db.callers, directory.callers.map(callerRow))
         if (directory.templates) await replaceAll(db.templates, directory.templates)
         if (directory.policy) await core.putMeta(META.policy, directory.policy)
+        if (directory.majorIncidents)
+          await core.putMeta(META.majorIncidents, directory.majorIncidents)
       })
       // Tickets already projected keep the targets they were folded with until they next change.
       if (directory.policy) core.policy = directory.policy
@@ -41,6 +48,9 @@ export function createDirectory(core: StoreCore): Directory {
     users: () => db.users.toArray(),
     templates: () => db.templates.toArray(),
     priorityPolicy: () => core.policy,
+    majorIncidentSettings: async () =>
+      (await core.getMeta<MajorIncidentSettings>(META.majorIncidents)) ??
+      DEFAULT_MAJOR_INCIDENT_SETTINGS,
 
     async findCallers(query, limit = 20) {
       const bounded = Math.min(Math.max(limit, 0), MAX_WINDOW)

@@ -16,6 +16,7 @@ export const META = {
   clock: 'hlc',
   cursor: 'cursor',
   policy: 'policy',
+  majorIncidents: 'majorIncidents',
   pendingCount: PENDING_COUNT_KEY,
 } as const
 

@@ -6,6 +6,7 @@
 import type {
   CallTemplate,
   CallerRecord,
+  MajorIncidentSettings,
   RoutingGuidance,
   Team,
   User,
@@ -92,6 +93,7 @@ export interface DirectoryData {
   callers?: readonly CallerRecord[]
   templates?: readonly CallTemplate[]
   policy?: PriorityPolicy
+  majorIncidents?: MajorIncidentSettings
 }
 
 /** A ticket's place in the queue: its `[state+priority+updatedAt]` index key. */
@@ -199,6 +201,8 @@ export interface StationStore {
   users(): Promise<User[]>
   templates(): Promise<CallTemplate[]>
   priorityPolicy(): PriorityPolicy
+  /** Rule 10: the outage radar's threshold and who hierarchical escalation reaches. */
+  majorIncidentSettings(): Promise<MajorIncidentSettings>
   findCallers(query: string, limit?: number): Promise<CallerRecord[]>
 
   // Drafts: what the agent is typing, saved as they type

@@ -6,7 +6,9 @@ import { useState } from 'react'
 import { assign } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
-import { useDesk, useRecord, useTicketUi } from '../app/desk'
+import { useDesk, useRecord, useSession, useTicketUi } from '../app/desk'
+import { useMajorIncidentSettings } from '../app/use-major-incident-settings'
+import { ManagementEscalation } from '../escalation/ManagementEscalation'
 import { useDirectory } from '../app/use-directory'
 import { Checkbox, FormErrors, SelectField, TextField } from '../ui/fields'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
@@ -24,6 +26,8 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
   const record = useRecord()
   const directory = useDirectory()
   const now = useNow(30_000)
+  const settings = useMajorIncidentSettings()
+  const role = useSession((s) => s.user?.role ?? 'agent')
   const sendEmailTo = useTicketUi((s) => s.of(ticket.id).sendEmailTo)
   const [target, setTarget] = useState({ teamId: '', assignee: '', reason: '' })
   const [refusals, setRefusals] = useState(NO_REFUSALS)
@@ -129,6 +133,13 @@ export function AssigneesTab({ ticket }: { ticket: Ticket }) {
             <FormErrors messages={refusals.general} />
           </form>
         )}
+        <ManagementEscalation
+          ticket={ticket}
+          record={record}
+          settings={settings}
+          role={role}
+          userName={directory.userName}
+        />
       </section>
 
       <section aria-labelledby="notify-heading" className="panel">

@@ -9,7 +9,13 @@ import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk } from '../app/desk'
 import { useDirectory, type DirectoryView } from '../app/use-directory'
 import type { StoredEvent } from '../store'
-import { EVENT_LABELS, KIND_LABELS, RESOLUTION_CODE_LABELS, SOURCE_LABELS } from '../ui/labels'
+import {
+  EVENT_LABELS,
+  KIND_LABELS,
+  MANAGEMENT_LEVEL_LABELS,
+  RESOLUTION_CODE_LABELS,
+  SOURCE_LABELS,
+} from '../ui/labels'
 import { formatWhen, useNow } from '../ui/time'
 import { describeTransfer } from './describe'
 
@@ -52,6 +58,14 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
     }
     case 'customer_contacted':
       return `${event.payload.channel}: ${event.payload.outcome}`
+    case 'major_declared':
+      return event.payload.reason
+    case 'outage_suspected':
+      return `${event.payload.candidateTicketIds.length} calls on ${event.payload.service} within ${event.payload.minutes} minutes`
+    case 'outage_dismissed':
+      return event.payload.reason ?? ''
+    case 'management_escalated':
+      return `${MANAGEMENT_LEVEL_LABELS[event.payload.level]} · ${directory.userName(event.payload.to)} · ${event.payload.reason}`
     case 'sla_breached':
       return `${event.payload.target === 'first_assignment' ? 'First assignment' : 'Resolution'} was due ${new Date(event.payload.dueAt).toLocaleString()}`
     case 'parent_linked':

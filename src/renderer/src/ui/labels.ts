@@ -1,5 +1,6 @@
 /** The process vocabulary in the words the floor uses. */
 import type { EventType, PayloadOf } from '../../../shared/incident/events'
+type ManagementLevel = PayloadOf<'management_escalated'>['level']
 import {
   IMPACT_LABELS,
   URGENCY_LABELS,
@@ -94,8 +95,17 @@ export const EVENT_LABELS: Record<EventType, string> = {
   customer_contacted: 'Customer contacted',
   parent_linked: 'Linked to parent incident',
   note_redacted: 'Note redacted',
+  major_declared: 'Promoted to major incident',
+  outage_suspected: 'Outage radar: possible major incident',
+  outage_dismissed: 'Outage proposal dismissed',
+  management_escalated: 'Escalated to management',
   sla_breached: 'SLA target breached',
   customer_message_received: 'Customer email',
+}
+
+export const MANAGEMENT_LEVEL_LABELS: Record<ManagementLevel, string> = {
+  service_desk_manager: 'Service desk manager',
+  director_itsm: 'Director of IT service management',
 }
 
 const LEVELS: readonly Level[] = [1, 2, 3, 4]
