@@ -23,8 +23,18 @@ import type { Database } from './db/database'
 import { EVENTS_CHANNEL, latestSeq } from './events/event-log'
 import { requestUrl } from './http/http'
 import { errorFields, type Logger } from './log'
+import {
+  dropConnection,
+  dropServerViewers,
+  listViewers,
+  setViewing,
+  touchViewers,
+  viewersFor,
+} from './ticket-viewers'
 
 const PRESENCE_CHANNEL = 'warmline_presence'
+/** Who has which ticket open changed (ticket-viewers.ts), on some server process. */
+const VIEWERS_CHANNEL = 'warmline_viewers'
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -59,6 +69,8 @@ interface Client {
   connectionId: string
   watching: boolean
   alive: boolean
+  /** The connection's `viewing` messages, stored one after another in the order they came. */
+  viewing: Promise<void>
 }
 
 export async function startLive(server: Server, options: LiveOptions): Promise<LiveHub> {
@@ -95,8 +107,9 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       connected: boolean | null
       seen_at: number | null
       set_aside: number | null
+      on_call: boolean | null
     }>(
-      `SELECT s.code, p.username, p.connected_at, p.pending, p.last_sync_at, p.connected, p.seen_at, p.set_aside
+      `SELECT s.code, p.username, p.connected_at, p.pending, p.last_sync_at, p.connected, p.seen_at, p.set_aside, p.on_call
          FROM stations s LEFT JOIN station_presence p ON p.station_code = s.code ORDER BY s.code`,
     )
     const freshSince = now() - 3 * heartbeatMs
@@ -109,7 +122,34 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       lastSyncAt: r.last_sync_at,
       online: Boolean(r.connected) && (r.seen_at ?? 0) > freshSince,
       setAside: r.set_aside ?? 0,
+      onCall: Boolean(r.on_call),
     }))
+  }
+
+  let viewersTimer: NodeJS.Timeout | undefined
+  /** Closed connections whose viewer rows are still being removed. */
+  const closing = new Set<Promise<void>>()
+  const sendViewers = (targets: readonly Client[]) => {
+    if (!targets.length) return
+    listViewers(db, now() - 3 * heartbeatMs).then(
+      (rows) =>
+        targets.forEach((c) =>
+          send(c, { type: 'viewers', viewers: viewersFor(rows, c.connectionId) }),
+        ),
+      (error: unknown) => logger.log('error', 'ticket viewers listing failed', errorFields(error)),
+    )
+  }
+  const viewersChanged = () => {
+    clearTimeout(viewersTimer)
+    viewersTimer = setTimeout(() => sendViewers([...clients]), PRESENCE_DEBOUNCE_MS)
+  }
+  const announceViewers = async (change: () => Promise<unknown>) => {
+    try {
+      if ((await change()) === false) return
+      await db.query('SELECT pg_notify($1, $2)', [VIEWERS_CHANNEL, serverId])
+    } catch (error) {
+      logger.log('error', 'ticket viewers update failed', errorFields(error))
+    }
   }
 
   let presenceTimer: NodeJS.Timeout | undefined
@@ -141,6 +181,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     () => void latestSeq(db).then(poke, () => {}),
   )
   const unlistenPresence = await db.listen(PRESENCE_CHANNEL, presenceChanged, presenceChanged)
+  const unlistenViewers = await db.listen(VIEWERS_CHANNEL, viewersChanged, viewersChanged)
   const unlistenUser = await db.listen(USER_CHANNEL, (payload) => {
     const { username, message } = JSON.parse(payload) as {
       username: string
@@ -176,13 +217,32 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       return
     }
     const station = client.principal.stationCode
+    if (message.type === 'viewing') {
+      const connection = {
+        connectionId: client.connectionId,
+        username: client.principal.user.username,
+        stationCode: station ?? null,
+      }
+      client.viewing = client.viewing.then(() =>
+        announceViewers(() => setViewing(db, connection, serverId, message.ticketIds, now())),
+      )
+      return
+    }
     // A session without a station (signed in before enrollment, or a supervisor's browser) has
     // no presence row to report into. Nothing is wrong with the station, so it hears nothing
     // back: an error here would be shown at the desk as a problem nobody can act on.
     if (!station) return
     void writePresence(
-      `UPDATE station_presence SET pending = $2, last_sync_at = $3, seen_at = $4, set_aside = $6 WHERE station_code = $1 AND connection_id = $5`,
-      [station, message.pending, message.lastSyncAt, now(), client.connectionId, message.setAside],
+      `UPDATE station_presence SET pending = $2, last_sync_at = $3, seen_at = $4, set_aside = $6, on_call = $7 WHERE station_code = $1 AND connection_id = $5`,
+      [
+        station,
+        message.pending,
+        message.lastSyncAt,
+        now(),
+        client.connectionId,
+        message.setAside,
+        message.onCall,
+      ],
     )
   }
 
@@ -193,16 +253,19 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       connectionId: randomUUID(),
       watching: false,
       alive: true,
+      viewing: Promise.resolve(),
     }
     clients.add(client)
     send(client, { type: 'poke', seq: lastPoke })
+    sendViewers([client])
     const station = principal.stationCode
     if (station) {
       void writePresence(
-        `INSERT INTO station_presence (station_code, username, server_id, connection_id, connected, connected_at, seen_at)
-         VALUES ($1, $2, $3, $4, true, $5, $5)
+        `INSERT INTO station_presence (station_code, username, server_id, connection_id, connected, connected_at, seen_at, on_call)
+         VALUES ($1, $2, $3, $4, true, $5, $5, false)
          ON CONFLICT (station_code) DO UPDATE SET username = excluded.username, server_id = excluded.server_id,
-           connection_id = excluded.connection_id, connected = true, connected_at = excluded.connected_at, seen_at = excluded.seen_at`,
+           connection_id = excluded.connection_id, connected = true, connected_at = excluded.connected_at, seen_at = excluded.seen_at,
+           on_call = false`,
         [station, principal.user.username, serverId, client.connectionId, now()],
       )
     }
@@ -221,6 +284,11 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     ws.on('message', (data) => onMessage(client, String(data)))
     ws.on('close', () => {
       clients.delete(client)
+      const dropped = client.viewing.then(() =>
+        announceViewers(() => dropConnection(db, client.connectionId)),
+      )
+      closing.add(dropped)
+      void dropped.then(() => closing.delete(dropped))
       // Only this connection's row: the station may already have reconnected elsewhere.
       if (station) {
         void writePresence(
@@ -292,6 +360,9 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
         'UPDATE station_presence SET seen_at = $2 WHERE connection_id = ANY($1::text[])',
         [mine, now()],
       )
+      touchViewers(db, mine, now()).catch((error: unknown) =>
+        logger.log('error', 'ticket viewers refresh failed', errorFields(error)),
+      )
     }
   }, heartbeatMs).unref()
 
@@ -308,8 +379,10 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       server.off('upgrade', onUpgrade)
       clearInterval(heartbeat)
       clearTimeout(presenceTimer)
+      clearTimeout(viewersTimer)
       await unlistenEvents()
       await unlistenPresence()
+      await unlistenViewers()
       await unlistenUser()
       const closed = [...clients].map(
         (c) =>
@@ -323,6 +396,10 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
           }),
       )
       await Promise.all(closed)
+      await Promise.all(closing)
+      await dropServerViewers(db, serverId).catch((error: unknown) =>
+        logger.log('error', 'ticket viewers cleanup failed', errorFields(error)),
+      )
       await db
         .query('UPDATE station_presence SET connected = false WHERE server_id = $1', [serverId])
         .catch((error: unknown) =>

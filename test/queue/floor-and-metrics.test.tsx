@@ -39,6 +39,7 @@ const presence = (overrides: Partial<StationPresence>): StationPresence => ({
   lastSyncAt: T0 - MINUTE,
   online: true,
   setAside: 0,
+  onCall: false,
   ...overrides,
 })
 
