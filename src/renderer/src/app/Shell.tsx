@@ -39,6 +39,7 @@ export function Shell() {
   useSyncStatusFeed()
   useDraftPersistence()
   useScreenPop()
+  usePresence(callInProgress)
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
   useOwnerAlerts(user && !supervisor ? user.username : null)
@@ -164,6 +165,13 @@ function useScreenPop(): void {
       offFacts()
     }
   }, [desk])
+}
+
+/** Who else has which ticket open follows main; an open intake counts as being on a call. */
+function usePresence(callInProgress: boolean): void {
+  const { presence } = useDesk()
+  useEffect(() => presence.start(), [presence])
+  useEffect(() => presence.setIntakeOpen(callInProgress), [presence, callInProgress])
 }
 
 /**

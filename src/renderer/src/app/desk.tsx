@@ -12,6 +12,7 @@ import type { StationApi } from '../../../shared/station-api'
 import type { RecordResult, StationStore } from '../store'
 import { createCallStore, type CallState } from '../calls/call-store'
 import { createIntakeStore, type IntakeState } from '../intake/intake-store'
+import { createPresence } from '../presence/presence'
 import { createSessionStore, type SessionStoreState } from '../session/session-store'
 import { createSyncStatusStore, type SyncStatusState } from '../status/sync-status-store'
 import { createTicketUiStore, type TicketUiState } from '../ticket/ticket-ui-store'
@@ -33,6 +34,7 @@ export function createDesk(env: DeskEnv, initialView?: View) {
     syncStatus: createSyncStatusStore(),
     ticketUi: createTicketUiStore(),
     calls: createCallStore(),
+    presence: createPresence(env.station),
   }
 }
 

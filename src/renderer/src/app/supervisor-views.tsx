@@ -66,6 +66,7 @@ export function SupervisorView({
       return (
         <LiveQueuePanel
           queue={queue}
+          presence={desk.presence}
           directory={directory}
           record={record}
           onOpenTicket={nav.openTicket}

@@ -6,7 +6,8 @@
  */
 import { useSyncExternalStore } from 'react'
 import { useStore } from 'zustand'
-import { QueueEnvProvider, type QueueDirectory } from './context'
+import { useShowing, type Presence } from '../presence/presence'
+import { QueueEnvProvider, useQueueEnv, type QueueDirectory } from './context'
 import { queueCsvColumns } from './columns'
 import { csvFileName, downloadCsv, recordsToCsv } from './csv'
 import { QueueFilterBar } from './QueueFilterBar'
@@ -22,6 +23,7 @@ export interface LiveQueuePanelProps extends TicketActions {
   directory: QueueDirectory
   /** The grid's height before the browser has measured it. */
   initialHeight?: number
+  presence?: Presence
 }
 
 const count = new Intl.NumberFormat()
@@ -37,6 +39,7 @@ function SidePanel({ queue, actions }: { queue: SupervisorQueue; actions: Ticket
     selectedId ? queue.model.get(selectedId) : undefined,
   )
   const row = selectedId ? queue.model.get(selectedId) : undefined
+  useShowing(useQueueEnv().presence, row ? selectedId : null)
   if (!selectedId) return null
   if (!row) {
     return (
@@ -65,6 +68,7 @@ export function LiveQueuePanel({
   queue,
   directory,
   initialHeight,
+  presence,
   ...actions
 }: LiveQueuePanelProps) {
   const shown = useStore(queue.view, (s) => s.view.rows.length)
@@ -81,7 +85,7 @@ export function LiveQueuePanel({
   }
 
   return (
-    <QueueEnvProvider value={{ ticker: queue.ticker, directory }}>
+    <QueueEnvProvider value={{ ticker: queue.ticker, directory, ...(presence ? { presence } : {}) }}>
       <section className="view live-queue" aria-labelledby="live-queue-title">
         <header className="live-queue__header">
           <h1 id="live-queue-title">Live queue</h1>

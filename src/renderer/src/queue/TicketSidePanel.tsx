@@ -15,6 +15,7 @@ import {
 } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
+import { AlsoOpen } from '../presence/AlsoOpen'
 import { FormErrors, SelectField, TextField } from '../ui/fields'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
@@ -136,7 +137,7 @@ export function TicketSidePanel({
   actions: TicketActions
   onClose: () => void
 }) {
-  const { directory } = useQueueEnv()
+  const { directory, presence } = useQueueEnv()
   const { ticket } = row
   const [errors, setErrors] = useState<readonly string[]>([])
   const working = WORKING.has(ticket.state)
@@ -162,6 +163,7 @@ export function TicketSidePanel({
         </button>
       </header>
       <h2 id="qpanel-title">{ticket.title}</h2>
+      <AlsoOpen presence={presence} ticketId={ticket.id} userName={directory.userName} />
       {!working && <p className="muted">This ticket has left the open queue.</p>}
       <p>
         {flagsOf(row).map((flag) => (
