@@ -76,7 +76,15 @@ export function SupervisorView({
     case 'calls':
       return <CallLogView station={desk.station} />
     case 'floorView':
-      return <FloorView station={desk.station} directory={directory} ticker={queue.ticker} />
+      return (
+        <FloorView
+          station={desk.station}
+          directory={directory}
+          ticker={queue.ticker}
+          queue={queue}
+          onOpenTicket={nav.openTicket}
+        />
+      )
     case 'metrics':
       return (
         <>
