@@ -88,7 +88,14 @@ export function SupervisorView({
     case 'metrics':
       return (
         <>
-          <MetricsView queue={queue} />
+          <MetricsView
+            queue={queue}
+            directory={directory}
+            onShowTickets={(ids, from) => {
+              queue.view.getState().showTickets(ids, from)
+              nav.go({ name: 'queue' })
+            }}
+          />
           <QaReview queue={queue} directory={directory} onOpenTicket={nav.openTicket} />
         </>
       )

@@ -2,6 +2,7 @@
 import type { AgentOnFloor, AgentState } from './agents'
 import { useTicking } from '../queue/context'
 import { formatDuration } from '../queue/sla'
+import './floor.css'
 
 export const AGENT_STATE_LABELS: Record<AgentState, string> = {
   on_call: 'On a call',

@@ -1,6 +1,7 @@
 /** "Also open by …": who else has this ticket on screen right now, said as it changes. */
 import type { TicketViewer } from '../../../shared/sync/presence'
 import { useViewers, type Presence } from './presence'
+import './presence.css'
 
 export function describeViewers(
   viewers: readonly TicketViewer[],

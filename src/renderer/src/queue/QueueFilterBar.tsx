@@ -60,6 +60,7 @@ const isFiltered = (filters: QueueFilters) =>
 
 export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
   const filters = useStore(viewStore, (s) => s.filters)
+  const idsFrom = useStore(viewStore, (s) => s.idsFrom)
   const { toggleFilter, setText, clearFilters } = viewStore.getState()
   const { directory } = useQueueEnv()
   const teams = [...directory.teams].sort((a, b) => a.name.localeCompare(b.name))
@@ -118,6 +119,12 @@ export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
           ))}
         </fieldset>
       </details>
+      {filters.ids.length > 0 && (
+        <p className="qfilters__from" role="status">
+          Showing the {filters.ids.length} ticket{filters.ids.length === 1 ? '' : 's'} behind the
+          chart’s bar “{idsFrom ?? 'chosen'}”
+        </p>
+      )}
       {isFiltered(filters) && (
         <button type="button" className="button--quiet" onClick={clearFilters}>
           Clear filters
