@@ -18,7 +18,12 @@ import { useDesk, useIntake, useNav, useSession } from './desk'
 import { DialogHost } from './DialogHost'
 import type { View } from './nav-store'
 import { ShortcutOverlay } from './ShortcutOverlay'
-import { SUPERVISOR_VIEWS, SupervisorView, useSupervisorQueue } from './supervisor-views'
+import {
+  SUPERVISOR_VIEWS,
+  SupervisorView,
+  supervisorShortcut,
+  useSupervisorQueue,
+} from './supervisor-views'
 
 type NavEntry = { view: View; label: string; keys?: string }
 
@@ -62,7 +67,11 @@ export function Shell() {
     else if (matches(event, SHORTCUTS.search.keys)) searchBox.current?.focus()
     else if (matches(event, SHORTCUTS.myTickets.keys)) nav.go({ name: 'mine' })
     else if (matches(event, SHORTCUTS.floor.keys)) nav.go({ name: 'floor' })
-    else return false
+    else {
+      const screen = supervisor ? supervisorShortcut(event) : null
+      if (!screen) return false
+      nav.go(screen)
+    }
   }, !dialogOpen)
 
   const entries: NavEntry[] = [
@@ -75,7 +84,11 @@ export function Shell() {
     { view: { name: 'floor' }, label: 'Floor list', keys: SHORTCUTS.floor.keys },
     ...(user?.role === 'agent'
       ? []
-      : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
+      : SUPERVISOR_VIEWS.map(({ view: v, label, shortcut }) => ({
+          view: v,
+          label,
+          keys: SHORTCUTS[shortcut].keys,
+        }))),
   ]
 
   return (
@@ -146,7 +159,9 @@ export function Shell() {
         {loggedNumber ? `Call logged as ticket ${loggedNumber}. Read it to the caller.` : ''}
       </p>
       <DialogHost />
-      {shortcutsOpen && <ShortcutOverlay onClose={() => nav.toggleShortcuts(false)} />}
+      {shortcutsOpen && (
+        <ShortcutOverlay onClose={() => nav.toggleShortcuts(false)} supervisor={supervisor} />
+      )}
     </div>
   )
 }

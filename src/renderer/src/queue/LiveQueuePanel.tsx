@@ -4,9 +4,10 @@
  * reload and no polling, and the supervisor's filters, sort and selection (the view store) stay
  * as they are while the floor changes underneath.
  */
-import { useSyncExternalStore } from 'react'
+import { useRef, useSyncExternalStore } from 'react'
 import { useStore } from 'zustand'
 import { useShowing, type Presence } from '../presence/presence'
+import { useShortcut } from '../ui/shortcuts'
 import { QueueEnvProvider, useQueueEnv, type QueueDirectory } from './context'
 import { queueCsvColumns } from './columns'
 import { csvFileName, downloadCsv, recordsToCsv } from './csv'
@@ -74,6 +75,8 @@ export function LiveQueuePanel({
   const shown = useStore(queue.view, (s) => s.view.rows.length)
   const { loading } = useLoadState(queue)
   const open = queue.model.size
+  const filterSearch = useRef<HTMLInputElement>(null)
+  useShortcut('queueFilters', () => filterSearch.current?.focus())
 
   const exportView = () => {
     const now = queue.ticker.now()
@@ -97,11 +100,17 @@ export function LiveQueuePanel({
             Export CSV
           </button>
         </header>
-        <QueueFilterBar viewStore={queue.view} />
+        {/* The grid comes before the filters in the tab order (drawn above it by queue.css):
+            Tab from the screen's header reaches the tickets, not a row of chips. */}
         <div className="live-queue__body">
-          <QueueGrid viewStore={queue.view} {...(initialHeight ? { initialHeight } : {})} />
+          <QueueGrid
+            viewStore={queue.view}
+            autoFocus
+            {...(initialHeight ? { initialHeight } : {})}
+          />
           <SidePanel queue={queue} actions={actions} />
         </div>
+        <QueueFilterBar viewStore={queue.view} searchRef={filterSearch} />
       </section>
     </QueueEnvProvider>
   )

@@ -3,6 +3,7 @@
  * within a group, all groups together — a team list, and a search box. Each change re-queries
  * the in-memory model; nothing is read from the store.
  */
+import type { Ref } from 'react'
 import { useStore } from 'zustand'
 import type { Priority } from '../../../shared/incident/vocabulary'
 import { SLA_LABELS } from './columns'
@@ -58,7 +59,13 @@ function Toggles<T extends string>({
 const isFiltered = (filters: QueueFilters) =>
   (Object.keys(NO_FILTERS) as (keyof QueueFilters)[]).some((key) => filters[key].length > 0)
 
-export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
+export function QueueFilterBar({
+  viewStore,
+  searchRef,
+}: {
+  viewStore: QueueViewStore
+  searchRef?: Ref<HTMLInputElement>
+}) {
   const filters = useStore(viewStore, (s) => s.filters)
   const idsFrom = useStore(viewStore, (s) => s.idsFrom)
   const { toggleFilter, setText, clearFilters } = viewStore.getState()
@@ -69,6 +76,7 @@ export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
       <label className="qfilters__search">
         <span className="visually-hidden">Find in the queue</span>
         <input
+          ref={searchRef}
           type="search"
           placeholder="Find: number, title, caller, owner…"
           value={filters.text}
