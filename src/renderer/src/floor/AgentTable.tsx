@@ -60,7 +60,7 @@ export function AgentTable({
                   {onOpenTicket ? (
                     <button
                       type="button"
-                      className="button--link"
+                      className="link"
                       onClick={() => onOpenTicket(a.oldest!.id)}
                     >
                       {a.oldest.number}
