@@ -24,9 +24,7 @@ export async function setViewing(
   now: number,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query('DELETE FROM ticket_viewers WHERE connection_id = $1', [
-      connection.connectionId,
-    ])
+    await tx.query('DELETE FROM ticket_viewers WHERE connection_id = $1', [connection.connectionId])
     if (ticketIds.length === 0) return
     await tx.query(
       `INSERT INTO ticket_viewers (connection_id, ticket_id, username, station_code, server_id, seen_at)

@@ -23,7 +23,9 @@ function floor() {
   const c3 = remoteStation('C3', 'agent3', T0)
   const printer = foldTicket(b2.open(phoneCall({ receivedAt: at(T0) })))!
   const wifi = foldTicket(
-    b2.open(phoneCall({ receivedAt: at(T0 + 5 * MINUTE), impact: 1, urgency: 1, title: 'Wi-Fi down' })),
+    b2.open(
+      phoneCall({ receivedAt: at(T0 + 5 * MINUTE), impact: 1, urgency: 1, title: 'Wi-Fi down' }),
+    ),
   )!
   const vpnOpened = c3.open(phoneCall({ receivedAt: at(T0 + 150 * MINUTE), title: 'VPN drops' }))
   const vpn = foldTicket([...vpnOpened, ...c3.escalate(foldTicket(vpnOpened)!, 'network')])!
@@ -83,7 +85,10 @@ describe('chart data', () => {
       ['Network', 1],
     ])
     expect([...open.bars[0]!.ticketIds].sort()).toEqual([printer.id, wifi.id].sort())
-    expect(open.bars[1]).toMatchObject({ description: 'Network: 1 open ticket', ticketIds: [vpn.id] })
+    expect(open.bars[1]).toMatchObject({
+      description: 'Network: 1 open ticket',
+      ticketIds: [vpn.id],
+    })
     expect(teamSeries(tickets, 'breaches', name, DAY_START, NOW).bars).toHaveLength(1)
     expect(teamSeries([], 'open', name, DAY_START, NOW)).toMatchObject({
       empty: true,

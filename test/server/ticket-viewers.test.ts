@@ -38,7 +38,9 @@ forEachBackend((backend) => {
       const b = await openLive(other, bob.token)
       a.ws.send(JSON.stringify({ type: 'viewing', ticketIds: [ticket] }))
       await viewersNow(b, (v) =>
-        v.some((x) => x.ticketId === ticket && x.user === alice.username && x.stationCode === codeA),
+        v.some(
+          (x) => x.ticketId === ticket && x.user === alice.username && x.stationCode === codeA,
+        ),
       )
       b.ws.send(JSON.stringify({ type: 'viewing', ticketIds: [ticket] }))
       await viewersNow(a, (v) => v.some((x) => x.ticketId === ticket && x.user === bob.username))

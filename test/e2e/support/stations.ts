@@ -83,11 +83,13 @@ export async function signInAndEnroll(
     .fill(await serverApi(options.serverUrl).issueCode(options.adminToken))
   await page.getByLabel('Station name').fill(options.stationName)
   await page.getByRole('button', { name: 'Enroll' }).click()
-  await (options.ready ??
+  await (
+    options.ready ??
     ((p: Page) =>
       expect(p.getByRole('button', { name: /^New call/ }).first()).toBeVisible({
         timeout: 30_000,
-      })))(page)
+      }))
+  )(page)
 }
 
 /** The agent logs a phone call and reads its number off the ticket. */

@@ -149,7 +149,9 @@ function Plot({
                   className={`chart__bar${tone === 'bad' ? ' chart__bar--bad' : ''}${clickable ? ' chart__bar--link' : ''}`}
                   role="button"
                   tabIndex={index === active ? 0 : -1}
-                  aria-label={clickable ? `${bar.description}. Show these tickets` : bar.description}
+                  aria-label={
+                    clickable ? `${bar.description}. Show these tickets` : bar.description
+                  }
                   aria-disabled={clickable ? undefined : true}
                   onMouseMove={(event: MouseEvent) => show(bar, event)}
                   onMouseLeave={tooltip.hideTooltip}

@@ -29,11 +29,7 @@ export function AlsoOpen({
   if (compact) return names ? <span className="presence presence--compact">{names}</span> : null
   return (
     <p className="presence" role="status" aria-label="Also open by">
-      {names ? (
-        <>
-          Also open by {names}
-        </>
-      ) : null}
+      {names ? <>Also open by {names}</> : null}
     </p>
   )
 }

@@ -30,7 +30,8 @@ export function createPresence(station: Pick<StationApi, 'presence' | 'on'>): Pr
 
   const received = (viewers: readonly TicketViewer[]) => {
     const next = new Map<string, TicketViewer[]>()
-    for (const viewer of viewers) next.set(viewer.ticketId, [...(next.get(viewer.ticketId) ?? []), viewer])
+    for (const viewer of viewers)
+      next.set(viewer.ticketId, [...(next.get(viewer.ticketId) ?? []), viewer])
     byTicket = next
     for (const listener of listeners) listener()
   }
@@ -78,7 +79,10 @@ export function createPresence(station: Pick<StationApi, 'presence' | 'on'>): Pr
 
 /** Says the ticket is on screen for as long as the calling component shows it. */
 export function useShowing(presence: Presence | undefined, ticketId: string | null): void {
-  useEffect(() => (presence && ticketId ? presence.show(ticketId) : undefined), [presence, ticketId])
+  useEffect(
+    () => (presence && ticketId ? presence.show(ticketId) : undefined),
+    [presence, ticketId],
+  )
 }
 
 export function useViewers(

@@ -88,7 +88,9 @@ export function LiveQueuePanel({
   }
 
   return (
-    <QueueEnvProvider value={{ ticker: queue.ticker, directory, ...(presence ? { presence } : {}) }}>
+    <QueueEnvProvider
+      value={{ ticker: queue.ticker, directory, ...(presence ? { presence } : {}) }}
+    >
       <section className="view live-queue" aria-labelledby="live-queue-title">
         <header className="live-queue__header">
           <h1 id="live-queue-title">Live queue</h1>

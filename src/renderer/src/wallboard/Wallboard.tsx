@@ -24,7 +24,11 @@ function Age({ since }: { since: number }) {
   return <>{formatDuration(minutes * 60_000, 'minutes')}</>
 }
 
-const SLA_WORDS: Record<SlaStatus, string> = { ok: 'on track', at_risk: 'at risk', breached: 'breached' }
+const SLA_WORDS: Record<SlaStatus, string> = {
+  ok: 'on track',
+  at_risk: 'at risk',
+  breached: 'breached',
+}
 
 export function Wallboard({
   queue,
