@@ -23,18 +23,9 @@ import type { Database } from './db/database'
 import { EVENTS_CHANNEL, latestSeq } from './events/event-log'
 import { requestUrl } from './http/http'
 import { errorFields, type Logger } from './log'
-import {
-  dropConnection,
-  dropServerViewers,
-  listViewers,
-  setViewing,
-  touchViewers,
-  viewersFor,
-} from './ticket-viewers'
+import { startViewerPresence, type ViewerSocket } from './ticket-viewers'
 
 const PRESENCE_CHANNEL = 'warmline_presence'
-/** Who has which ticket open changed (ticket-viewers.ts), on some server process. */
-const VIEWERS_CHANNEL = 'warmline_viewers'
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -69,8 +60,8 @@ interface Client {
   connectionId: string
   watching: boolean
   alive: boolean
-  /** The connection's `viewing` messages, stored one after another in the order they came. */
-  viewing: Promise<void>
+  /** The same connection as ticket presence sees it (ticket-viewers.ts). */
+  viewer: ViewerSocket
 }
 
 export async function startLive(server: Server, options: LiveOptions): Promise<LiveHub> {
@@ -126,32 +117,6 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     }))
   }
 
-  let viewersTimer: NodeJS.Timeout | undefined
-  /** Closed connections whose viewer rows are still being removed. */
-  const closing = new Set<Promise<void>>()
-  const sendViewers = (targets: readonly Client[]) => {
-    if (!targets.length) return
-    listViewers(db, now() - 3 * heartbeatMs).then(
-      (rows) =>
-        targets.forEach((c) =>
-          send(c, { type: 'viewers', viewers: viewersFor(rows, c.connectionId) }),
-        ),
-      (error: unknown) => logger.log('error', 'ticket viewers listing failed', errorFields(error)),
-    )
-  }
-  const viewersChanged = () => {
-    clearTimeout(viewersTimer)
-    viewersTimer = setTimeout(() => sendViewers([...clients]), PRESENCE_DEBOUNCE_MS)
-  }
-  const announceViewers = async (change: () => Promise<unknown>) => {
-    try {
-      if ((await change()) === false) return
-      await db.query('SELECT pg_notify($1, $2)', [VIEWERS_CHANNEL, serverId])
-    } catch (error) {
-      logger.log('error', 'ticket viewers update failed', errorFields(error))
-    }
-  }
-
   let presenceTimer: NodeJS.Timeout | undefined
   const presenceChanged = () => {
     clearTimeout(presenceTimer)
@@ -181,7 +146,15 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     () => void latestSeq(db).then(poke, () => {}),
   )
   const unlistenPresence = await db.listen(PRESENCE_CHANNEL, presenceChanged, presenceChanged)
-  const unlistenViewers = await db.listen(VIEWERS_CHANNEL, viewersChanged, viewersChanged)
+  const viewers = await startViewerPresence({
+    db,
+    logger,
+    serverId,
+    now,
+    freshMs: 3 * heartbeatMs,
+    debounceMs: PRESENCE_DEBOUNCE_MS,
+    sockets: () => [...clients].map((c) => c.viewer),
+  })
   const unlistenUser = await db.listen(USER_CHANNEL, (payload) => {
     const { username, message } = JSON.parse(payload) as {
       username: string
@@ -217,17 +190,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       return
     }
     const station = client.principal.stationCode
-    if (message.type === 'viewing') {
-      const connection = {
-        connectionId: client.connectionId,
-        username: client.principal.user.username,
-        stationCode: station ?? null,
-      }
-      client.viewing = client.viewing.then(() =>
-        announceViewers(() => setViewing(db, connection, serverId, message.ticketIds, now())),
-      )
-      return
-    }
+    if (message.type === 'viewing') return viewers.viewing(client.viewer, message.ticketIds)
     // A session without a station (signed in before enrollment, or a supervisor's browser) has
     // no presence row to report into. Nothing is wrong with the station, so it hears nothing
     // back: an error here would be shown at the desk as a problem nobody can act on.
@@ -247,17 +210,23 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
   }
 
   const onConnection = (ws: WebSocket, principal: Extract<Principal, { kind: 'user' }>) => {
+    const connectionId = randomUUID()
     const client: Client = {
       ws,
       principal,
-      connectionId: randomUUID(),
+      connectionId,
       watching: false,
       alive: true,
-      viewing: Promise.resolve(),
+      viewer: {
+        connectionId,
+        username: principal.user.username,
+        stationCode: principal.stationCode ?? null,
+        send: (message) => send(client, message),
+      },
     }
     clients.add(client)
     send(client, { type: 'poke', seq: lastPoke })
-    sendViewers([client])
+    viewers.opened(client.viewer)
     const station = principal.stationCode
     if (station) {
       void writePresence(
@@ -284,11 +253,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     ws.on('message', (data) => onMessage(client, String(data)))
     ws.on('close', () => {
       clients.delete(client)
-      const dropped = client.viewing.then(() =>
-        announceViewers(() => dropConnection(db, client.connectionId)),
-      )
-      closing.add(dropped)
-      void dropped.then(() => closing.delete(dropped))
+      viewers.closed(client.viewer)
       // Only this connection's row: the station may already have reconnected elsewhere.
       if (station) {
         void writePresence(
@@ -360,9 +325,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
         'UPDATE station_presence SET seen_at = $2 WHERE connection_id = ANY($1::text[])',
         [mine, now()],
       )
-      touchViewers(db, mine, now()).catch((error: unknown) =>
-        logger.log('error', 'ticket viewers refresh failed', errorFields(error)),
-      )
+      viewers.heartbeat(mine)
     }
   }, heartbeatMs).unref()
 
@@ -379,10 +342,8 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       server.off('upgrade', onUpgrade)
       clearInterval(heartbeat)
       clearTimeout(presenceTimer)
-      clearTimeout(viewersTimer)
       await unlistenEvents()
       await unlistenPresence()
-      await unlistenViewers()
       await unlistenUser()
       const closed = [...clients].map(
         (c) =>
@@ -396,10 +357,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
           }),
       )
       await Promise.all(closed)
-      await Promise.all(closing)
-      await dropServerViewers(db, serverId).catch((error: unknown) =>
-        logger.log('error', 'ticket viewers cleanup failed', errorFields(error)),
-      )
+      await viewers.close()
       await db
         .query('UPDATE station_presence SET connected = false WHERE server_id = $1', [serverId])
         .catch((error: unknown) =>

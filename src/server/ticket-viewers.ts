@@ -5,7 +5,12 @@
  * viewers of a process that died drop out after a few missed heartbeats.
  */
 import type { TicketViewer } from '../shared/sync/presence'
+import type { ServerLiveMessage } from '../shared/sync/wire'
 import type { Database } from './db/database'
+import { errorFields, type Logger } from './log'
+
+/** Who has which ticket open changed, on some server process. */
+const VIEWERS_CHANNEL = 'warmline_viewers'
 
 export interface ViewerConnection {
   connectionId: string
@@ -13,10 +18,91 @@ export interface ViewerConnection {
   stationCode: string | null
 }
 
+/** A live socket as presence sees it. */
+export interface ViewerSocket extends ViewerConnection {
+  send(message: ServerLiveMessage): void
+}
+
 export type ViewerRow = TicketViewer & { connectionId: string }
 
+export interface ViewerPresenceOptions {
+  db: Database
+  logger: Logger
+  serverId: string
+  now: () => number
+  /** Rows not refreshed for this long belong to a process that died. */
+  freshMs: number
+  debounceMs: number
+  /** This process's open sockets. */
+  sockets(): Iterable<ViewerSocket>
+}
+
+export interface ViewerPresence {
+  /** A new socket hears at once who has what open. */
+  opened(socket: ViewerSocket): void
+  viewing(socket: ViewerSocket, ticketIds: readonly string[]): void
+  closed(socket: ViewerSocket): void
+  /** Keeps this process's rows fresh (the live socket's heartbeat). */
+  heartbeat(connectionIds: readonly string[]): void
+  close(): Promise<void>
+}
+
+export async function startViewerPresence(options: ViewerPresenceOptions): Promise<ViewerPresence> {
+  const { db, logger, serverId, now } = options
+  const fail = (what: string) => (error: unknown) => logger.log('error', what, errorFields(error))
+  /** Per connection, its changes stored one after another in the order they came. */
+  const chains = new Map<string, Promise<void>>()
+  let timer: NodeJS.Timeout | undefined
+
+  const sendTo = (sockets: readonly ViewerSocket[]) => {
+    if (!sockets.length) return
+    listViewers(db, now() - options.freshMs).then(
+      (rows) =>
+        sockets.forEach((s) =>
+          s.send({ type: 'viewers', viewers: viewersFor(rows, s.connectionId) }),
+        ),
+      fail('ticket viewers listing failed'),
+    )
+  }
+  const changed = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => sendTo([...options.sockets()]), options.debounceMs)
+  }
+  /** Runs a change after the connection's earlier ones, then tells every process (`false`: no change). */
+  const enqueue = (connectionId: string, change: () => Promise<unknown>) => {
+    const next = (chains.get(connectionId) ?? Promise.resolve())
+      .then(async () => {
+        if ((await change()) === false) return
+        await db.query('SELECT pg_notify($1, $2)', [VIEWERS_CHANNEL, serverId])
+      })
+      .catch(fail('ticket viewers update failed'))
+    chains.set(connectionId, next)
+    void next.then(() => {
+      if (chains.get(connectionId) === next) chains.delete(connectionId)
+    })
+  }
+  const unlisten = await db.listen(VIEWERS_CHANNEL, changed, changed)
+
+  return {
+    opened: (socket) => sendTo([socket]),
+    viewing: (socket, ticketIds) =>
+      enqueue(socket.connectionId, () => setViewing(db, socket, serverId, ticketIds, now())),
+    closed: (socket) => enqueue(socket.connectionId, () => dropConnection(db, socket.connectionId)),
+    heartbeat(connectionIds) {
+      if (connectionIds.length)
+        touchViewers(db, connectionIds, now()).catch(fail('ticket viewers refresh failed'))
+    },
+    async close() {
+      clearTimeout(timer)
+      await unlisten()
+      await Promise.all(chains.values())
+      await dropServerViewers(db, serverId).catch(fail('ticket viewers cleanup failed'))
+    },
+  }
+}
+
 /** Replaces what one connection shows. */
-export async function setViewing(
+async function setViewing(
   db: Database,
   connection: ViewerConnection,
   serverId: string,
@@ -42,7 +128,7 @@ export async function setViewing(
 }
 
 /** Whether a connection was showing anything (a closed socket then needs a broadcast). */
-export async function dropConnection(db: Database, connectionId: string): Promise<boolean> {
+async function dropConnection(db: Database, connectionId: string): Promise<boolean> {
   const rows = await db.query<{ ticket_id: string }>(
     'DELETE FROM ticket_viewers WHERE connection_id = $1 RETURNING ticket_id',
     [connectionId],
@@ -50,7 +136,7 @@ export async function dropConnection(db: Database, connectionId: string): Promis
   return rows.length > 0
 }
 
-export async function touchViewers(
+async function touchViewers(
   db: Database,
   connectionIds: readonly string[],
   now: number,
@@ -61,11 +147,11 @@ export async function touchViewers(
   ])
 }
 
-export async function dropServerViewers(db: Database, serverId: string): Promise<void> {
+async function dropServerViewers(db: Database, serverId: string): Promise<void> {
   await db.query('DELETE FROM ticket_viewers WHERE server_id = $1', [serverId])
 }
 
-export async function listViewers(db: Database, freshSince: number): Promise<ViewerRow[]> {
+async function listViewers(db: Database, freshSince: number): Promise<ViewerRow[]> {
   const rows = await db.query<{
     connection_id: string
     ticket_id: string
