@@ -1,7 +1,8 @@
 /**
- * `npm run server -- --port 8080 --data-dir ./data [--trusted-proxies 10.0.0.5,10.1.0.0/16]`
- * (env: PORT, HOST, WARMLINE_DATA_DIR, DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM,
- * WARMLINE_TRUSTED_PROXIES). Stops gracefully on SIGINT / SIGTERM.
+ * `npm run server -- --port 8080 --data-dir ./data [--trusted-proxies 10.0.0.5,10.1.0.0/16]
+ * [--mail-in-port 2525 [--mail-in-host 127.0.0.1]]` (env: PORT, HOST, WARMLINE_DATA_DIR,
+ * DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM, WARMLINE_TRUSTED_PROXIES,
+ * WARMLINE_MAIL_IN_PORT, WARMLINE_MAIL_IN_HOST). Stops gracefully on SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util'
 import { parseTrustedProxies } from './auth/client-address'
@@ -15,15 +16,25 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'trusted-proxies': { type: 'string' },
+    'mail-in-port': { type: 'string' },
+    'mail-in-host': { type: 'string' },
   },
   strict: true,
 })
 const env = process.env
-const port = Number(values.port ?? env.PORT ?? 8080)
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`Not a port: ${values.port ?? env.PORT}`)
-  process.exit(2)
+function portFrom(value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback
+  const port = Number(value)
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Not a port: ${value}`)
+    process.exit(2)
+  }
+  return port
 }
+const port = portFrom(values.port ?? env.PORT, 8080)!
+// Email in is off unless a port is given: an SMTP listener is a deliberate choice.
+const mailInPort = portFrom(values['mail-in-port'] ?? env.WARMLINE_MAIL_IN_PORT, undefined)
+const mailInHost = values['mail-in-host'] ?? env.WARMLINE_MAIL_IN_HOST
 const logger = jsonLogger()
 const trustedProxies = addressList(values['trusted-proxies'] ?? env.WARMLINE_TRUSTED_PROXIES)
 try {
@@ -39,6 +50,9 @@ const server = await startServer({
   ...(env.WARMLINE_SMTP_URL ? { smtp: { url: env.WARMLINE_SMTP_URL } } : {}),
   ...(env.WARMLINE_MAIL_FROM ? { mailFrom: env.WARMLINE_MAIL_FROM } : {}),
   ...(trustedProxies.length ? { trustedProxies } : {}),
+  ...(mailInPort !== undefined
+    ? { mailIn: { port: mailInPort, ...(mailInHost ? { host: mailInHost } : {}) } }
+    : {}),
   logger,
 })
 

@@ -31,6 +31,8 @@ import { ACCESS_ROLES, route, type Access, type Route } from './http/router'
 import { startLive } from './live'
 import { errorFields, jsonLogger, type Logger } from './log'
 import { startMailer, type MailerOptions } from './mail/mailer'
+import { startMailIn, type MailInListener, type MailInOptions } from './mail-in/listener'
+import { mailInRoutes } from './mail-in/routes'
 import { fileTransport, smtpTransport } from './mail/transports'
 import type { CommitOutcome } from './events/event-log'
 import { createServerClock } from './monitoring'
@@ -58,6 +60,8 @@ export interface ServerOptions {
   /** Where `.eml` files go without SMTP; default `<dataDir>/outbox-mail` (or a temp folder). */
   mailDir?: string
   mailFrom?: string
+  /** Email in: the server's own SMTP listener for the desk's address; off without it. */
+  mailIn?: MailInOptions
   /** Mail outbox tuning and the crash-test hook; see mail/mailer.ts. */
   mail?: Pick<MailerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'backoffMs' | 'onStep'>
   logger?: Logger
@@ -83,6 +87,8 @@ export interface RunningServer {
   url: string
   port: number
   db: Database
+  /** The email-in listener's port, when `mailIn` was given. */
+  mailInPort?: number
   /** Stops accepting, closes sockets, lets requests in flight finish, stops the mailer, closes the database. */
   close(): Promise<void>
 }
@@ -200,6 +206,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
   )
   routes.push(...ctiRoutes({ db, now, live, logger }))
+  routes.push(...mailInRoutes(db))
   routes.push(
     route({
       method: 'GET',
@@ -296,6 +303,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // client reusing a pooled connection just as the server drops it gets ECONNRESET, not an answer.
   server.keepAliveTimeout = 65_000
   const host = options.host ?? '127.0.0.1'
+  let mailIn: MailInListener | undefined
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -304,7 +312,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         resolve()
       })
     })
+    if (options.mailIn)
+      mailIn = await startMailIn(options.mailIn, {
+        db,
+        now,
+        nextHlc: serverClock,
+        logger,
+        committed,
+      })
   } catch (error) {
+    server.close()
     await live.close()
     await sweeper.stop()
     await mailer.stop()
@@ -325,8 +342,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url,
     port,
     db,
+    ...(mailIn ? { mailInPort: mailIn.port } : {}),
     close() {
       closing ??= (async () => {
+        await mailIn?.close()
         const drained = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()
         await live.close()

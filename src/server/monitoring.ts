@@ -35,6 +35,12 @@ export function createServerClock(): (now: number, after?: string) => string {
   }
 }
 
+/** `SRV-<n>`: the numbers of tickets the server opens itself, unique across server processes. */
+export async function nextServerNumber(tx: Queryable): Promise<string> {
+  const [next] = await tx.query<{ n: number }>(`SELECT nextval('server_ticket_seq')::int8 AS n`)
+  return formatTicketNumber(SERVER_STATION, Number(next!.n))
+}
+
 function serverEvent(
   type: TicketEvent['type'],
   ticketId: string,
@@ -88,8 +94,7 @@ export async function raiseAlert(
         now,
       )
     } else {
-      const [next] = await tx.query<{ n: number }>(`SELECT nextval('server_ticket_seq')::int8 AS n`)
-      number = formatTicketNumber(SERVER_STATION, next!.n)
+      number = await nextServerNumber(tx)
       event = serverEvent(
         'opened',
         uuidv7(now),

@@ -38,6 +38,7 @@ const TAGS: Record<Tag, string> = {
   users: 'User accounts',
   monitoring: 'Event Management: alerts that open incidents',
   calls: "The phone system's call events, the call log and the agents' extensions",
+  mail: "Email in: what customers' emails brought with them",
 }
 
 const pascal = (snake: string) => snake.replace(/(?:^|_)(\w)/g, (_m, c: string) => c.toUpperCase())

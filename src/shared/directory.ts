@@ -123,6 +123,9 @@ export function suggestRouting(
  * customer already saw (rule 11) is a supervisor's call, so it is done by a second pair of eyes.
  */
 const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set(['note_redacted'])
+/** What a customer sent is recorded by the server as it arrived; no person writes it. */
+const SERVER_ONLY: ReadonlySet<EventType> = new Set(['customer_message_received'])
 export function mayEmit(role: Role, type: EventType): boolean {
+  if (SERVER_ONLY.has(type)) return false
   return role !== 'agent' || !SUPERVISOR_ONLY.has(type)
 }

@@ -95,3 +95,21 @@ export function findUnstorableText(value: unknown): string | null {
   }
   return null
 }
+
+/**
+ * Text from outside that must be kept, not refused (an email as the customer sent it): made
+ * storable instead. Lone surrogates and noncharacters become U+FFFD, other control characters
+ * (line breaks too, for a line) a space, and the result is cut to `max` without splitting a
+ * surrogate pair, so what comes out always passes `line`/`block` of that length.
+ */
+export function storableText(value: string, multiline: boolean, max: number): string {
+  const wellFormed = value
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD')
+    .replace(/[\uFFFE\uFFFF]/g, '\uFFFD')
+  const replaced = (multiline ? wellFormed.replace(/\r\n?/g, '\n') : wellFormed)
+    .replace(new RegExp((multiline ? CONTROL_IN_BLOCK : CONTROL_IN_LINE).source, 'g'), ' ')
+    .trim()
+  if (replaced.length <= max) return replaced
+  const cut = /[\uD800-\uDBFF]/.test(replaced[max - 1]!) ? max - 1 : max
+  return replaced.slice(0, cut).trim()
+}

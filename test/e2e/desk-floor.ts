@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, type Page } from '@playwright/test'
-import { startServer, silentLogger, type RunningServer } from '../../src/server'
+import { startServer, silentLogger, type RunningServer, type ServerOptions } from '../../src/server'
 import type { TicketEvent } from '../../src/shared/incident/events'
 import { ROUTES, pullResponseSchema, sessionResponseSchema } from '../../src/shared/sync/wire'
 import { startSmtp, type TestSmtp } from '../server/smtp'
@@ -33,7 +33,8 @@ export interface DeskFloor {
   close(): Promise<void>
 }
 
-export async function openDeskFloor(): Promise<DeskFloor> {
+/** `extra`: more server options (email in, say), kept across a stop and start. */
+export async function openDeskFloor(extra: ServerOptions = {}): Promise<DeskFloor> {
   const dir = await mkdtemp(path.join(tmpdir(), 'warmline-e2e-desk-'))
   const smtp = await startSmtp()
   const serverOptions = {
@@ -41,6 +42,7 @@ export async function openDeskFloor(): Promise<DeskFloor> {
     smtp: { url: smtp.url },
     logger: silentLogger,
     mail: { pollMs: 100 },
+    ...extra,
   }
   let server: RunningServer | null = await startServer({ ...serverOptions, port: 0 })
   const port = server.port

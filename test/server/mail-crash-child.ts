@@ -2,7 +2,9 @@
  * A server process for the mail crash tests (test/server/mail-crash.test.ts), run as a child:
  * `node --import tsx mail-crash-child.ts '<json config>'`. It logs JSON lines to stdout like the
  * real server, prints `{"url"}` once listening, and with `haltAt` prints `{"halted"}` when a send
- * reaches that step and stops there, so the parent's SIGKILL lands in exactly that step.
+ * reaches that step and stops there, so the parent's SIGKILL lands in exactly that step. With
+ * `mailIn` it listens for email in too (`{"url", "mailInPort"}`); `mailInHalt` stops each received
+ * message with everything written and nothing committed, printing `{"halted": "mail_in"}`.
  */
 import { startServer } from '../../src/server/index'
 import { jsonLogger } from '../../src/server/log'
@@ -15,11 +17,18 @@ export interface ChildConfig {
   haltAt?: MailStep
   leaseMs: number
   pollMs: number
+  mailIn?: boolean
+  mailInHalt?: boolean
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig
 const print = (fields: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify(fields)}\n`)
+
+const halt = async (fields: Record<string, unknown>) => {
+  print(fields)
+  await new Promise(() => {})
+}
 
 const server = await startServer({
   ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -32,11 +41,19 @@ const server = await startServer({
     pollMs: config.pollMs,
     backoffMs: config.pollMs,
     onStep: async (noteId, step) => {
-      if (step !== config.haltAt) return
-      print({ halted: step, noteId })
-      await new Promise(() => {})
+      if (step === config.haltAt) await halt({ halted: step, noteId })
     },
   },
+  ...(config.mailIn
+    ? {
+        mailIn: {
+          port: 0,
+          ...(config.mailInHalt
+            ? { beforeCommit: (messageKey: string) => halt({ halted: 'mail_in', messageKey }) }
+            : {}),
+        },
+      }
+    : {}),
 })
-print({ url: server.url })
+print({ url: server.url, ...(server.mailInPort ? { mailInPort: server.mailInPort } : {}) })
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))

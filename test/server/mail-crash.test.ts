@@ -10,11 +10,7 @@
  * never greets) pins "before connecting"; the child's `haltAt` stops a send right after a step was
  * committed (see mail-crash-child.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { createServer, type Server, type Socket } from 'node:net'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAdmin } from '../../src/server/admin-cli'
 import type { Database } from '../../src/server/db/database'
@@ -24,44 +20,11 @@ import type { MailStep } from '../../src/server/mail/mailer'
 import { startPostgres, type TestPostgres } from '../support/postgres'
 import { customerNote, openedTicket, stationAuthor } from './events'
 import { push, station, tempDir, userWithToken } from './harness'
+import { kill, startChild, type Child } from './crash-child'
 import type { ChildConfig } from './mail-crash-child'
 import { eventually, startSmtp, type SmtpOptions, type TestSmtp } from './smtp'
 
-const CHILD = join(import.meta.dirname, 'mail-crash-child.ts')
 const TIMING = { leaseMs: 1_000, pollMs: 100 }
-
-interface Child {
-  process: ChildProcess
-  lines: Record<string, unknown>[]
-  waitFor(match: (line: Record<string, unknown>) => boolean, what: string): Promise<void>
-  url: string
-}
-
-async function startChild(config: ChildConfig): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const lines: Record<string, unknown>[] = []
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>)
-    } catch {
-      lines.push({ text: line })
-    }
-  })
-  const waitFor = (match: (line: Record<string, unknown>) => boolean, what: string) =>
-    eventually(() => lines.some(match), what, 60_000)
-  await waitFor((l) => typeof l.url === 'string', 'the child server to listen')
-  const url = lines.find((l) => typeof l.url === 'string')!.url as string
-  return { process: child, lines, waitFor, url }
-}
-
-async function kill(child: Child, signal: NodeJS.Signals): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return
-  const exited = once(child.process, 'exit')
-  child.process.kill(signal)
-  await exited
-}
 
 /** Accepts TCP connections and never greets: a client connected to it has not reached SMTP yet. */
 async function silentListener(): Promise<{ url: string; sockets: Socket[]; server: Server }> {

@@ -140,6 +140,15 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
   note_redacted: [
     { noteId: uuidv7(), redactedBody: '[redacted]', reason: 'Held a date of birth.' },
   ],
+  customer_message_received: [
+    {
+      messageId: '<abc.123@mail.example.edu>',
+      from: 'dana.whitfield@example.edu',
+      subject: 'Re: [S1-1] Cannot connect to VPN',
+      body: 'Still failing this morning.',
+      attachments: [{ name: 'screenshot.png', type: 'image/png', size: 2048, id: uuidv7() }],
+    },
+  ],
 }
 
 /** A maker of valid events by one author on one station, with its own clock. */

@@ -6,6 +6,9 @@
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type { User } from '../../src/shared/directory'
+import { uuidv7 } from '../../src/shared/ids'
+import { receiveCustomerMessage } from '../../src/shared/incident/email-in'
 import { resolve } from '../../src/shared/incident/rules'
 import { RETURN_TO_OWNER_NOTE } from '../../src/shared/incident/standard-notes'
 import type { Ticket } from '../../src/shared/incident/ticket'
@@ -21,6 +24,7 @@ import { completeResolution } from '../support/incident-fixtures'
 
 let station: TestStation
 let ticketId: string
+const SUPERVISOR: User = { username: 'sup1', displayName: 'Sue Pervisor', role: 'supervisor' }
 
 beforeEach(async () => {
   station = await openTestStation()
@@ -226,6 +230,62 @@ describe('notes', () => {
       expect(refusal.textContent).toMatch(/is not caught, so read the note before you send it/)
     }
     expect((await current()).notes).toEqual([])
+  })
+})
+
+describe('a customer’s email (email in)', () => {
+  test('shows in the customer notes with sender, subject and attachments, and in the history; never offered for redaction', async () => {
+    const ticket = await current()
+    await recordAs(
+      station.store,
+      (ctx) =>
+        receiveCustomerMessage(
+          ticket,
+          {
+            messageId: '<reply-1@mail.example.edu>',
+            from: 'dana.whitfield@example.edu',
+            fromName: 'Dana Whitfield',
+            subject: 'Re: [A1-1] Cannot connect to VPN',
+            text: 'It works again after the restart.',
+            replyTo: [],
+            attachments: [
+              { name: 'screenshot.png', type: 'image/png', size: 2048, id: uuidv7() },
+              { name: 'capture.pcap', type: '', size: 9_000_000, id: null },
+            ],
+            receivedAt: Date.now(),
+          },
+          ctx,
+        ),
+      'event-management',
+    )
+    renderDesk(station.store, { name: 'ticket', ticketId }, SUPERVISOR)
+    await screen.findByRole('heading', { name: 'Cannot connect to VPN' })
+    const keys = new Keyboard()
+    await tabByShortcut(keys, '4', 'New customer note')
+    const email = (await listed('Customer notes', 'It works again after the restart.')).closest(
+      'li',
+    )!
+    expect(within(email).getByText('dana.whitfield@example.edu')).toBeTruthy()
+    expect(within(email).getByText('email from the customer')).toBeTruthy()
+    expect(within(email).getByText('Subject: Re: [A1-1] Cannot connect to VPN')).toBeTruthy()
+    const files = within(email).getByRole('list', { name: 'Attachments' })
+    expect(
+      within(files)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      'screenshot.png (2 KB)',
+      'capture.pcap (8.6 MB) · not kept: larger than the server keeps',
+    ])
+    // A supervisor may redact notes written here (rule 11), not what the customer sent.
+    expect(within(email).queryByRole('button', { name: 'Redact…' })).toBeNull()
+
+    keys.press('5', { altKey: true })
+    const table = await screen.findByRole('table', { name: /History of A1-1/ })
+    await waitFor(() => expect(within(table).getByText('Customer email')).toBeTruthy())
+    expect(table.textContent).toContain(
+      'from dana.whitfield@example.edu · Re: [A1-1] Cannot connect to VPN · 2 attached',
+    )
   })
 })
 

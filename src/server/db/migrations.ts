@@ -204,6 +204,35 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 9,
+    name: 'email in',
+    statements: [
+      // One row per message received (see mail-in/intake.ts), written in the transaction of its
+      // events: the primary key is what keeps a message delivered twice from opening two tickets.
+      `CREATE TABLE mail_in (
+        message_key text PRIMARY KEY,
+        sender text NOT NULL,
+        subject text NOT NULL,
+        received_at int8 NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('opened', 'threaded', 'ignored')),
+        reason text,
+        ticket_id uuid
+      )`,
+      `CREATE INDEX mail_in_ticket ON mail_in (ticket_id) WHERE ticket_id IS NOT NULL`,
+      `CREATE TABLE mail_in_attachments (
+        id uuid PRIMARY KEY,
+        message_key text NOT NULL REFERENCES mail_in (message_key),
+        ticket_id uuid NOT NULL,
+        name text NOT NULL,
+        content_type text NOT NULL,
+        size int4 NOT NULL,
+        content bytea NOT NULL
+      )`,
+      // The sender is looked up as the caller by address.
+      `CREATE INDEX callers_email ON callers (lower(body->>'email'))`,
+    ],
+  },
+  {
     version: 11,
     name: 'ticket viewers and agents on a call',
     statements: [

@@ -55,6 +55,7 @@ export type Tag =
   | 'users'
   | 'monitoring'
   | 'calls'
+  | 'mail'
 
 /**
  * What the route answers besides the errors every route of its kind has: the OpenAPI document

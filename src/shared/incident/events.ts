@@ -228,6 +228,29 @@ export const noteRedactedPayload = z.object({
   supersededBy: id.optional(),
 })
 
+/** An attachment of a customer's email: kept on the server under `id`, or null when it was over the limit. */
+export const mailAttachmentSchema = z.object({
+  name: line({ max: 200, min: 1 }),
+  type: line({ max: 200 }),
+  size: z.number().int().min(0),
+  id: id.nullable(),
+})
+export type MailAttachment = z.infer<typeof mailAttachmentSchema>
+
+/**
+ * A customer wrote in (email in): recorded by the server alone, on a ticket it opened from the
+ * message or one the message replies to; the owner is notified of it. The text is the message's
+ * as received, made storable (see `storableText`), never refused.
+ */
+export const customerMessageReceivedPayload = z.object({
+  /** The message's own Message-ID, or `sha256:<hex>` of the message when it had none. */
+  messageId: line({ max: 1000, min: 1 }),
+  from: line({ max: 320 }),
+  subject: line({ max: 200 }),
+  body: block({ max: NOTE_MAX }),
+  attachments: z.array(mailAttachmentSchema).max(50),
+})
+
 export const EVENT_PAYLOADS = {
   opened: openedPayload,
   fields_changed: fieldsChangedPayload,
@@ -245,6 +268,7 @@ export const EVENT_PAYLOADS = {
   customer_contacted: customerContactedPayload,
   parent_linked: parentLinkedPayload,
   note_redacted: noteRedactedPayload,
+  customer_message_received: customerMessageReceivedPayload,
 } as const
 
 export type EventType = keyof typeof EVENT_PAYLOADS
@@ -280,6 +304,7 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
   eventOf('customer_contacted'),
   eventOf('parent_linked'),
   eventOf('note_redacted'),
+  eventOf('customer_message_received'),
 ])
 
 export type TicketEvent = z.infer<typeof ticketEventSchema>

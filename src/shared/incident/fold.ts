@@ -172,6 +172,25 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
           },
         ],
       }))
+    case 'customer_message_received': {
+      const { body, ...fromCustomer } = event.payload
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'add a customer email', () => ({
+        ...ticket,
+        notes: [
+          ...ticket.notes,
+          // The event id is the note's: the message has no note id of its own.
+          {
+            id: event.id,
+            kind: 'customer',
+            body,
+            author: event.actor,
+            at,
+            fromCustomer,
+            redactions: [],
+          },
+        ],
+      }))
+    }
     case 'escalated':
       return requireState(ticket, STATES_ACCEPTING_WORK, 'escalate', () =>
         assign(ticket, {
@@ -287,6 +306,9 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
       if (!note) return { conflict: 'Cannot redact: no such note on this ticket.' }
       if (note.kind !== 'customer')
         return { conflict: 'Only customer-visible notes are redacted (rule 11).' }
+      // Rule 11 is about what staff typed; the server keeps a customer's email as it arrived.
+      if (note.fromCustomer)
+        return { conflict: "A customer's own email is kept as received; it is not redacted." }
       return {
         ...ticket,
         notes: ticket.notes.map((n) =>

@@ -54,7 +54,8 @@ function zodErrors(error: z.ZodError, prefix = ''): RuleError[] {
   }))
 }
 
-function emit<T extends EventType>(
+/** One event of `type` by `ctx`, validated by the event schema (for commands in other modules too). */
+export function emit<T extends EventType>(
   ctx: CommandContext,
   ticketId: string,
   type: T,
@@ -240,6 +241,14 @@ export function redactNote(
       field: 'noteId',
       rule: 'rule 11',
       message: 'Only customer-visible notes are redacted.',
+    })
+  }
+  if (note.fromCustomer) {
+    return refuse({
+      field: 'noteId',
+      rule: 'rule 11',
+      message:
+        "A customer's own email is kept as it arrived; only notes written here are redacted.",
     })
   }
   if (redactedBody === note.body)

@@ -1,5 +1,5 @@
 /** The ticket: what the fold of a ticket's events computes. Never written directly. */
-import type { Caller, EventType, PayloadOf, WarmTransfer } from './events'
+import type { Caller, EventType, MailAttachment, PayloadOf, WarmTransfer } from './events'
 import type { Level, Priority, Source, TicketKind, TicketState } from './vocabulary'
 
 export interface TicketNote {
@@ -10,6 +10,8 @@ export interface TicketNote {
   at: number
   /** Customer notes only: rule 6, the Send Email To choice made when the note was written. */
   sendEmailTo?: PayloadOf<'customer_note_added'>['sendEmailTo']
+  /** A customer's email (email in): who sent it, and what came with it. `author` is the server. */
+  fromCustomer?: { from: string; messageId: string; subject: string; attachments: MailAttachment[] }
   /** The note was produced by "return to owner" (rule 7). */
   standard?: 'return_to_owner'
   redactions: { by: string; at: number; reason: string }[]

@@ -164,6 +164,8 @@ export const ROUTES = {
   extensions: `${API_PREFIX}/cti/extensions`,
   /** GET (supervisors): the call log, newest first (`?since=`). */
   calls: `${API_PREFIX}/calls`,
+  /** GET ?id= : an attachment of a customer's email, kept by the server (email in). */
+  mailAttachment: `${API_PREFIX}/mail/attachments`,
 } as const
 
 /**

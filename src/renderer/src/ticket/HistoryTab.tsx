@@ -45,6 +45,11 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
         : event.payload.reason
     case 'closed':
       return event.payload.via === 'staff' ? 'by staff' : 'reopen window elapsed'
+    case 'customer_message_received': {
+      const { from, subject, attachments } = event.payload
+      const attached = attachments.length ? ` · ${attachments.length} attached` : ''
+      return `from ${from || 'an unknown sender'} · ${excerpt(subject || '(no subject)')}${attached}`
+    }
     case 'customer_contacted':
       return `${event.payload.channel}: ${event.payload.outcome}`
     case 'parent_linked':

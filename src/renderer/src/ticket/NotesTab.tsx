@@ -114,11 +114,11 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
             <NoteItem
               key={note.id}
               note={note}
-              author={directory.userName(note.author)}
+              author={note.fromCustomer?.from || directory.userName(note.author)}
               userName={directory.userName}
               nowMs={now}
               onRedact={
-                mayRedact && note.kind === 'customer'
+                mayRedact && note.kind === 'customer' && !note.fromCustomer
                   ? () => desk.nav.getState().openDialog('redact', ticket.id, note.id)
                   : undefined
               }
@@ -128,6 +128,12 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
       )}
     </div>
   )
+}
+
+function formatBytes(size: number): string {
+  if (size < 1024) return `${size} bytes`
+  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`
+  return `${(size / 1024 / 1024).toFixed(1)} MB`
 }
 
 interface NoteItemProps {
@@ -154,14 +160,28 @@ function NoteItem({ note, author, userName, nowMs, onRedact }: NoteItemProps) {
               .join(', ')}
           </span>
         )}
-        {note.kind === 'customer' && !emailed && <span className="pill">not emailed</span>}
+        {note.fromCustomer && <span className="pill pill--info">email from the customer</span>}
+        {note.kind === 'customer' && !emailed && !note.fromCustomer && (
+          <span className="pill">not emailed</span>
+        )}
         {onRedact && (
           <button type="button" className="link" onClick={onRedact}>
             Redact…
           </button>
         )}
       </div>
-      <p className="note__body pre">{note.body}</p>
+      {note.fromCustomer?.subject && <p className="muted">Subject: {note.fromCustomer.subject}</p>}
+      <p className="note__body pre">{note.body || '(no text)'}</p>
+      {note.fromCustomer && note.fromCustomer.attachments.length > 0 && (
+        <ul aria-label="Attachments">
+          {note.fromCustomer.attachments.map((a, i) => (
+            <li key={a.id ?? `${a.name}${i}`}>
+              {a.name} ({formatBytes(a.size)})
+              {a.id === null && ' · not kept: larger than the server keeps'}
+            </li>
+          ))}
+        </ul>
+      )}
       {note.redactions.map((r) => (
         <p key={`${r.by}${r.at}`} className="muted">
           Redacted by {userName(r.by)} at {formatWhen(r.at, nowMs)}: {r.reason}

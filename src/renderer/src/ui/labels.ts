@@ -94,6 +94,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   customer_contacted: 'Customer contacted',
   parent_linked: 'Linked to parent incident',
   note_redacted: 'Note redacted',
+  customer_message_received: 'Customer email',
 }
 
 const LEVELS: readonly Level[] = [1, 2, 3, 4]
