@@ -291,7 +291,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             ...errorFields(error),
           })
         }
-        sendJson(res, refusal.status, errorBody(refusal.code, refusal.message), refusal.headers)
+        sendJson(
+          res,
+          refusal.status,
+          errorBody(refusal.code, refusal.message, refusal.fields),
+          refusal.headers,
+        )
       }
     }
   }

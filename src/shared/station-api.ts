@@ -336,16 +336,26 @@ export const stationReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({
     ok: z.literal(false),
-    error: z.object({ code: z.enum(STATION_ERROR_CODES), message: z.string() }),
+    error: z.object({
+      code: z.enum(STATION_ERROR_CODES),
+      /** For the person at the desk: plain words, naming a field as they know it. */
+      message: z.string(),
+      /** For logs: the method and the schema's paths, when the message leaves them out. */
+      detail: z.string().optional(),
+    }),
   }),
 ])
 export type StationReply = z.infer<typeof stationReplySchema>
 
-/** An error with a code the UI can branch on and a message the agent can read. */
+/**
+ * An error with a code the UI can branch on, a message the agent can read, and (when the message
+ * leaves something technical out) the detail for logs.
+ */
 export class StationError extends Error {
   constructor(
     readonly code: StationErrorCode,
     message: string,
+    readonly detail?: string,
   ) {
     super(message)
     this.name = 'StationError'
@@ -397,7 +407,8 @@ export function createStationApi(transport: StationTransport): StationApi {
     const group = (api[namespace] ??= {}) as Record<string, unknown>
     group[name] = async (request: unknown) => {
       const reply = stationReplySchema.parse(await transport.invoke(method, request))
-      if (!reply.ok) throw new StationError(reply.error.code, reply.error.message)
+      if (!reply.ok)
+        throw new StationError(reply.error.code, reply.error.message, reply.error.detail)
       return stationApiSchemas[method].response.parse(reply.value)
     }
   }

@@ -6,9 +6,7 @@
  * an abandoned call is in the supervisor's call log. Needs `npx electron-vite build` first.
  */
 import { expect, test, type Page } from '@playwright/test'
-import { createIntegrationToken } from '../../src/server/accounts'
-import { ROUTES, sessionResponseSchema } from '../../src/shared/sync/wire'
-import { ADMIN, AGENT, openDeskFloor, type DeskFloor } from './desk-floor'
+import { ADMIN, AGENT, connectPbx, openDeskFloor, type DeskFloor, type Pbx } from './desk-floor'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -18,17 +16,7 @@ const EXTENSION = '204'
 
 let floor: DeskFloor
 let page: Page
-let pbxToken = ''
-
-/** What a PBX script does: a form-encoded POST with the token in the URL. */
-async function pbx(fields: Record<string, string>) {
-  const response = await fetch(`${floor.serverUrl}${ROUTES.ctiEvents}?token=${pbxToken}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  })
-  expect(response.status, await response.clone().text()).toBeLessThan(300)
-}
+let pbx: Pbx
 
 async function signIn(user: { username: string; password: string }) {
   await page.getByLabel('User name').fill(user.username)
@@ -49,19 +37,7 @@ test.beforeAll(async ({ browser }) => {
   await page.getByRole('button', { name: 'Sign out' }).click()
 
   // The administrator's side: a token for the PBX, and agent1 at extension 204.
-  pbxToken = await createIntegrationToken(floor.server().db, 'asterisk', Date.now(), 'cti')
-  const login = await fetch(`${floor.serverUrl}${ROUTES.session}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  })
-  const { token } = sessionResponseSchema.parse(await login.json())
-  const mapped = await fetch(`${floor.serverUrl}${ROUTES.extensions}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ extensions: [{ extension: EXTENSION, username: AGENT.username }] }),
-  })
-  expect(mapped.status).toBe(200)
+  pbx = await connectPbx(floor, EXTENSION, AGENT.username)
   await signIn(AGENT)
   await expect(page.getByRole('heading', { name: 'My tickets' })).toBeVisible()
 })

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, type Page } from '@playwright/test'
 import { startServer, silentLogger, type RunningServer, type ServerOptions } from '../../src/server'
+import { createIntegrationToken } from '../../src/server/accounts'
 import type { TicketEvent } from '../../src/shared/incident/events'
 import { ROUTES, pullResponseSchema, sessionResponseSchema } from '../../src/shared/sync/wire'
 import { startSmtp, type TestSmtp } from '../server/smtp'
@@ -109,6 +110,42 @@ export async function openDeskFloor(extra: ServerOptions = {}): Promise<DeskFloo
       await smtp.close()
       await rm(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** What a PBX script sends: the generic CTI format's fields (event, callId, from, to, …). */
+export type Pbx = (fields: Record<string, string>) => Promise<void>
+
+/**
+ * The administrator's side of the phone system: a PBX token, and `username` at `extension`.
+ * Returns what a PBX script does: a form-encoded POST with the token in the URL. Needs the
+ * administrator the first run created.
+ */
+export async function connectPbx(
+  floor: DeskFloor,
+  extension: string,
+  username: string,
+): Promise<Pbx> {
+  const pbxToken = await createIntegrationToken(floor.server().db, 'asterisk', Date.now(), 'cti')
+  const login = await fetch(`${floor.serverUrl}${ROUTES.session}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  })
+  const { token } = sessionResponseSchema.parse(await login.json())
+  const mapped = await fetch(`${floor.serverUrl}${ROUTES.extensions}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ extensions: [{ extension, username }] }),
+  })
+  expect(mapped.status).toBe(200)
+  return async (fields) => {
+    const response = await fetch(`${floor.serverUrl}${ROUTES.ctiEvents}?token=${pbxToken}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    })
+    expect(response.status, await response.clone().text()).toBeLessThan(300)
   }
 }
 

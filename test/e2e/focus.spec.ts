@@ -113,6 +113,8 @@ test('after escalating, focus is back on the ticket', async () => {
   await tabTo(action('Escalate…'))
   await page.keyboard.press('Enter')
   const dialog = page.getByRole('dialog', { name: `Escalate ${number}` })
+  await tabTo(dialog.getByLabel('Transferred — the team accepted the call'))
+  await page.keyboard.press('Space')
   await tabTo(dialog.getByLabel('Accepted by'))
   await page.keyboard.type('Sam at Network Operations')
   await page.keyboard.press('Enter')

@@ -150,7 +150,11 @@ describe('metrics and QA review over the supervisor queue', () => {
     expect(screen.getByRole('button', { name: '09:00–10:00: 2 calls' })).toBeTruthy()
     const review = screen.getByRole('region', { name: 'QA review' })
     expect(within(review).getByText('B2-2')).toBeTruthy()
-    expect(within(review).getByText(/Bounced between teams \(rule 5\)/)).toBeTruthy()
+    // Issue 10, item 9: the words say what it means; the rule number is the tooltip.
+    expect(within(review).getByText('Bounced between teams')).toHaveProperty(
+      'title',
+      'Service desk process rule 5',
+    )
 
     const resolution = accepted(resolve(foldTicket(first)!, completeResolution(), agent.ctx))
     await store.applyRemotePage(pageOf(resolution, 5))

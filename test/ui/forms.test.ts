@@ -50,10 +50,12 @@ describe('refusals find their fields', () => {
   test('the most specific shown field takes a refusal; the rest are shown for the whole form', () => {
     expect(sortRefusals(errors, ['warmTransfer', 'warmTransfer.acceptedBy'])).toEqual({
       byField: {
-        'warmTransfer.acceptedBy': 'Is required.',
-        warmTransfer: 'A phone incident is warm-transferred. (rule 4)',
+        'warmTransfer.acceptedBy': { text: 'Is required.' },
+        // The words say what to do; the rule number is kept for the tooltip.
+        warmTransfer: { text: 'A phone incident is warm-transferred.', rule: 'rule 4' },
       },
-      general: ['customerEmail: Must be an email.', 'Ticket A1-1 is closed.'],
+      // A field the form does not show is named as a person knows it, not by its path.
+      general: [{ text: 'Customer email: must be an email.' }, { text: 'Ticket A1-1 is closed.' }],
     })
   })
 
@@ -71,13 +73,17 @@ describe('escalation form', () => {
       ['net-vpn', 'Network Operations'],
     ])
     const form = initialForm(ticket, suggestions)
+    // Rule 4 expects a transfer, but nobody has dialled yet: the form claims none.
     expect(form).toMatchObject({
       teamId: 'network-ops',
-      transfer: 'completed',
+      transfer: null,
       contactUsed: '+1 555 010 2120',
     })
+    expect(escalationInput(form, suggestions, directory.teams, 0).warmTransfer).toEqual({
+      status: 'not_applicable',
+    })
     const input = escalationInput(
-      { ...form, acceptedBy: 'Sam' },
+      { ...form, transfer: 'completed', acceptedBy: 'Sam' },
       suggestions,
       directory.teams,
       Date.parse('2026-11-27T09:05:00Z'),
@@ -98,7 +104,11 @@ describe('escalation form', () => {
 
   test('another team is off guidance: the rules ask why, and the record keeps no guidance id', () => {
     const research = directory.teams.find((t) => t.id === 'research-computing')
-    const form = { ...chooseTeam(initialForm(ticket, suggestions), research), acceptedBy: 'Kim' }
+    const form = {
+      ...chooseTeam(initialForm(ticket, suggestions), research),
+      transfer: 'completed' as const,
+      acceptedBy: 'Kim',
+    }
     expect(isOffGuidance(form, suggestions)).toBe(true)
     const refused = escalate(
       ticket,

@@ -116,6 +116,12 @@ describe('customer contact (rule 9)', () => {
     fireEvent.change(within(dialog).getByRole('combobox', { name: 'Channel' }), {
       target: { value: 'email' },
     })
+    // How it went is the agent's to say, not the dialog's.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Record contact' }))
+    expect(await within(dialog).findByText(/Say how the contact went/)).toBeTruthy()
+    fireEvent.change(within(dialog).getByRole('combobox', { name: 'Outcome' }), {
+      target: { value: 'reached' },
+    })
     fireEvent.click(within(dialog).getByRole('button', { name: 'Record contact' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     const contacts = await screen.findByRole('list', { name: 'Customer contacts' })

@@ -75,6 +75,9 @@ async function escalateTo(teamName: string | null, fill: (dialog: HTMLElement) =
   return dialog
 }
 
+const transferred = (dialog: HTMLElement) =>
+  fireEvent.click(within(dialog).getByLabelText('Transferred — the team accepted the call'))
+
 describe('escalation', () => {
   test('suggests the routing guidance team with its warm-transfer number, hours and KB reference', async () => {
     await openTicket()
@@ -89,16 +92,29 @@ describe('escalation', () => {
     expect(card.textContent).toContain('+1 555 010 2120')
     expect(card.textContent).toContain('24/7')
     expect(card.textContent).toContain('KB0010201')
+    // Nobody has dialled yet: no outcome is chosen, and no number is claimed as dialled.
+    const outcomes = within(dialog).getAllByRole('radio') as HTMLInputElement[]
+    expect(outcomes.filter((r) => r.checked)).toEqual([])
+    expect(within(dialog).queryByLabelText('Number dialled')).toBeNull()
+    expect(within(dialog).getByText('Call +1 555 010 2120, then say how it went.')).toBeTruthy()
+    fireEvent.click(within(dialog).getByLabelText('Transferred — the team accepted the call'))
     expect(within(dialog).getByLabelText('Number dialled')).toHaveProperty(
       'value',
       '+1 555 010 2120',
     )
   })
 
-  test('records the warm transfer, assigns the team, and counts a move to a second team', async () => {
+  test('refuses to escalate a phone call whose transfer nobody recorded', async () => {
     await openTicket()
     const dialog = await escalateTo(null, () => undefined)
-    expect(await within(dialog).findByText(/Is required/)).toBeTruthy()
+    expect(await within(dialog).findByText(/A phone incident is warm-transferred/)).toBeTruthy()
+    expect((await current()).teamId).toBe('csc')
+  })
+
+  test('records the warm transfer, assigns the team, and counts a move to a second team', async () => {
+    await openTicket()
+    const dialog = await escalateTo(null, transferred)
+    expect(await within(dialog).findByText(/Write who at the team accepted the call/)).toBeTruthy()
     change('Accepted by', 'Sam Ortiz', dialog)
     fireEvent.click(within(dialog).getByRole('button', { name: /^Escalate/ }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
@@ -117,6 +133,7 @@ describe('escalation', () => {
     expect(first.assignments[0]?.routingGuidanceId).toBe('net-vpn')
 
     const second = await escalateTo('Desktop Support Services', (d) => {
+      transferred(d)
       change('Accepted by', 'Lee', d)
     })
     expect(
@@ -152,7 +169,10 @@ describe('escalation', () => {
 describe('return to owner', () => {
   test('is one action that adds the verbatim Tech Note and gives the ticket back to the CSC', async () => {
     await openTicket()
-    await escalateTo(null, (d) => change('Accepted by', 'Sam Ortiz', d))
+    await escalateTo(null, (d) => {
+      transferred(d)
+      change('Accepted by', 'Sam Ortiz', d)
+    })
     await waitFor(async () => expect((await current()).teamId).toBe('network-ops'))
     fireEvent.click(await screen.findByRole('button', { name: 'Return to owner' }))
     await screen.findByRole('tab', { name: /Tech Notes/, selected: true })
@@ -314,10 +334,10 @@ describe('resolution', () => {
     change('Resolution code', 'fixed', dialog)
     change('Customer agreed', 'verbal', dialog)
     change('How (who, where)', 'Dana confirmed on the phone', dialog)
-    expect(within(dialog).getByLabelText(/First-contact resolution/)).toHaveProperty(
-      'checked',
-      true,
-    )
+    // Nothing says the call is still on (no phone system here): the agent ticks it.
+    const firstContact = within(dialog).getByLabelText(/First-contact resolution/)
+    expect(firstContact).toHaveProperty('checked', false)
+    fireEvent.click(firstContact)
     fireEvent.click(within(dialog).getByRole('button', { name: 'Resolve A1-1' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     const resolved = await current()
@@ -338,6 +358,10 @@ describe('resolution', () => {
     await recordAs(station.store, (ctx) => resolve(reopened, completeResolution(), ctx))
     fireEvent.click(await screen.findByRole('button', { name: 'Close…' }))
     const close = await screen.findByRole('dialog', { name: 'Close A1-1' })
+    // Nobody has asked the customer yet: the dialog does not answer for them.
+    fireEvent.click(within(close).getByRole('button', { name: 'Close ticket' }))
+    expect(await within(close).findByText(/^Say whether the customer is satisfied\./)).toBeTruthy()
+    change('Is the customer satisfied?', 'yes', close)
     fireEvent.click(within(close).getByRole('button', { name: 'Close ticket' }))
     await waitFor(async () => expect((await current()).state).toBe('closed'))
     expect((await current()).closure).toMatchObject({ customerSatisfied: true, via: 'staff' })

@@ -5,6 +5,7 @@
  * way out so nothing beyond the contract leaves main.
  */
 import { describeIssues } from '../../shared/incident/events'
+import { fieldIssues, plainIssues } from '../../shared/plain-words'
 import {
   StationError,
   isStationMethod,
@@ -21,9 +22,9 @@ export type StationHandlers = {
 
 export type Dispatch = (method: unknown, request: unknown) => Promise<StationReply>
 
-const fail = (code: StationError['code'], message: string): StationReply => ({
+const fail = (code: StationError['code'], message: string, detail?: string): StationReply => ({
   ok: false,
-  error: { code, message },
+  error: { code, message, ...(detail ? { detail } : {}) },
 })
 
 export function createDispatcher(
@@ -35,12 +36,18 @@ export function createDispatcher(
       return fail('bad_request', `There is no station method "${String(method)}".`)
     const schemas = stationApiSchemas[method]
     const parsed = schemas.request.safeParse(request ?? {})
-    if (!parsed.success) return fail('bad_request', `${method}: ${describeIssues(parsed.error)}`)
+    // The person reads "Password: use at least 10 characters."; the method and paths go to logs.
+    if (!parsed.success)
+      return fail(
+        'bad_request',
+        plainIssues(fieldIssues(parsed.error)),
+        `${method}: ${describeIssues(parsed.error)}`,
+      )
     try {
       const handler = handlers[method] as (request: unknown) => Promise<unknown>
       return { ok: true, value: schemas.response.parse(await handler(parsed.data)) }
     } catch (error) {
-      if (error instanceof StationError) return fail(error.code, error.message)
+      if (error instanceof StationError) return fail(error.code, error.message, error.detail)
       logError(error)
       return fail(
         'internal',

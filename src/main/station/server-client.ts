@@ -21,6 +21,7 @@ import {
   type PushResponse,
   type SessionResponse,
 } from '../../shared/sync/wire'
+import { plainIssues } from '../../shared/plain-words'
 import { StationError, type StationErrorCode } from '../../shared/station-api'
 
 export type Fetch = typeof globalThis.fetch
@@ -34,8 +35,8 @@ export interface ServerClientOptions {
 
 /** The server answered this request and failed on it; the same request may fail again. */
 export class ServerFailure extends StationError {
-  constructor(code: StationErrorCode, message: string) {
-    super(code, message)
+  constructor(code: StationErrorCode, message: string, detail?: string) {
+    super(code, message, detail)
     this.name = 'ServerFailure'
   }
 }
@@ -174,11 +175,16 @@ export class ServerClient {
     }
     if (!response.ok) {
       const parsed = errorBodySchema.safeParse(body)
-      const message = parsed.success
-        ? parsed.data.error.message
-        : `The central server answered ${response.status} ${response.statusText}.`
+      const refused = parsed.success ? parsed.data.error : null
+      // A field-by-field refusal reaches the desk in plain words; the server's own text (paths,
+      // its code) stays as the detail for logs.
+      const message = refused?.fields?.length
+        ? plainIssues(refused.fields)
+        : (refused?.message ??
+          `The central server answered ${response.status} ${response.statusText}.`)
+      const detail = refused?.fields?.length ? `${refused.code}: ${refused.message}` : undefined
       const failed = response.status >= 500 && !GATEWAY_STATUSES.has(response.status)
-      throw new (failed ? ServerFailure : StationError)(codeFor(response.status), message)
+      throw new (failed ? ServerFailure : StationError)(codeFor(response.status), message, detail)
     }
     const parsed = schema.safeParse(body)
     if (!parsed.success) {

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { z } from 'zod'
 import { describeIssues } from '../../shared/incident/events'
+import { fieldIssues, type FieldIssue } from '../../shared/plain-words'
 import type { ErrorBody } from '../../shared/sync/wire'
 import type { Logger } from '../log'
 
@@ -13,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** A schema's refusal, field by field, so a client can put each under its field. */
+    readonly fields?: readonly FieldIssue[],
   ) {
     super(message)
     this.name = 'ApiError'
@@ -79,7 +82,14 @@ export function parseJson(body: Buffer): unknown {
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value)
-  if (!result.success) throw new ApiError(400, 'invalid_request', describeIssues(result.error))
+  if (!result.success)
+    throw new ApiError(
+      400,
+      'invalid_request',
+      describeIssues(result.error),
+      {},
+      fieldIssues(result.error),
+    )
   return result.data
 }
 
@@ -100,8 +110,12 @@ export function sendJson(
   res.end(text)
 }
 
-export function errorBody(code: string, message: string): ErrorBody {
-  return { error: { code, message } }
+export function errorBody(
+  code: string,
+  message: string,
+  fields?: readonly FieldIssue[],
+): ErrorBody {
+  return { error: { code, message, ...(fields?.length ? { fields: [...fields] } : {}) } }
 }
 
 /**

@@ -311,6 +311,7 @@ export function escalate(
         'A phone incident is warm-transferred: record who accepted the call, or why the transfer could not happen.',
     })
   }
+  errors.push(...transferRecordGaps(input.warmTransfer, ctx.now()))
   if (errors.length) return refuse(...errors)
   return single(ctx, ticket, 'escalated', {
     teamId: input.teamId,
@@ -319,6 +320,38 @@ export function escalate(
     ...(offGuidance ? { offGuidanceReason: input.offGuidanceReason!.trim() } : {}),
     warmTransfer: input.warmTransfer,
   })
+}
+
+/** How far a transfer's time may lie ahead of this station's clock (the phone system's clock). */
+const TRANSFER_CLOCK_SLACK_MS = 5 * 60_000
+
+/**
+ * Rule 4: a transfer is claimed only with its record — the number dialled, who accepted, when —
+ * and never for a time still to come.
+ */
+function transferRecordGaps(transfer: WarmTransfer, nowMs: number): RuleError[] {
+  if (transfer.status !== 'completed') return []
+  const gaps: RuleError[] = []
+  if (!transfer.contactUsed.trim())
+    gaps.push({
+      field: 'warmTransfer.contactUsed',
+      rule: 'rule 4',
+      message: 'Write the number you dialled to transfer the call.',
+    })
+  if (!transfer.acceptedBy.trim())
+    gaps.push({
+      field: 'warmTransfer.acceptedBy',
+      rule: 'rule 4',
+      message: 'Write who at the team accepted the call.',
+    })
+  const acceptedAt = Date.parse(transfer.acceptedAt)
+  if (Number.isFinite(acceptedAt) && acceptedAt > nowMs + TRANSFER_CLOCK_SLACK_MS)
+    gaps.push({
+      field: 'warmTransfer.acceptedAt',
+      rule: 'rule 4',
+      message: 'A transfer is recorded once it has happened, not ahead of time.',
+    })
+  return gaps
 }
 
 /** Rule 4: tickets go to teams; a person within the team is optional. */

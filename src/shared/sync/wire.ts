@@ -125,7 +125,12 @@ export const stationLiveMessageSchema = z.discriminatedUnion('type', [
 export type StationLiveMessage = z.infer<typeof stationLiveMessageSchema>
 
 export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** A request the schema refused: each field's path and what is wrong with it. */
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
 })
 export type ErrorBody = z.infer<typeof errorBodySchema>
 
@@ -202,7 +207,12 @@ export const sessionResponseSchema = z.object({
 export type SessionResponse = z.infer<typeof sessionResponseSchema>
 
 export const setupRequestSchema = z.object({
-  username: z.string().regex(/^[a-z0-9._-]{2,40}$/),
+  username: z
+    .string()
+    .regex(
+      /^[a-z0-9._-]{2,40}$/,
+      'use 2 to 40 lower-case letters, digits, dots, dashes or underscores',
+    ),
   displayName: line({ max: 120, min: 1 }),
   password: password(10),
   loadSampleDirectory: z.boolean().default(true),

@@ -74,12 +74,10 @@ export function Shell() {
     }
   }, !dialogOpen)
 
+  // Ctrl+N is the New call button's: always a fresh call. This entry goes back to the call on
+  // screen, or to the list of unfinished ones.
   const entries: NavEntry[] = [
-    {
-      view: { name: 'intake' },
-      label: callInProgress ? 'Current call' : 'Call intake',
-      keys: SHORTCUTS.newCall.keys,
-    },
+    { view: { name: 'intake' }, label: callInProgress ? 'Current call' : 'Call intake' },
     { view: { name: 'mine' }, label: 'My tickets', keys: SHORTCUTS.myTickets.keys },
     { view: { name: 'floor' }, label: 'Floor list', keys: SHORTCUTS.floor.keys },
     ...(user?.role === 'agent'
@@ -129,7 +127,7 @@ export function Shell() {
                 type="button"
                 className="sidebar__item"
                 aria-current={sameView(entry.view, view) ? 'page' : undefined}
-                onClick={() => (entry.view.name === 'intake' ? newCall() : nav.go(entry.view))}
+                onClick={() => nav.go(entry.view)}
               >
                 {entry.label}
                 {entry.keys && <kbd aria-hidden="true">{entry.keys}</kbd>}

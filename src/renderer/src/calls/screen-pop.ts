@@ -1,6 +1,7 @@
 /**
- * The screen pop: a call rings or is answered at this station, and the intake opens with the
- * caller's number in the look-up. When the phone system says which call it is, the call id goes
+ * The screen pop: a call rings or is answered at this station, and a fresh intake opens with the
+ * caller's number in the look-up; a call being typed is kept among the unfinished, never typed
+ * into. When the phone system says which call it is, the call id goes
  * on the draft (and so on the ticket), and a caller whose number matches exactly is filled in, so
  * their recent tickets are on screen before the agent says hello.
  */
@@ -15,13 +16,13 @@ export async function screenPop(
   { number, at, callId }: EventPayloadOf<'call.incoming'>,
 ): Promise<void> {
   const intake = desk.intake
-  intake.getState().start(at)
-  const draft = intake.getState().draft
-  // A call already being typed is never taken over by the next one.
-  const ours = draft !== null && !draft.callerQuery && !draft.callId
-  if (ours) intake.getState().update({ callerQuery: number, ...(callId ? { callId } : {}) })
+  const { draft, unfinished } = intake.getState()
+  // The phone system may tell of the same call twice (a reconnect): that call, not a new one.
+  const known = callId ? [draft, ...unfinished].find((d) => d?.callId === callId) : undefined
+  if (!known) intake.getState().start(at, { callerQuery: number, ...(callId ? { callId } : {}) })
+  else if (known !== draft) intake.getState().resume(known.id)
   desk.nav.getState().go({ name: 'intake' })
-  if (!ours || !callId) return
+  if (known || !callId) return
   const caller = await exactCaller(desk, number)
   const current = intake.getState().draft
   if (caller && current?.callId === callId && !current.caller.name)

@@ -9,7 +9,7 @@ import type { Ticket } from '../../../shared/incident/ticket'
 import { useCalls, useDesk, useRecord } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
 import { Dialog } from '../ui/Dialog'
-import { FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
+import { FieldError, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import {
   ESCALATION_FIELDS,
@@ -147,6 +147,11 @@ function EscalationFormView({
               {new Date(pbxTransfer.at).toLocaleTimeString()}.
             </p>
           )}
+          {form.transfer === null && (
+            <p className="muted">
+              Call {team?.warmTransferPhone || 'the team'}, then say how it went.
+            </p>
+          )}
           {OUTCOMES.map((outcome) => (
             <div className="check" key={outcome.value}>
               <input
@@ -159,13 +164,9 @@ function EscalationFormView({
               <label htmlFor={`${radioName}-${outcome.value}`}>{outcome.label}</label>
             </div>
           ))}
-          {error('warmTransfer') && (
-            <div className="field__error" role="alert">
-              {error('warmTransfer')}
-            </div>
-          )}
+          <FieldError error={error('warmTransfer')} />
         </fieldset>
-        {form.transfer !== 'not_applicable' && (
+        {(form.transfer === 'completed' || form.transfer === 'not_possible') && (
           <TextField
             label="Number dialled"
             type="tel"

@@ -17,7 +17,8 @@ export type TransferOutcome = 'completed' | 'not_possible' | 'not_applicable'
 export interface EscalationForm {
   teamId: string
   offGuidanceReason: string
-  transfer: TransferOutcome
+  /** Null until the agent says how the transfer went: nothing is claimed before it happened. */
+  transfer: TransferOutcome | null
   /** The number dialled; the chosen team's warm-transfer phone unless the agent used another. */
   contactUsed: string
   acceptedBy: string
@@ -55,7 +56,9 @@ export function escalationTeams(teams: readonly Team[], currentTeamId: string): 
 
 /**
  * Starts at the first suggested team the ticket is not with already. Rule 4: a phone call is
- * warm-transferred, so the form starts expecting one.
+ * warm-transferred, but whether this one was is the agent's to say (or the phone system's, when
+ * it reported the transfer): the form claims no transfer nobody has made. Only a ticket that
+ * came in another way starts at "no call to transfer", which is simply true.
  */
 export function initialForm(
   ticket: Pick<Ticket, 'source' | 'teamId'>,
@@ -66,7 +69,7 @@ export function initialForm(
   const form: EscalationForm = {
     teamId: first?.guidance.teamId ?? '',
     offGuidanceReason: '',
-    transfer: ticket.source === 'phone' ? 'completed' : 'not_applicable',
+    transfer: ticket.source === 'phone' ? null : 'not_applicable',
     contactUsed: first?.team?.warmTransferPhone ?? '',
     acceptedBy: '',
     notPossibleReason: '',
@@ -111,6 +114,7 @@ export function escalationInput(
     suggestedTeamIds: suggestions.map((s) => s.guidance.teamId),
     routingGuidanceId: followed?.guidance.id ?? null,
     offGuidanceReason: form.offGuidanceReason,
+    // No outcome chosen records no transfer, which the rules refuse for a phone incident.
     warmTransfer:
       form.transfer === 'completed'
         ? {

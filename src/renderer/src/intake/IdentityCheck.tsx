@@ -8,12 +8,13 @@ import {
   IDENTITY_ITEMS_REQUIRED,
   type IdentityItem,
 } from '../../../shared/incident/vocabulary'
+import { FieldError, type ErrorText } from '../ui/fields'
 import { IDENTITY_LABELS } from '../ui/labels'
 
 interface IdentityCheckProps {
   verified: readonly IdentityItem[]
   onToggle: (item: IdentityItem) => void
-  error?: string | undefined
+  error?: ErrorText | undefined
   groupRef: Ref<HTMLFieldSetElement>
 }
 
@@ -56,11 +57,7 @@ export function IdentityCheck({ verified, onToggle, error, groupRef }: IdentityC
       >
         {count} of {IDENTITY_ITEMS_REQUIRED} needed verified{enough ? ' ✓' : ''}
       </p>
-      {error && (
-        <div className="field__error" role="alert">
-          {error}
-        </div>
-      )}
+      <FieldError error={error} />
     </fieldset>
   )
 }

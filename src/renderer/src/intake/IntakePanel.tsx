@@ -26,6 +26,7 @@ import { logCall, type CallerFields, type IntakeDraft } from './draft'
 import { IdentityCheck } from './IdentityCheck'
 import { PriorityPreview } from './PriorityPreview'
 import { TemplatePicker } from './TemplatePicker'
+import { UnfinishedCalls } from './UnfinishedCalls'
 
 const INTAKE_FIELDS = [
   'source',
@@ -69,6 +70,7 @@ export function IntakePanel() {
   const desk = useDesk()
   const draft = useIntake((s) => s.draft)
   const logged = useIntake((s) => s.logged)
+  const newCallButton = useRef<HTMLButtonElement>(null)
   if (!draft) {
     return (
       <section className="view intake-idle" aria-labelledby="intake-title">
@@ -80,14 +82,17 @@ export function IntakePanel() {
         <button
           type="button"
           className="button--primary"
+          ref={newCallButton}
           onClick={() => desk.intake.getState().start(Date.now())}
         >
           New call
         </button>
+        <UnfinishedCalls onEmptied={() => newCallButton.current?.focus()} />
       </section>
     )
   }
-  return <IntakeForm draft={draft} />
+  // Its own form per call: nothing the form holds (the look-up's list, say) outlives its call.
+  return <IntakeForm key={draft.id} draft={draft} />
 }
 
 function LoggedBanner({ number, ticketId }: { number: string; ticketId: string }) {
@@ -236,6 +241,7 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
                 : ''}
         </span>
       </header>
+      <UnfinishedCalls onEmptied={() => callerInput.current?.focus()} />
 
       <div className="intake__grid">
         <div className="intake__caller">

@@ -3,6 +3,7 @@
  * Plain data, so it is saved to the station store as typed and survives a crash or a reload.
  */
 import type { CallTemplate, CallerRecord } from '../../../shared/directory'
+import { uuidv7 } from '../../../shared/ids'
 import type { Caller } from '../../../shared/incident/events'
 import { applyEvent } from '../../../shared/incident/fold'
 import {
@@ -26,6 +27,8 @@ export interface CallerFields {
 }
 
 export interface IntakeDraft {
+  /** Which call this is: a fresh call gets a new one, so two calls never share a saved draft. */
+  id: string
   /** Time of call (rule 2): when the agent started the intake. */
   startedAt: number
   source: Source
@@ -61,8 +64,9 @@ export const EMPTY_CALLER: CallerFields = {
   role: '',
 }
 
-export function emptyDraft(startedAt: number): IntakeDraft {
+export function emptyDraft(startedAt: number, id: string = uuidv7(startedAt)): IntakeDraft {
   return {
+    id,
     startedAt,
     source: 'phone',
     callerQuery: '',
@@ -115,8 +119,20 @@ export function applyTemplate(draft: IntakeDraft, template: CallTemplate): Intak
 
 /** Whether anything was typed: an untouched draft is not worth keeping. */
 export function draftHasContent(draft: IntakeDraft): boolean {
-  const blank = emptyDraft(draft.startedAt)
+  const blank = emptyDraft(draft.startedAt, draft.id)
   return JSON.stringify({ ...draft, source: blank.source }) !== JSON.stringify(blank)
+}
+
+/** Who an unfinished call was with, in the words the agent would use to find it again. */
+export function draftCaller(draft: IntakeDraft): string {
+  const { name, phone } = draft.caller
+  return (
+    name.trim() ||
+    phone.trim() ||
+    draft.callerQuery.trim() ||
+    draft.title.trim() ||
+    'Caller not yet known'
+  )
 }
 
 function callerOf(fields: CallerFields): Caller {

@@ -8,7 +8,8 @@ import type { SupervisorQueue } from '../queue/supervisor-queue'
 import { useQueueDerived } from '../queue/use-derived'
 import { STATE_LABELS } from '../ui/labels'
 import '../queue/queue.css'
-import { QA_REASON_LABELS, qaReview, type QaItem } from './qa'
+import { ruleTooltip } from '../../../shared/plain-words'
+import { QA_REASON_LABELS, QA_REASON_RULES, qaReview, type QaItem } from './qa'
 
 const SHOWN = 300
 
@@ -94,7 +95,7 @@ export function QaReview({
               <td>{STATE_LABELS[ticket.state]}</td>
               <td>
                 {reasons.map((r) => (
-                  <span key={r} className="pill pill--warn">
+                  <span key={r} className="pill pill--warn" title={ruleTooltip(QA_REASON_RULES[r])}>
                     {QA_REASON_LABELS[r]}
                   </span>
                 ))}

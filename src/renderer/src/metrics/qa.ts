@@ -13,9 +13,16 @@ import { isBounced } from '../queue/model'
 export type QaReason = 'bounced' | 'returned' | 'classification'
 
 export const QA_REASON_LABELS: Record<QaReason, string> = {
-  bounced: 'Bounced between teams (rule 5)',
-  returned: 'Returned to the CSC (rule 7)',
-  classification: 'Resolved without complete classification (rule 8)',
+  bounced: 'Bounced between teams',
+  returned: 'Returned to the CSC',
+  classification: 'Resolved without complete classification',
+}
+
+/** The process rule each reason comes from, for the tooltip beside the words. */
+export const QA_REASON_RULES: Record<QaReason, string> = {
+  bounced: 'rule 5',
+  returned: 'rule 7',
+  classification: 'rule 8',
 }
 
 export interface QaItem {

@@ -6,6 +6,7 @@
 import type { Ref } from 'react'
 import { useStore } from 'zustand'
 import type { Priority } from '../../../shared/incident/vocabulary'
+import { ruleTooltip } from '../../../shared/plain-words'
 import { SLA_LABELS } from './columns'
 import { useQueueEnv } from './context'
 import { NO_FILTERS, QUEUE_FLAGS, type QueueFilters, type QueueFlag } from './model'
@@ -14,10 +15,17 @@ import type { QueueViewStore } from './view-store'
 
 export const FLAG_LABELS: Record<QueueFlag, string> = {
   unassigned: 'Unassigned',
-  bounced: 'Bounced (rule 5)',
-  returned: 'Returned to the CSC (rule 7)',
-  major: 'Major incidents and their calls (rule 10)',
+  bounced: 'Bounced between teams',
+  returned: 'Returned to the CSC',
+  major: 'Major incidents and their calls',
   unsynced: 'Not yet synced',
+}
+
+/** The process rule behind a chip, for its tooltip: the chip itself says what it shows. */
+const FLAG_RULES: Partial<Record<QueueFlag, string>> = {
+  bounced: `${ruleTooltip('rule 5')}: reassigned between teams twice or more`,
+  returned: `${ruleTooltip('rule 7')}: a second-level team sent it back to the CSC`,
+  major: `${ruleTooltip('rule 10')}: a parent incident and the calls linked to it`,
 }
 
 const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4']
@@ -28,12 +36,15 @@ function Toggles<T extends string>({
   values,
   selected,
   labels,
+  titles,
   onToggle,
 }: {
   label: string
   values: readonly T[]
   selected: readonly T[]
   labels: (value: T) => string
+  /** A tooltip per value, where there is more to say than the label. */
+  titles?: (value: T) => string | undefined
   onToggle: (value: T) => void
 }) {
   return (
@@ -47,6 +58,7 @@ function Toggles<T extends string>({
           type="button"
           className="chip"
           aria-pressed={selected.includes(value)}
+          title={titles?.(value)}
           onClick={() => onToggle(value)}
         >
           {labels(value)}
@@ -109,6 +121,7 @@ export function QueueFilterBar({
         values={QUEUE_FLAGS}
         selected={filters.flags}
         labels={(flag) => FLAG_LABELS[flag]}
+        titles={(flag) => FLAG_RULES[flag]}
         onToggle={(flag) => toggleFilter('flags', flag)}
       />
       <details className="qfilters__teams">

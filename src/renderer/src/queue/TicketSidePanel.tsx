@@ -18,7 +18,7 @@ import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
 import { AlsoOpen } from '../presence/AlsoOpen'
 import { FormErrors, SelectField, TextField } from '../ui/fields'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
-import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { NO_REFUSALS, sortRefusals, type Refusal } from '../ui/rule-errors'
 import { flagsOf, SLA_LABELS } from './columns'
 import { useQueueEnv, useTicking } from './context'
 import type { QueueRow } from './model'
@@ -139,7 +139,7 @@ export function TicketSidePanel({
 }) {
   const { directory, presence } = useQueueEnv()
   const { ticket } = row
-  const [errors, setErrors] = useState<readonly string[]>([])
+  const [errors, setErrors] = useState<readonly Refusal[]>([])
   const working = WORKING.has(ticket.state)
 
   async function giveBack() {

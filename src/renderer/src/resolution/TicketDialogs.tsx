@@ -25,7 +25,7 @@ import { useRecord, type DeskCommandContext } from '../app/desk'
 import { Dialog } from '../ui/Dialog'
 import { FormErrors, SelectField, TextArea } from '../ui/fields'
 import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS, KIND_LABELS } from '../ui/labels'
-import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { NO_REFUSALS, sortRefusals, type Refusal } from '../ui/rule-errors'
 
 interface CommandDialogProps {
   title: string
@@ -34,7 +34,7 @@ interface CommandDialogProps {
   command: (ctx: DeskCommandContext) => CommandResult
   /** The form fields a refusal can point at. */
   fields: readonly string[]
-  children: (error: (field: string) => string | undefined, touched: () => void) => ReactNode
+  children: (error: (field: string) => Refusal | undefined, touched: () => void) => ReactNode
 }
 
 function CommandDialog({
@@ -127,30 +127,49 @@ export function ReopenDialog({ ticket, onClose }: { ticket: Ticket; onClose: () 
   )
 }
 
+/**
+ * A choice the dialog starts without, because preselecting it would claim what nobody has heard
+ * yet (that the customer is satisfied, that they were reached): refused until it is made.
+ */
+const NOT_CHOSEN = ''
+const unchosen = (field: string, message: string, rule: string): CommandResult => ({
+  ok: false,
+  errors: [{ field, message, rule }],
+})
+
 type Satisfaction = 'yes' | 'no' | 'unknown'
 const SATISFACTION: Record<Satisfaction, boolean | null> = { yes: true, no: false, unknown: null }
 
 export function CloseDialog({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
-  const [satisfied, setSatisfied] = useState<Satisfaction>('yes')
+  const [satisfied, setSatisfied] = useState<Satisfaction | typeof NOT_CHOSEN>(NOT_CHOSEN)
   return (
     <CommandDialog
       title={`Close ${ticket.number}`}
       submitLabel="Close ticket"
       onClose={onClose}
-      fields={[]}
-      command={(ctx) => close(ticket, SATISFACTION[satisfied], ctx)}
+      fields={['satisfied']}
+      command={(ctx) =>
+        satisfied === NOT_CHOSEN
+          ? unchosen('satisfied', 'Say whether the customer is satisfied.', 'rule 8')
+          : close(ticket, SATISFACTION[satisfied], ctx)
+      }
     >
-      {() => (
-        <SelectField<Satisfaction>
+      {(error, touched) => (
+        <SelectField<Satisfaction | typeof NOT_CHOSEN>
           label="Is the customer satisfied?"
           autoFocus
           value={satisfied}
+          error={error('satisfied')}
           options={[
+            { value: NOT_CHOSEN, label: 'Choose…' },
             { value: 'yes', label: 'Yes' },
             { value: 'no', label: 'No' },
             { value: 'unknown', label: 'Not known' },
           ]}
-          onChange={setSatisfied}
+          onChange={(value) => {
+            setSatisfied(value)
+            touched()
+          }}
         />
       )}
     </CommandDialog>
@@ -224,7 +243,7 @@ type Outcome = PayloadOf<'customer_contacted'>['outcome']
 
 export function ContactDialog({ ticket, onClose }: TicketDialogProps) {
   const [channel, setChannel] = useState<Channel>('phone')
-  const [outcome, setOutcome] = useState<Outcome>('reached')
+  const [outcome, setOutcome] = useState<Outcome | typeof NOT_CHOSEN>(NOT_CHOSEN)
   const [note, setNote] = useState('')
   return (
     <CommandDialog
@@ -233,11 +252,13 @@ export function ContactDialog({ ticket, onClose }: TicketDialogProps) {
       onClose={onClose}
       fields={['channel', 'outcome', 'note']}
       command={(ctx) =>
-        recordContact(
-          ticket,
-          { channel, outcome, ...(note.trim() ? { note: note.trim() } : {}) },
-          ctx,
-        )
+        outcome === NOT_CHOSEN
+          ? unchosen('outcome', 'Say how the contact went.', 'rule 9')
+          : recordContact(
+              ticket,
+              { channel, outcome, ...(note.trim() ? { note: note.trim() } : {}) },
+              ctx,
+            )
       }
     >
       {(error, touched) => (
@@ -253,11 +274,14 @@ export function ContactDialog({ ticket, onClose }: TicketDialogProps) {
               touched()
             }}
           />
-          <SelectField<Outcome>
+          <SelectField<Outcome | typeof NOT_CHOSEN>
             label="Outcome"
             value={outcome}
             error={error('outcome')}
-            options={CONTACT_OUTCOMES.map((o) => ({ value: o, label: CONTACT_OUTCOME_LABELS[o] }))}
+            options={[
+              { value: NOT_CHOSEN, label: 'Choose…' },
+              ...CONTACT_OUTCOMES.map((o) => ({ value: o, label: CONTACT_OUTCOME_LABELS[o] })),
+            ]}
             onChange={(value) => {
               setOutcome(value)
               touched()

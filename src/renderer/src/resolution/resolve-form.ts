@@ -40,9 +40,9 @@ export function initialResolveForm(ticket: Ticket, talkMinutes: number | null = 
     resolutionCode: '',
     agreement: '',
     agreementDetail: '',
-    // Resolved by its owner without leaving the desk: most likely still on the call.
-    firstContactResolution:
-      !escalated && (ticket.source === 'phone' || ticket.source === 'walk_in'),
+    // Rule 8: first contact means resolved before the call ended. Only the phone system knows
+    // the call is still on (its call, no hang-up reported); otherwise the agent says so.
+    firstContactResolution: !escalated && Boolean(ticket.callId) && talkMinutes === null,
     // The phone system's talk time is the better figure when the call was answered through it.
     timeSpent: talkMinutes === null ? null : String(talkMinutes),
   }

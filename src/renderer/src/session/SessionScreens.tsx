@@ -3,9 +3,17 @@
  * station enrollment. Plain forms; Enter submits.
  */
 import { useState, type ReactNode } from 'react'
+import {
+  enrollRequestSchema,
+  loginRequestSchema,
+  setupRequestSchema,
+} from '../../../shared/sync/wire'
 import { useDesk, useSession } from '../app/desk'
 import { Checkbox, FormErrors, TextField } from '../ui/fields'
+import { useLocalCheck } from '../ui/local-check'
 import type { SetupForm } from './session-store'
+
+const signInSchema = loginRequestSchema.pick({ username: true, password: true })
 
 function Screen({
   title,
@@ -34,15 +42,19 @@ export function SignInScreen() {
   const busy = useSession((s) => s.busy)
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
+  const { refusals, formRef, passes, clear } = useLocalCheck(signInSchema, ['username', 'password'])
   return (
     <Screen
       title="Sign in"
       intro="Sign in to take calls. Without a network, users who signed in here before can still sign in."
     >
       <form
+        ref={formRef}
+        noValidate
         onSubmit={(event) => {
           event.preventDefault()
-          void desk.session.getState().signIn(username, password)
+          if (passes({ username, password }))
+            void desk.session.getState().signIn(username, password)
         }}
       >
         <TextField
@@ -50,14 +62,22 @@ export function SignInScreen() {
           autoFocus
           autoComplete="username"
           value={username}
-          onChange={setUsername}
+          error={refusals.byField.username}
+          onChange={(value) => {
+            setUsername(value)
+            clear()
+          }}
         />
         <TextField
           label="Password"
           type="password"
           autoComplete="current-password"
           value={password}
-          onChange={setPassword}
+          error={refusals.byField.password}
+          onChange={(value) => {
+            setPassword(value)
+            clear()
+          }}
         />
         <FormErrors messages={error ? [error] : []} />
         <button type="submit" className="button--primary" disabled={busy}>
@@ -79,27 +99,39 @@ export function SetupScreen() {
     loadSampleDirectory: true,
     createDemoAccounts: true,
   })
-  const change = (patch: Partial<SetupForm>) => setForm({ ...form, ...patch })
+  const { refusals, formRef, passes, clear } = useLocalCheck(setupRequestSchema, [
+    'username',
+    'displayName',
+    'password',
+  ])
+  const change = (patch: Partial<SetupForm>) => {
+    setForm({ ...form, ...patch })
+    clear()
+  }
   return (
     <Screen
       title="Welcome — set up Warmline"
       intro="The central server has no users yet. Create the first administrator; the sample directory and demo accounts get a new floor going at once."
     >
       <form
+        ref={formRef}
+        noValidate
         onSubmit={(event) => {
           event.preventDefault()
-          void desk.session.getState().setup(form)
+          if (passes(form)) void desk.session.getState().setup(form)
         }}
       >
         <TextField
           label="Administrator user name"
           autoFocus
           value={form.username}
+          error={refusals.byField.username}
           onChange={(username) => change({ username })}
         />
         <TextField
           label="Display name"
           value={form.displayName}
+          error={refusals.byField.displayName}
           onChange={(displayName) => change({ displayName })}
         />
         <TextField
@@ -108,6 +140,7 @@ export function SetupScreen() {
           autoComplete="new-password"
           hint="At least 10 characters."
           value={form.password}
+          error={refusals.byField.password}
           onChange={(password) => change({ password })}
         />
         <Checkbox
@@ -135,23 +168,39 @@ export function EnrollScreen() {
   const busy = useSession((s) => s.busy)
   const [code, setCode] = useState('')
   const [name, setName] = useState('')
+  const { refusals, formRef, passes, clear } = useLocalCheck(enrollRequestSchema, ['code', 'name'])
   return (
     <Screen
       title="Enroll this station"
       intro="A station needs its code before it can number tickets. Ask an administrator for a one-time enrollment code (npm run admin -- enroll-station)."
     >
       <form
+        ref={formRef}
+        noValidate
         onSubmit={(event) => {
           event.preventDefault()
-          void desk.session.getState().enroll(code.trim(), name.trim())
+          if (passes({ code, name })) void desk.session.getState().enroll(code.trim(), name.trim())
         }}
       >
-        <TextField label="Enrollment code" autoFocus value={code} onChange={setCode} />
+        <TextField
+          label="Enrollment code"
+          autoFocus
+          value={code}
+          error={refusals.byField.code}
+          onChange={(value) => {
+            setCode(value)
+            clear()
+          }}
+        />
         <TextField
           label="Station name"
           hint="Where it stands, e.g. “Desk 4, east row”."
           value={name}
-          onChange={setName}
+          error={refusals.byField.name}
+          onChange={(value) => {
+            setName(value)
+            clear()
+          }}
         />
         <FormErrors messages={error ? [error] : []} />
         <button type="submit" className="button--primary" disabled={busy}>

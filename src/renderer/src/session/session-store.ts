@@ -47,6 +47,8 @@ export function plainError(error: unknown): string {
     if (error.code === 'invalid_credentials') return 'Wrong user name or password.'
     if (error.code === 'offline')
       return 'The central server cannot be reached. Sign-in works offline only for users who signed in on this station before.'
+    // The agent reads the words; the paths and codes behind them are for whoever reads the log.
+    if (error.detail) console.warn(`Warmline: ${error.code}: ${error.detail}`)
     return error.message
   }
   return error instanceof Error ? error.message : String(error)

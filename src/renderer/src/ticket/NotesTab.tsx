@@ -8,7 +8,7 @@ import { addCustomerNote, addTechNote } from '../../../shared/incident/rules'
 import type { Ticket, TicketNote } from '../../../shared/incident/ticket'
 import { useDesk, useRecord, useSession, useTicketUi } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
-import { FormErrors, TextArea } from '../ui/fields'
+import { FieldError, FormErrors, TextArea } from '../ui/fields'
 import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
 import { matches, SHORTCUTS } from '../ui/shortcuts'
 import { formatWhen, useNow } from '../ui/time'
@@ -95,11 +95,7 @@ export function NotesTab({ ticket, kind }: { ticket: Ticket; kind: 'tech' | 'cus
               void save()
             }}
           />
-          {refusals.byField.sendEmailTo && (
-            <p className="field__error" role="alert">
-              {refusals.byField.sendEmailTo}
-            </p>
-          )}
+          <FieldError error={refusals.byField.sendEmailTo} />
           <FormErrors messages={refusals.general} />
           <button type="submit" className="button--primary">
             Save {kind === 'tech' ? 'Tech Note' : 'customer note'}

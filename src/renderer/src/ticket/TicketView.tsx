@@ -24,7 +24,7 @@ import { useShowing } from '../presence/presence'
 import { FormErrors } from '../ui/fields'
 import { focusables, focusFirstIn, focusIsLost } from '../ui/focus'
 import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
-import { sortRefusals } from '../ui/rule-errors'
+import { sortRefusals, type Refusal } from '../ui/rule-errors'
 import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
 import { Tabs } from '../ui/Tabs'
 import { AssigneesTab } from './AssigneesTab'
@@ -62,7 +62,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const directory = useDirectory()
   const tab = useTicketUi((s) => s.of(ticket.id).tab)
   const dialogOpen = useNav((s) => s.dialog !== null)
-  const [actionErrors, setActionErrors] = useState<readonly string[]>([])
+  const [actionErrors, setActionErrors] = useState<readonly Refusal[]>([])
   const actionBar = useRef<HTMLDivElement>(null)
   const panel = useRef<HTMLDivElement>(null)
   const working = WORKING.has(ticket.state)

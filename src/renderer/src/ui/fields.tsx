@@ -3,6 +3,27 @@
  * process rules appears under the field it belongs to, announced to screen readers.
  */
 import { useId, type ReactNode, type Ref } from 'react'
+import { ruleTooltip } from '../../../shared/plain-words'
+import type { Refusal } from './rule-errors'
+
+/** What a field can be refused with: plain words, or a rule's refusal with its rule number. */
+export type ErrorText = string | Refusal
+
+const textOf = (error: ErrorText) => (typeof error === 'string' ? error : error.text)
+
+/**
+ * A refusal under its field, announced. The rule number is the tooltip, so the words say what to
+ * do and whoever wonders why can still find the rule.
+ */
+export function FieldError({ id, error }: { id?: string; error: ErrorText | undefined }) {
+  if (!error) return null
+  const rule = typeof error === 'string' ? undefined : error.rule
+  return (
+    <div className="field__error" id={id} role="alert" title={rule ? ruleTooltip(rule) : undefined}>
+      {textOf(error)}
+    </div>
+  )
+}
 
 interface ControlProps {
   id: string
@@ -12,7 +33,7 @@ interface ControlProps {
 
 interface FieldProps {
   label: string
-  error?: string | undefined
+  error?: ErrorText | undefined
   hint?: ReactNode
   className?: string
   children: (control: ControlProps) => ReactNode
@@ -32,11 +53,7 @@ export function Field({ label, error, hint, className, children }: FieldProps) {
           {hint}
         </div>
       )}
-      {error && (
-        <div className="field__error" id={errorId} role="alert">
-          {error}
-        </div>
-      )}
+      <FieldError id={errorId} error={error} />
     </div>
   )
 }
@@ -45,7 +62,7 @@ interface TextFieldProps {
   label: string
   value: string
   onChange: (value: string) => void
-  error?: string | undefined
+  error?: ErrorText | undefined
   hint?: ReactNode
   type?: 'text' | 'password' | 'email' | 'tel' | 'number' | 'search'
   autoFocus?: boolean
@@ -88,7 +105,7 @@ interface TextAreaProps {
   label: string
   value: string
   onChange: (value: string) => void
-  error?: string | undefined
+  error?: ErrorText | undefined
   hint?: ReactNode
   rows?: number
   className?: string
@@ -134,7 +151,7 @@ interface SelectFieldProps<T extends string> {
   value: T
   options: readonly Option<T>[]
   onChange: (value: T) => void
-  error?: string | undefined
+  error?: ErrorText | undefined
   hint?: ReactNode
   className?: string
   autoFocus?: boolean
@@ -177,7 +194,7 @@ interface CheckboxProps {
   label: ReactNode
   checked: boolean
   onChange: (checked: boolean) => void
-  error?: string | undefined
+  error?: ErrorText | undefined
   disabled?: boolean
   className?: string
 }
@@ -196,23 +213,24 @@ export function Checkbox({ label, checked, onChange, error, disabled, className 
         onChange={(event) => onChange(event.target.checked)}
       />
       <label htmlFor={id}>{label}</label>
-      {error && (
-        <div className="field__error" id={`${id}-error`} role="alert">
-          {error}
-        </div>
-      )}
+      <FieldError id={`${id}-error`} error={error} />
     </div>
   )
 }
 
 /** A refusal that belongs to the whole action rather than one field. */
-export function FormErrors({ messages }: { messages: readonly string[] }) {
+export function FormErrors({ messages }: { messages: readonly ErrorText[] }) {
   if (messages.length === 0) return null
   return (
     <div className="form-errors" role="alert">
-      {messages.map((message) => (
-        <p key={message}>{message}</p>
-      ))}
+      {messages.map((message) => {
+        const rule = typeof message === 'string' ? undefined : message.rule
+        return (
+          <p key={textOf(message)} title={rule ? ruleTooltip(rule) : undefined}>
+            {textOf(message)}
+          </p>
+        )
+      })}
     </div>
   )
 }
