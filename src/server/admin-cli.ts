@@ -92,7 +92,7 @@ async function prepare(
       return async (db) => {
         const summary = await db.transaction((tx) => importDirectory(tx, data))
         io.out(
-          `Imported ${summary.teams} teams, ${summary.routingGuidance} routing guidance entries, ${summary.templates} templates, ${summary.callers} callers${summary.policy ? ' and the priority policy' : ''}.`,
+          `Imported ${summary.teams} teams, ${summary.routingGuidance} routing guidance entries, ${summary.templates} templates, ${summary.callers} callers${summary.policy ? ', the priority policy' : ''}${summary.calendar ? ', the business calendar' : ''}${summary.followUp ? ', the follow-up settings' : ''}.`,
         )
       }
     }

@@ -319,6 +319,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
             templates: z.number(),
             callers: z.number(),
             policy: z.boolean(),
+            calendar: z.boolean(),
+            followUp: z.boolean(),
           }),
         },
       },

@@ -1,12 +1,13 @@
 /**
  * `npm run server -- --port 8080 --data-dir ./data [--trusted-proxies 10.0.0.5,10.1.0.0/16]
- * [--mail-in-port 2525 [--mail-in-host 127.0.0.1]]` (env: PORT, HOST, WARMLINE_DATA_DIR,
- * DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM, WARMLINE_TRUSTED_PROXIES,
- * WARMLINE_MAIL_IN_PORT, WARMLINE_MAIL_IN_HOST). Stops gracefully on SIGINT / SIGTERM.
+ * [--mail-in-port 2525 [--mail-in-host 127.0.0.1]] [--time-zone Europe/Berlin]` (env: PORT, HOST,
+ * WARMLINE_DATA_DIR, DATABASE_URL, WARMLINE_SMTP_URL, WARMLINE_MAIL_FROM, WARMLINE_TRUSTED_PROXIES,
+ * WARMLINE_MAIL_IN_PORT, WARMLINE_MAIL_IN_HOST, WARMLINE_TIME_ZONE — the default business
+ * calendar's zone). Stops gracefully on SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util'
 import { parseTrustedProxies } from './auth/client-address'
-import { startServer } from './index'
+import { calendarZone, startServer } from './index'
 import { jsonLogger } from './log'
 import { addressList, STORAGE_FLAGS, storageOptions } from './options'
 
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'trusted-proxies': { type: 'string' },
+    'time-zone': { type: 'string' },
     'mail-in-port': { type: 'string' },
     'mail-in-host': { type: 'string' },
   },
@@ -43,7 +45,15 @@ try {
   console.error((error as Error).message)
   process.exit(2)
 }
+let timeZone: string
+try {
+  timeZone = calendarZone(values['time-zone'] ?? env.WARMLINE_TIME_ZONE)
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(2)
+}
 const server = await startServer({
+  timeZone,
   ...storageOptions(values, env),
   port,
   host: values.host ?? env.HOST ?? '127.0.0.1',

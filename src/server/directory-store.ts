@@ -13,9 +13,12 @@ import {
   type CallerRecord,
 } from '../shared/directory'
 import { describeIssues } from '../shared/incident/events'
+import { businessCalendarSchema, defaultCalendar } from '../shared/incident/calendar'
 import {
   DEFAULT_PRIORITY_POLICY,
+  followUpSchema,
   priorityPolicySchema,
+  priorityTargetsSchema,
   type PriorityPolicy,
 } from '../shared/incident/priority'
 import { normalizeSearchText, phoneDigits } from '../shared/incident/search'
@@ -30,7 +33,9 @@ export const directoryImportSchema = z.object({
   routingGuidance: uniqueById(routingGuidanceSchema).default([]),
   templates: uniqueById(callTemplateSchema).default([]),
   callers: uniqueById(callerRecordSchema).default([]),
-  policy: priorityPolicySchema.optional(),
+  policy: priorityTargetsSchema.optional(),
+  calendar: businessCalendarSchema.optional(),
+  followUp: followUpSchema.optional(),
 })
 export type DirectoryImport = z.output<typeof directoryImportSchema>
 
@@ -40,6 +45,8 @@ export interface ImportSummary {
   templates: number
   callers: number
   policy: boolean
+  calendar: boolean
+  followUp: boolean
 }
 
 /** Which section a CSV file fills, told by a column only that section has. */
@@ -119,11 +126,16 @@ export async function importDirectory(
       ],
     )
   }
-  if (data.policy) {
+  const settings = [
+    ['priority_policy', data.policy],
+    ['business_calendar', data.calendar],
+    ['follow_up', data.followUp],
+  ].filter(([, value]) => value !== undefined)
+  for (const [key, value] of settings) {
     await tx.query(
-      `INSERT INTO settings (key, value) VALUES ('priority_policy', $1::jsonb)
+      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [JSON.stringify(data.policy)],
+      [key, JSON.stringify(value)],
     )
   }
   // Guidance that points at no team would send an agent's warm transfer nowhere.
@@ -144,19 +156,43 @@ export async function importDirectory(
     templates: data.templates.length,
     callers: data.callers.length,
     policy: data.policy !== undefined,
+    calendar: data.calendar !== undefined,
+    followUp: data.followUp !== undefined,
   }
 }
 
-export const POLICY_SQL = `SELECT value FROM settings WHERE key = 'priority_policy'`
+/**
+ * The policy every fold on the server uses, as one jsonb value: the targets with the calendar and
+ * the follow-up settings merged in from their own rows.
+ */
+export const POLICY_SQL = `SELECT coalesce((SELECT value FROM settings WHERE key = 'priority_policy'), '{}'::jsonb)
+  || jsonb_strip_nulls(jsonb_build_object(
+       'calendar', (SELECT value FROM settings WHERE key = 'business_calendar'),
+       'followUp', (SELECT value FROM settings WHERE key = 'follow_up')))`
 
-/** The stored policy (a value from POLICY_SQL, null when none was imported) or the default. */
+/** The stored policy (a value from POLICY_SQL) over the defaults of what was never imported. */
 export function policyFrom(value: unknown): PriorityPolicy {
-  return value == null ? DEFAULT_PRIORITY_POLICY : priorityPolicySchema.parse(value)
+  return priorityPolicySchema.parse({
+    ...DEFAULT_PRIORITY_POLICY,
+    ...(typeof value === 'object' && value !== null ? value : {}),
+  })
 }
 
 export async function priorityPolicy(db: Queryable): Promise<PriorityPolicy> {
-  const [row] = await db.query<{ value: unknown }>(POLICY_SQL)
+  const [row] = await db.query<{ value: unknown }>(`SELECT (${POLICY_SQL}) AS value`)
   return policyFrom(row?.value)
+}
+
+/**
+ * PRODUCT.md's default calendar, Monday to Friday 08:00–17:00 in the server's zone, recorded at
+ * start unless an administrator imported one. Stored, not assumed, so every server process on the
+ * database and every station folds with the same calendar whatever zone each host is in.
+ */
+export async function recordDefaultCalendar(db: Queryable, timeZone: string): Promise<void> {
+  await db.query(
+    `INSERT INTO settings (key, value) VALUES ('business_calendar', $1::jsonb) ON CONFLICT (key) DO NOTHING`,
+    [JSON.stringify(defaultCalendar(timeZone))],
+  )
 }
 
 export async function getDirectory(db: Queryable): Promise<DirectorySnapshot> {

@@ -3,6 +3,7 @@
  * main process runs in-process when no server URL is configured, and what the tests run on port 0.
  */
 import { randomUUID } from 'node:crypto'
+import { IANAZone } from 'luxon'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,7 +37,8 @@ import { mailInRoutes } from './mail-in/routes'
 import { fileTransport, smtpTransport } from './mail/transports'
 import type { CommitOutcome } from './events/event-log'
 import { createServerClock } from './monitoring'
-import { startReopenWindowSweeper } from './reopen-window'
+import { startScheduler } from './scheduler'
+import { recordDefaultCalendar } from './directory-store'
 import { openApiDocument } from './openapi'
 import { SAMPLE_DIRECTORY_PATH } from './setup'
 
@@ -68,6 +70,13 @@ export interface ServerOptions {
   now?: () => number
   /** How often resolved tickets past the 7-day reopen window are closed (rule 9); default 10 min. */
   reopenSweepMs?: number
+  /** How often the scheduler looks for SLA breaches and inactive customers; default 30 s. */
+  dueTicketsMs?: number
+  /**
+   * The IANA zone of the default business calendar (Mon–Fri 08:00–17:00), recorded at the first
+   * start unless an administrator imported a calendar; default: this host's zone.
+   */
+  timeZone?: string
   sessionTtlMs?: number
   /** Request bodies beyond this get 413. Default 4 MiB (a full push batch of long notes). */
   maxBodyBytes?: number
@@ -91,6 +100,18 @@ export interface RunningServer {
   mailInPort?: number
   /** Stops accepting, closes sockets, lets requests in flight finish, stops the mailer, closes the database. */
   close(): Promise<void>
+}
+
+function hostTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+}
+
+/** The default calendar's zone, refused at start (naming it) when it is no IANA zone. */
+export function calendarZone(timeZone: string | undefined): string {
+  const zone = timeZone ?? hostTimeZone()
+  if (!IANAZone.isValidZone(zone))
+    throw new Error(`Not a time zone: "${zone}" (use an IANA name such as Europe/Berlin).`)
+  return zone
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -173,13 +194,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const committed = (commit: CommitOutcome) => {
     if (commit.mailQueued) mailer.wake()
   }
-  const sweeper = startReopenWindowSweeper({
+  await recordDefaultCalendar(db, calendarZone(options.timeZone))
+  const scheduler = startScheduler({
     db,
     now,
     nextHlc: serverClock,
     logger,
     committed,
-    ...(options.reopenSweepMs ? { intervalMs: options.reopenSweepMs } : {}),
+    ...(options.reopenSweepMs ? { reopenWindowMs: options.reopenSweepMs } : {}),
+    ...(options.dueTicketsMs ? { dueTicketsMs: options.dueTicketsMs } : {}),
   })
 
   const routes: Route[] = []
@@ -328,7 +351,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     server.close()
     await live.close()
-    await sweeper.stop()
+    await scheduler.stop()
     await mailer.stop()
     if (ownsDb) await db.close()
     throw error
@@ -357,7 +380,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref()
         await drained
         clearTimeout(force)
-        await sweeper.stop()
+        await scheduler.stop()
         await mailer.stop()
         if (ownsDb) await db.close()
         logger.log('info', 'server stopped', { url })

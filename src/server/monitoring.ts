@@ -13,6 +13,7 @@ import {
   EVENT_SCHEMA_VERSION,
   formatTicketNumber,
   ticketEventSchema,
+  type CommandContext,
   type Ticket,
   type TicketEvent,
 } from '../shared/incident'
@@ -35,13 +36,29 @@ export function createServerClock(): (now: number, after?: string) => string {
   }
 }
 
+/** A command context for the server's own events on `ticket`, its clock after the ticket's last event. */
+export function serverContext(
+  ticket: Ticket,
+  now: number,
+  nextHlc: (now: number, after?: string) => string,
+): CommandContext {
+  const after = ticket.lastEventKey.split('|')[0]
+  return {
+    actor: SERVER_ACTOR,
+    station: SERVER_STATION,
+    now: () => now,
+    nextHlc: () => nextHlc(now, after),
+    newId: () => uuidv7(now),
+  }
+}
+
 /** `SRV-<n>`: the numbers of tickets the server opens itself, unique across server processes. */
 export async function nextServerNumber(tx: Queryable): Promise<string> {
   const [next] = await tx.query<{ n: number }>(`SELECT nextval('server_ticket_seq')::int8 AS n`)
   return formatTicketNumber(SERVER_STATION, Number(next!.n))
 }
 
-function serverEvent(
+export function serverEvent(
   type: TicketEvent['type'],
   ticketId: string,
   hlc: string,

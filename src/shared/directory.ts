@@ -3,7 +3,9 @@
  * Administrators keep it current on the server; stations keep a copy for offline work.
  */
 import { z } from 'zod'
+import { businessCalendarSchema } from './incident/calendar'
 import type { EventType } from './incident/events'
+import { followUpSchema } from './incident/priority'
 import { block, line } from './text'
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const
@@ -99,6 +101,10 @@ export const directorySchema = z.object({
   routingGuidance: uniqueById(routingGuidanceSchema),
   callers: uniqueById(callerRecordSchema).default([]),
   templates: uniqueById(callTemplateSchema).default([]),
+  /** Business hours, zone and holidays: P3/P4 targets count only open hours. */
+  calendar: businessCalendarSchema.optional(),
+  /** Rule 9: whether the server itself resolves a ticket whose customer went quiet. */
+  followUp: followUpSchema.optional(),
 })
 export type Directory = z.infer<typeof directorySchema>
 
@@ -123,8 +129,11 @@ export function suggestRouting(
  * customer already saw (rule 11) is a supervisor's call, so it is done by a second pair of eyes.
  */
 const SUPERVISOR_ONLY: ReadonlySet<EventType> = new Set(['note_redacted'])
-/** What a customer sent is recorded by the server as it arrived; no person writes it. */
-const SERVER_ONLY: ReadonlySet<EventType> = new Set(['customer_message_received'])
+/**
+ * Events the server alone writes: a breach is found by the server's clock, and what a customer
+ * sent is recorded as it arrived; no person writes either.
+ */
+const SERVER_ONLY: ReadonlySet<EventType> = new Set(['sla_breached', 'customer_message_received'])
 export function mayEmit(role: Role, type: EventType): boolean {
   if (SERVER_ONLY.has(type)) return false
   return role !== 'agent' || !SUPERVISOR_ONLY.has(type)

@@ -13,6 +13,7 @@ import {
   type Ticket,
   type TicketEvent,
 } from '../../src/shared/incident'
+import { defaultCalendar } from '../../src/shared/incident/calendar'
 import { uuidv7 } from '../../src/shared/ids'
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
 import {
@@ -309,11 +310,16 @@ describe('desktop notifications', () => {
 
 describe("the desk's day", () => {
   it('starts at midnight in the desk calendar', () => {
-    expect(deskDayStart(Date.parse('2026-11-27T09:00:00Z'), { utcOffsetMinutes: 0 })).toBe(
+    const inZone = (timeZone: string) => ({ calendar: defaultCalendar(timeZone) })
+    expect(deskDayStart(Date.parse('2026-11-27T09:00:00Z'), inZone('UTC'))).toBe(
       Date.parse('2026-11-27T00:00:00Z'),
     )
-    expect(deskDayStart(Date.parse('2026-11-27T03:00:00Z'), { utcOffsetMinutes: -300 })).toBe(
+    expect(deskDayStart(Date.parse('2026-11-27T03:00:00Z'), inZone('America/New_York'))).toBe(
       Date.parse('2026-11-26T05:00:00Z'),
+    )
+    // The day summer time starts is 23 hours long, and still starts at midnight.
+    expect(deskDayStart(Date.parse('2026-03-08T12:00:00Z'), inZone('America/New_York'))).toBe(
+      Date.parse('2026-03-08T05:00:00Z'),
     )
   })
 

@@ -90,6 +90,25 @@ forEachBackend((backend) => {
     expect(directory.policy.matrix[0][0]).toBe('P1')
   })
 
+  it('keeps the business calendar as directory data, served in the policy every station folds with', async () => {
+    const directory = (await call(server, 'GET', ROUTES.directory, { token: agentToken })).body
+    expect(directory.policy.calendar).toMatchObject({
+      timeZone: 'America/New_York',
+      hours: { mon: [{ start: '08:00', end: '17:00' }], sat: [] },
+    })
+    expect(directory.policy.calendar.holidays).toContain('2026-12-25')
+    expect(directory.policy.followUp).toEqual({ autoResolveInactive: false })
+    const bad = await call(server, 'PUT', ROUTES.directory, {
+      token: adminToken,
+      body: {
+        calendar: { timeZone: 'Nowhere/Else', hours: { mon: [{ start: '09:00', end: '08:00' }] } },
+      },
+    })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.message).toContain('calendar.timeZone')
+    expect(bad.body.error.message).toContain('calendar.hours.mon.0')
+  })
+
   it('admin command line: create-user (password from stdin), enroll-station, import-directory CSV, tokens, mail', async () => {
     const storage = await backend().freshStorageFlags()
     const created = await admin(

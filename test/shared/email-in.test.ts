@@ -12,7 +12,8 @@ import {
   type InboundMessage,
 } from '../../src/shared/incident/email-in'
 import { applyEvent, foldTicket, type Ticket } from '../../src/shared/incident'
-import { close, emit, needsCallBack, redactNote, resolve } from '../../src/shared/incident/rules'
+import { needsCallBack } from '../../src/shared/incident/follow-up'
+import { close, emit, redactNote, resolve } from '../../src/shared/incident/rules'
 import { block, line, storableText } from '../../src/shared/text'
 import { accepted, completeResolution, testContext } from '../support/incident-fixtures'
 import { runSeed, seededRandom } from '../support/random'

@@ -110,7 +110,8 @@ function randomAction(ticket: Ticket, ctx: CommandContext, random: Random): Comm
       ),
     () => assign(ticket, { teamId: team, assignee: random.chance(0.5) ? 'sam' : null }, ctx),
     () => returnToOwner(ticket, ctx),
-    () => hold(ticket, 'waiting for the caller', ctx),
+    // Half the holds await the customer: the SLA clocks' pauses must fold the same in any order.
+    () => hold(ticket, 'waiting for the caller', ctx, random.chance(0.5)),
     () => resume(ticket, ctx),
     () => resolve(ticket, completeResolution({ firstContactResolution: false }), ctx),
     () => reopen(ticket, 'not fixed', ctx),

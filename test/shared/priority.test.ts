@@ -37,8 +37,9 @@ describe('priority from impact × urgency (PRODUCT.md "Priority")', () => {
       '2026-12-02T09:00:00.000Z',
     )
     const saturday = Date.parse('2026-11-28T12:00:00.000Z')
+    // Logged while the desk is closed, the clock starts when it opens: the whole of Monday.
     expect(new Date(dueAt(saturday, { amount: 1, unit: 'business_days' })).toISOString()).toBe(
-      '2026-12-01T12:00:00.000Z',
+      '2026-11-30T17:00:00.000Z',
     )
   })
 

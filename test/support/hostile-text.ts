@@ -116,7 +116,10 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
   ],
   assigned: [{ teamId: 'network-ops', assignee: 'akim', reason: 'Alex knows the gateway.' }],
   returned_to_owner: [{ noteId: uuidv7(), note: RETURN_TO_OWNER_NOTE, fromTeamId: 'network-ops' }],
-  held: [{ reason: 'Waiting for the vendor.' }],
+  held: [
+    { reason: 'Waiting for the vendor.' },
+    { reason: 'Awaiting the customer.', pausesSla: true },
+  ],
   resumed: [{}],
   resolved: [
     {
@@ -137,6 +140,8 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
   closed: [{ customerSatisfied: true, via: 'staff' }],
   customer_contacted: [{ channel: 'phone', outcome: 'reached', note: 'Called back at noon.' }],
   parent_linked: [{ parentTicketId: '0190f5b2-7c1a-7000-8000-000000000001' }],
+  // The server alone records breaches (the scheduler); a station's is refused, so none is made here.
+  sla_breached: [],
   note_redacted: [
     { noteId: uuidv7(), redactedBody: '[redacted]', reason: 'Held a date of birth.' },
   ],

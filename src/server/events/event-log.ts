@@ -17,6 +17,7 @@ import {
   parseTicketEvent,
   parseTicketNumber,
   sameEventApartFromRedaction,
+  serverWorkDueAt,
   type EventOf,
   type PriorityPolicy,
   type Ticket,
@@ -219,10 +220,11 @@ export async function commitEvents(
   // NOTIFY reaches every listening process when (and only if) this transaction commits.
   await tx.query(
     `WITH projection AS (
-       INSERT INTO tickets (id, body, number, state, alert_key, updated_at, last_seq)
-       SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[])
+       INSERT INTO tickets (id, body, number, state, alert_key, updated_at, last_seq, next_job_at)
+       SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], $17::float8[])
        ON CONFLICT (id) DO UPDATE SET body = excluded.body, number = excluded.number, state = excluded.state,
-         alert_key = excluded.alert_key, updated_at = excluded.updated_at, last_seq = excluded.last_seq
+         alert_key = excluded.alert_key, updated_at = excluded.updated_at, last_seq = excluded.last_seq,
+         next_job_at = excluded.next_job_at
      ), outbox AS (
        INSERT INTO mail_outbox (note_id, event_id, ticket_id, status, next_attempt_at, created_at)
        SELECT u.note_id, u.event_id, u.ticket_id, 'pending', $11, $11
@@ -251,6 +253,8 @@ export async function commitEvents(
       claims.map((e) => e.payload.number),
       claims.map((e) => e.ticketId),
       claims.map((e) => e.id),
+      // The scheduler's index (scheduler.ts): when time alone next gives the server work here.
+      tickets.map(([, t]) => (t ? serverWorkDueAt(t, policy) : null)),
     ],
   )
   return { results, maxSeq, mailQueued: mails.length > 0 }

@@ -13,6 +13,7 @@ import {
   CONTACT_OUTCOMES,
   IDENTITY_ITEMS,
   RESOLUTION_CODES,
+  SLA_TARGETS,
   SOURCES,
   TICKET_KINDS,
 } from './vocabulary'
@@ -176,7 +177,14 @@ export const returnedToOwnerPayload = z.object({
   fromTeamId: teamId.nullable(),
 })
 
-export const heldPayload = z.object({ reason: block({ max: 500, min: 1 }) })
+export const heldPayload = z.object({
+  reason: block({ max: 500, min: 1 }),
+  /**
+   * The hold awaits the customer, so rule 8's clocks stand still until the ticket resumes. Absent
+   * (every hold recorded before the flag existed): the clocks run on, as they always did.
+   */
+  pausesSla: z.boolean().optional(),
+})
 export const resumedPayload = z.object({})
 
 export const rootCauseClassificationSchema = z.object({
@@ -214,6 +222,12 @@ export const customerContactedPayload = z.object({
   channel: z.enum(CONTACT_CHANNELS),
   outcome: z.enum(CONTACT_OUTCOMES),
   note: block({ max: REASON_MAX }).optional(),
+})
+
+/** Written by the server alone, once per ticket and target: the target fell due unmet. */
+export const slaBreachedPayload = z.object({
+  target: z.enum(SLA_TARGETS),
+  dueAt: isoTime,
 })
 
 export const parentLinkedPayload = z.object({ parentTicketId: id.nullable() })
@@ -268,6 +282,7 @@ export const EVENT_PAYLOADS = {
   customer_contacted: customerContactedPayload,
   parent_linked: parentLinkedPayload,
   note_redacted: noteRedactedPayload,
+  sla_breached: slaBreachedPayload,
   customer_message_received: customerMessageReceivedPayload,
 } as const
 
@@ -304,6 +319,7 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
   eventOf('customer_contacted'),
   eventOf('parent_linked'),
   eventOf('note_redacted'),
+  eventOf('sla_breached'),
   eventOf('customer_message_received'),
 ])
 

@@ -6,7 +6,8 @@
  */
 import { hlcWallMs } from '../sync/hlc'
 import { compareEvents, type EventOf, type TicketEvent } from './events'
-import { DEFAULT_PRIORITY_POLICY, targetsFor, type PriorityPolicy } from './priority'
+import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from './priority'
+import { slaDeadlines } from './sla-clock'
 import type { AssignmentRecord, HistoryEntry, Ticket } from './ticket'
 import { CSC_TEAM_ID, type TicketState } from './vocabulary'
 
@@ -18,8 +19,20 @@ export function eventKey(event: Pick<TicketEvent, 'hlc' | 'id'>): string {
 const LIVE_SOURCES = new Set(['phone', 'walk_in'])
 
 function withTargets(ticket: Ticket, policy: PriorityPolicy): Ticket {
-  const targets = targetsFor(ticket.receivedAt, ticket.impact, ticket.urgency, policy)
-  return { ...ticket, ...targets }
+  const { slaPausedLeftMs, ...targets } = slaDeadlines(ticket, policy)
+  return {
+    ...ticket,
+    ...targets,
+    // Kept off tickets that never paused, so their projection reads as it always did.
+    ...(slaPausedLeftMs || ticket.slaPausedLeftMs ? { slaPausedLeftMs } : {}),
+  }
+}
+
+/** Rule 8: the clocks stop while the ticket awaits the customer, and run again from `at`. */
+function endPause(ticket: Ticket, at: number): Ticket {
+  const pauses = ticket.slaPauses
+  if (!pauses?.some((p) => p.to === null)) return ticket
+  return { ...ticket, slaPauses: pauses.map((p) => (p.to === null ? { ...p, to: at } : p)) }
 }
 
 function open(event: EventOf<'opened'>, at: number, policy: PriorityPolicy): Ticket {
@@ -96,6 +109,16 @@ function assign(ticket: Ticket, record: AssignmentRecord): Ticket {
     returnedToCsc: record.via === 'return_to_owner' || (ticket.returnedToCsc && toCsc),
     firstAssignedAt: ticket.firstAssignedAt ?? record.at,
   }
+}
+
+function assignWithSla(ticket: Ticket, record: AssignmentRecord, policy: PriorityPolicy): Ticket {
+  const next = assign(ticket, record)
+  return ticket.firstAssignedAt === null ? withSlaIfPaused(next, policy) : next
+}
+
+/** Due times move only where a clock ever paused: other tickets keep the ones set at opening. */
+function withSlaIfPaused(ticket: Ticket, policy: PriorityPolicy): Ticket {
+  return ticket.slaPauses?.length ? withTargets(ticket, policy) : ticket
 }
 
 const STATES_ACCEPTING_WORK: readonly TicketState[] = ['open', 'on_hold']
@@ -193,41 +216,53 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
     }
     case 'escalated':
       return requireState(ticket, STATES_ACCEPTING_WORK, 'escalate', () =>
-        assign(ticket, {
-          eventId: event.id,
-          teamId: event.payload.teamId,
-          assignee: null,
-          by: event.actor,
-          at,
-          via: 'escalation',
-          warmTransfer: event.payload.warmTransfer,
-          routingGuidanceId: event.payload.routingGuidanceId,
-          ...(event.payload.offGuidanceReason
-            ? { offGuidanceReason: event.payload.offGuidanceReason }
-            : {}),
-        }),
+        assignWithSla(
+          ticket,
+          {
+            eventId: event.id,
+            teamId: event.payload.teamId,
+            assignee: null,
+            by: event.actor,
+            at,
+            via: 'escalation',
+            warmTransfer: event.payload.warmTransfer,
+            routingGuidanceId: event.payload.routingGuidanceId,
+            ...(event.payload.offGuidanceReason
+              ? { offGuidanceReason: event.payload.offGuidanceReason }
+              : {}),
+          },
+          policy,
+        ),
       )
     case 'assigned':
       return requireState(ticket, STATES_ACCEPTING_WORK, 'assign', () =>
-        assign(ticket, {
-          eventId: event.id,
-          teamId: event.payload.teamId,
-          assignee: event.payload.assignee,
-          by: event.actor,
-          at,
-          via: 'assignment',
-        }),
+        assignWithSla(
+          ticket,
+          {
+            eventId: event.id,
+            teamId: event.payload.teamId,
+            assignee: event.payload.assignee,
+            by: event.actor,
+            at,
+            via: 'assignment',
+          },
+          policy,
+        ),
       )
     case 'returned_to_owner':
       return requireState(ticket, STATES_ACCEPTING_WORK, 'return to owner', () => {
-        const returned = assign(ticket, {
-          eventId: event.id,
-          teamId: CSC_TEAM_ID,
-          assignee: ticket.owner,
-          by: event.actor,
-          at,
-          via: 'return_to_owner',
-        })
+        const returned = assignWithSla(
+          ticket,
+          {
+            eventId: event.id,
+            teamId: CSC_TEAM_ID,
+            assignee: ticket.owner,
+            by: event.actor,
+            at,
+            via: 'return_to_owner',
+          },
+          policy,
+        )
         return {
           ...returned,
           returnedToCscCount: ticket.returnedToCscCount + 1,
@@ -246,25 +281,46 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
         }
       })
     case 'held':
-      return requireState(ticket, ['open'], 'put on hold', () => ({
-        ...ticket,
-        state: 'on_hold',
-        holdReason: event.payload.reason,
-      }))
+      return requireState(ticket, ['open'], 'put on hold', () => {
+        const held: Ticket = { ...ticket, state: 'on_hold', holdReason: event.payload.reason }
+        if (!event.payload.pausesSla) return held
+        return withTargets(
+          { ...held, slaPauses: [...(ticket.slaPauses ?? []), { from: at, to: null }] },
+          policy,
+        )
+      })
     case 'resumed':
-      return requireState(ticket, ['on_hold'], 'resume', () => ({
-        ...ticket,
-        state: 'open',
-        holdReason: null,
-      }))
+      return requireState(ticket, ['on_hold'], 'resume', () =>
+        withSlaIfPaused(endPause({ ...ticket, state: 'open', holdReason: null }, at), policy),
+      )
     case 'resolved':
-      return requireState(ticket, STATES_ACCEPTING_WORK, 'resolve', () => ({
+      return requireState(ticket, STATES_ACCEPTING_WORK, 'resolve', () =>
+        withSlaIfPaused(
+          endPause(
+            {
+              ...ticket,
+              state: 'resolved',
+              holdReason: null,
+              returnedToCsc: false,
+              resolution: { ...event.payload, by: event.actor, at },
+            },
+            at,
+          ),
+          policy,
+        ),
+      )
+    case 'sla_breached': {
+      // A fact the server found, true whatever the ticket's state is by now; one per target.
+      const breaches = ticket.slaBreaches ?? []
+      if (breaches.some((b) => b.target === event.payload.target)) return ticket
+      return {
         ...ticket,
-        state: 'resolved',
-        holdReason: null,
-        returnedToCsc: false,
-        resolution: { ...event.payload, by: event.actor, at },
-      }))
+        slaBreaches: [
+          ...breaches,
+          { target: event.payload.target, dueAt: Date.parse(event.payload.dueAt), at },
+        ],
+      }
+    }
     case 'reopened':
       return requireState(ticket, ['resolved'], 'reopen', () => ({
         ...ticket,

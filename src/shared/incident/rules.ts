@@ -6,7 +6,7 @@
  * events arrive, and is then recorded as such.
  */
 import { z } from 'zod'
-import { dueAt } from './priority'
+import { inactiveResolutionAllowed } from './follow-up'
 import {
   EVENT_SCHEMA_VERSION,
   editableFields,
@@ -401,13 +401,22 @@ export function returnToOwner(ticket: Ticket, ctx: CommandContext): CommandResul
   })
 }
 
-export function hold(ticket: Ticket, reason: string, ctx: CommandContext): CommandResult {
+/**
+ * Rule 8's clocks stand still while the ticket waits for the customer (`pausesSla`), and run on
+ * through any other hold: a supervisor should see a P1 held for a vendor run out.
+ */
+export function hold(
+  ticket: Ticket,
+  reason: string,
+  ctx: CommandContext,
+  pausesSla = false,
+): CommandResult {
   if (ticket.state !== 'open')
     return refuse({
       field: '',
       message: `Only an open ticket can go on hold; this one is ${ticket.state.replace('_', ' ')}.`,
     })
-  return single(ctx, ticket, 'held', { reason })
+  return single(ctx, ticket, 'held', { reason, ...(pausesSla ? { pausesSla: true } : {}) })
 }
 
 export function resume(ticket: Ticket, ctx: CommandContext): CommandResult {
@@ -423,24 +432,6 @@ export const REOPEN_WINDOW_DAYS = 7
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export type ResolveInput = PayloadOf<'resolved'>
-
-/** Whether a customer who did not answer for a business day may get an "inactive ticket" resolution. */
-export function inactiveResolutionAllowed(
-  ticket: Ticket,
-  nowMs: number,
-  policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
-): boolean {
-  const unanswered = ticket.contacts.filter((c) => c.outcome !== 'reached')
-  const lastReached = Math.max(
-    0,
-    ...ticket.contacts.filter((c) => c.outcome === 'reached').map((c) => c.at),
-  )
-  const firstUnanswered = unanswered.filter((c) => c.at > lastReached)[0]
-  return (
-    firstUnanswered !== undefined &&
-    dueAt(firstUnanswered.at, { amount: 1, unit: 'business_days' }, policy) <= nowMs
-  )
-}
 
 /**
  * Rule 8: the actions are written down, the classification is complete according to root cause,
@@ -554,15 +545,6 @@ export function close(
     customerSatisfied,
     via: reopenWindowElapsed(ticket, ctx.now()) ? 'reopen_window_elapsed' : 'staff',
   })
-}
-
-/** Rule 9: an incident that came in by email gets a phone call back. */
-export function needsCallBack(ticket: Ticket): boolean {
-  return (
-    ticket.source === 'email' &&
-    WORKING.includes(ticket.state) &&
-    !ticket.contacts.some((c) => c.channel === 'phone')
-  )
 }
 
 export function recordContact(

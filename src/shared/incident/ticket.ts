@@ -1,6 +1,7 @@
 /** The ticket: what the fold of a ticket's events computes. Never written directly. */
 import type { Caller, EventType, MailAttachment, PayloadOf, WarmTransfer } from './events'
-import type { Level, Priority, Source, TicketKind, TicketState } from './vocabulary'
+import type { SlaPause } from './priority'
+import type { Level, Priority, SlaTargetKind, Source, TicketKind, TicketState } from './vocabulary'
 
 export interface TicketNote {
   id: string
@@ -83,8 +84,18 @@ export interface Ticket {
   returnedToCsc: boolean
   returnedToCscCount: number
   firstAssignedAt: number | null
+  /** Due times (sla-clock.ts); `SLA_PAUSED` while that clock stands still. */
   firstAssignmentDueAt: number
   resolutionDueAt: number
+  /**
+   * Rule 8: the spans a hold awaiting the customer stopped the clocks (the last one open while it
+   * lasts). Absent on tickets folded before clocks could pause.
+   */
+  slaPauses?: SlaPause[]
+  /** While a clock stands still: the clock time each paused target has left. */
+  slaPausedLeftMs?: { firstAssignment: number | null; resolution: number | null } | null
+  /** Breaches the server recorded (`sla_breached`), once per target. */
+  slaBreaches?: { target: SlaTargetKind; dueAt: number; at: number }[]
   holdReason: string | null
   notes: TicketNote[]
   /** Rule 9: call-backs and contact attempts, with what the agent noted. */

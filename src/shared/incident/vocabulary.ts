@@ -68,5 +68,9 @@ export const IDENTITY_ITEMS_REQUIRED = 3
 export const CONTACT_CHANNELS = ['phone', 'email', 'in_person'] as const
 export const CONTACT_OUTCOMES = ['reached', 'no_answer', 'left_voicemail'] as const
 
+/** Rule 8's clocks, each with its own due time (PRODUCT.md "Priority"). */
+export const SLA_TARGETS = ['first_assignment', 'resolution'] as const
+export type SlaTargetKind = (typeof SLA_TARGETS)[number]
+
 /** The CSC is the service desk itself: a ticket assigned here is with its owner. */
 export const CSC_TEAM_ID = 'csc'

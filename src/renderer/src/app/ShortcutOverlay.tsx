@@ -1,9 +1,8 @@
 /** `?`: every shortcut of the desk, read from the one table the handlers use. */
 import { Dialog } from '../ui/Dialog'
-import { SHORTCUTS, type ShortcutGroup } from '../ui/shortcuts'
+import { SHORTCUTS, SUPERVISOR_GROUPS, type ShortcutGroup } from '../ui/shortcuts'
 
 const GROUPS: ShortcutGroup[] = ['Anywhere', 'Call intake', 'Ticket', 'Supervisor', 'Live queue']
-const SUPERVISOR_GROUPS = new Set<ShortcutGroup>(['Supervisor', 'Live queue'])
 
 export function ShortcutOverlay({
   onClose,
@@ -17,7 +16,7 @@ export function ShortcutOverlay({
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} wide>
       <div className="shortcuts">
-        {GROUPS.filter((group) => supervisor || !SUPERVISOR_GROUPS.has(group)).map((group) => (
+        {GROUPS.filter((group) => supervisor || !SUPERVISOR_GROUPS.includes(group)).map((group) => (
           <section key={group} aria-label={group}>
             <h3>{group}</h3>
             <dl>

@@ -11,6 +11,7 @@ import type { CommandContext, CommandResult } from '../../../shared/incident/rul
 import type { StationApi } from '../../../shared/station-api'
 import type { RecordResult, StationStore } from '../store'
 import { createCallStore, type CallState } from '../calls/call-store'
+import { createTicker } from '../queue/clock'
 import { createIntakeStore, type IntakeState } from '../intake/intake-store'
 import { createPresence } from '../presence/presence'
 import { createSessionStore, type SessionStoreState } from '../session/session-store'
@@ -34,7 +35,12 @@ export function createDesk(env: DeskEnv, initialView?: View) {
     syncStatus: createSyncStatusStore(),
     ticketUi: createTicketUiStore(),
     calls: createCallStore(),
+<<<<<<< HEAD
     presence: createPresence(env.station),
+=======
+    /** One clock tick for every live timer of the desk (SLA time left), never one per row. */
+    ticker: createTicker(),
+>>>>>>> main
   }
 }
 

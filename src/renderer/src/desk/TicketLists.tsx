@@ -6,6 +6,7 @@
 import { useLiveQuery } from 'dexie-react-hooks'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk, useSession } from '../app/desk'
+import { FollowUps } from './FollowUps'
 import { TicketTable } from './TicketTable'
 
 const FLOOR_LIMIT = 200
@@ -28,6 +29,7 @@ export function MyTickets() {
   return (
     <section className="view" aria-labelledby="mine-title">
       <h1 id="mine-title">My tickets</h1>
+      <FollowUps tickets={working} />
       {returned.length > 0 && (
         <>
           <h2>Returned to me</h2>

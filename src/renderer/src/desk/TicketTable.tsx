@@ -2,6 +2,7 @@
 import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk } from '../app/desk'
 import { useDirectory } from '../app/use-directory'
+import { SlaTimer } from '../sla/SlaTimer'
 import { STATE_LABELS } from '../ui/labels'
 import { formatAgo, useNow } from '../ui/time'
 
@@ -22,6 +23,7 @@ export function TicketTable({ label, tickets, empty }: TicketTableProps) {
         <tr>
           <th scope="col">Number</th>
           <th scope="col">Priority</th>
+          <th scope="col">SLA</th>
           <th scope="col">Title</th>
           <th scope="col">Caller</th>
           <th scope="col">Team</th>
@@ -47,6 +49,9 @@ export function TicketTable({ label, tickets, empty }: TicketTableProps) {
             </td>
             <td>
               <span className={`pill pill--${ticket.priority}`}>{ticket.priority}</span>
+            </td>
+            <td>
+              <SlaTimer ticket={ticket} />
             </td>
             <td>
               {ticket.title}

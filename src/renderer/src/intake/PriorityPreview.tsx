@@ -1,5 +1,6 @@
 /** The priority that impact × urgency give, and when its targets fall due, as the agent sets them. */
 import {
+  clockOf,
   describeDuration,
   targetsFor,
   type PriorityPolicy,
@@ -24,6 +25,7 @@ export function PriorityPreview({
 }: PriorityPreviewProps) {
   const targets = targetsFor(receivedAt, impact, urgency, policy)
   const target = policy.targets[targets.priority]
+  const clock = clockOf(targets.priority, policy)
   return (
     <div className="priority" role="status" aria-label="Priority">
       <span className={`pill pill--${targets.priority}`}>{targets.priority}</span>
@@ -31,12 +33,12 @@ export function PriorityPreview({
         <dt>First assignment</dt>
         <dd>
           by {formatWhen(targets.firstAssignmentDueAt, nowMs)}{' '}
-          <span className="muted">({describeDuration(target.firstAssignment)})</span>
+          <span className="muted">({describeDuration(target.firstAssignment, clock)})</span>
         </dd>
         <dt>Resolution</dt>
         <dd>
           by {formatWhen(targets.resolutionDueAt, nowMs)}{' '}
-          <span className="muted">({describeDuration(target.resolution)})</span>
+          <span className="muted">({describeDuration(target.resolution, clock)})</span>
         </dd>
       </dl>
     </div>

@@ -57,9 +57,15 @@ export function breachesBetween(
     { kind: 'first_assignment', dueAt: ticket.firstAssignmentDueAt, metAt: ticket.firstAssignedAt },
     { kind: 'resolution', dueAt: ticket.resolutionDueAt, metAt: ticket.resolution?.at ?? null },
   ]
-  return targets
+  const found = targets
     .filter((t) => t.dueAt >= from && t.dueAt < now && (t.metAt === null || t.metAt > t.dueAt))
     .map(({ kind, dueAt }) => ({ kind, dueAt }))
+  // What the server recorded counts too: a breach stays one after the clock it ran out on moved
+  // (a priority lowered, a reopening), once per target.
+  const recorded = (ticket.slaBreaches ?? [])
+    .filter((b) => b.dueAt >= from && b.dueAt < now && !found.some((f) => f.kind === b.target))
+    .map((b) => ({ kind: b.target, dueAt: b.dueAt }))
+  return [...found, ...recorded]
 }
 
 function firstEscalationAt(ticket: Ticket): number | null {

@@ -21,6 +21,7 @@ import {
   isOpen,
   nextAgingChangeAt,
   nextDueAt,
+  hasBreached,
   nextSlaChangeAt,
   slaOf,
   type AgingBucketId,
@@ -354,7 +355,9 @@ function matchesAt(row: QueueRow, filters: QueueFilters, now: number): boolean {
   const { ticket } = row
   return (
     (filters.aging.length === 0 || filters.aging.includes(agingBucketOf(ticket.receivedAt, now))) &&
-    (filters.sla.length === 0 || filters.sla.includes(slaOf(ticket, now).status))
+    (filters.sla.length === 0 ||
+      filters.sla.includes(slaOf(ticket, now).status) ||
+      (filters.sla.includes('breached') && hasBreached(ticket, now)))
   )
 }
 

@@ -5,10 +5,12 @@
  *
  * A target "runs" from the time of call (rule 2, `receivedAt`) until it is met: the first-
  * assignment target until someone takes the ticket (`firstAssignedAt`; a live call is taken the
- * moment it is logged), the resolution target until the ticket is resolved. Holding a ticket does
- * not stop the clock: the priority policy has no pause rule, and a supervisor should see a held
- * P1 run out.
+ * moment it is logged), the resolution target until the ticket is resolved. Due times come from
+ * the fold (shared/incident/sla-clock.ts), business hours and pauses included: a hold awaiting
+ * the customer stops the clock (the target then reads `SLA_PAUSED` and is not running); any other
+ * hold does not, and a supervisor sees a held P1 run out.
  */
+import { SLA_PAUSED } from '../../../shared/incident/sla-clock'
 import type { Ticket } from '../../../shared/incident/ticket'
 
 export type SlaStatus = 'ok' | 'at_risk' | 'breached'
@@ -50,7 +52,22 @@ export function runningTargets(ticket: SlaFields): RunningTarget[] {
     })
   }
   targets.push({ kind: 'resolution', startAt: ticket.receivedAt, dueAt: ticket.resolutionDueAt })
-  return targets
+  return targets.filter((t) => t.dueAt !== SLA_PAUSED)
+}
+
+/** Clock time left on the ticket's paused clock (the nearer one), or null when none is paused. */
+export function pausedLeftMs(ticket: SlaFields & Pick<Ticket, 'slaPausedLeftMs'>): number | null {
+  if (!isOpen(ticket) || !ticket.slaPausedLeftMs) return null
+  const { firstAssignment, resolution } = ticket.slaPausedLeftMs
+  const left = [ticket.firstAssignedAt === null ? firstAssignment : null, resolution].filter(
+    (ms): ms is number => ms !== null,
+  )
+  return left.length ? Math.min(...left) : null
+}
+
+/** The SLA filter's "Breached": a target running over now, or one the server recorded as breached. */
+export function hasBreached(ticket: SlaFields & Pick<Ticket, 'slaBreaches'>, now: number): boolean {
+  return (ticket.slaBreaches?.length ?? 0) > 0 || slaOf(ticket, now).status === 'breached'
 }
 
 /** When the target turns "at risk"; never before it starts. */

@@ -9,6 +9,7 @@
  * are applied after it, newest last, so a ticket read in an older state is brought up to date.
  */
 import type { TicketEvent } from '../../../shared/incident/events'
+import { dayStartIn } from '../../../shared/incident/calendar'
 import type { PriorityPolicy } from '../../../shared/incident/priority'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { StationApi } from '../../../shared/station-api'
@@ -54,15 +55,10 @@ export interface SupervisorQueue {
 export const QUEUE_WINDOW = 500
 /** Pending events looked at to know which tickets hold unsynced work. */
 const PENDING_LIMIT = 1000
-const DAY_MS = 24 * 60 * 60 * 1000
 
-/** The start of the desk's day (the policy's UTC offset): the metrics' "today". */
-export function deskDayStart(
-  now: number,
-  policy: Pick<PriorityPolicy, 'utcOffsetMinutes'>,
-): number {
-  const offset = policy.utcOffsetMinutes * 60_000
-  return Math.floor((now + offset) / DAY_MS) * DAY_MS - offset
+/** The start of the desk's day (in the business calendar's zone): the metrics' "today". */
+export function deskDayStart(now: number, policy: Pick<PriorityPolicy, 'calendar'>): number {
+  return dayStartIn(now, policy.calendar)
 }
 
 /** Which tickets have events the server has not answered for, from the events themselves. */

@@ -23,7 +23,7 @@ import {
 } from '../../../shared/incident/vocabulary'
 import { useRecord, type DeskCommandContext } from '../app/desk'
 import { Dialog } from '../ui/Dialog'
-import { FormErrors, SelectField, TextArea } from '../ui/fields'
+import { Checkbox, FormErrors, SelectField, TextArea } from '../ui/fields'
 import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS, KIND_LABELS } from '../ui/labels'
 import { NO_REFUSALS, sortRefusals, type Refusal } from '../ui/rule-errors'
 
@@ -227,14 +227,36 @@ interface TicketDialogProps {
 }
 
 export function HoldDialog({ ticket, onClose }: TicketDialogProps) {
+  const [reason, setReason] = useState('')
+  const [awaitingCustomer, setAwaitingCustomer] = useState(false)
   return (
-    <ReasonDialog
+    <CommandDialog
       title={`Put ${ticket.number} on hold`}
       submitLabel="Put on hold"
-      label="Why it waits (hold reason)"
       onClose={onClose}
-      command={(reason, ctx) => hold(ticket, reason, ctx)}
-    />
+      fields={['reason']}
+      command={(ctx) => hold(ticket, reason, ctx, awaitingCustomer)}
+    >
+      {(error, touched) => (
+        <>
+          <TextArea
+            label="Why it waits (hold reason)"
+            autoFocus
+            value={reason}
+            error={error('reason')}
+            onChange={(value) => {
+              setReason(value)
+              touched()
+            }}
+          />
+          <Checkbox
+            label="Awaiting the customer: the SLA clocks stop until the ticket resumes"
+            checked={awaitingCustomer}
+            onChange={setAwaitingCustomer}
+          />
+        </>
+      )}
+    </CommandDialog>
   )
 }
 

@@ -13,7 +13,11 @@
  * (queue-windows.ts), the directory (directory.ts) and drafts (drafts.ts), over the state they
  * share (store-core.ts). This file only assembles them.
  */
-import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from '../../../shared/incident/priority'
+import {
+  DEFAULT_PRIORITY_POLICY,
+  priorityPolicySchema,
+  type PriorityPolicy,
+} from '../../../shared/incident/priority'
 import { StationDb } from './db'
 import { createDirectory } from './directory'
 import { createDrafts } from './drafts'
@@ -44,9 +48,9 @@ export async function createStationStore(
     options.numbers,
     async (code) => (await stationMeta())?.lastSequence[code] ?? 0,
   )
-  const policy =
-    ((await db.meta.get(META.policy))?.value as PriorityPolicy | undefined) ??
-    DEFAULT_PRIORITY_POLICY
+  // A policy cached before the business calendar existed reads with the default calendar.
+  const cachedPolicy = priorityPolicySchema.safeParse((await db.meta.get(META.policy))?.value)
+  const policy: PriorityPolicy = cachedPolicy.success ? cachedPolicy.data : DEFAULT_PRIORITY_POLICY
   const core = createStoreCore(db, options.now ?? Date.now, numbers, policy)
   const projection = createProjection(core)
 

@@ -6,7 +6,9 @@
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useState } from 'react'
 import type { Caller, EditableFields } from '../../../shared/incident/events'
-import { changeFields, needsCallBack } from '../../../shared/incident/rules'
+import { needsCallBack } from '../../../shared/incident/follow-up'
+import { SLA_PAUSED } from '../../../shared/incident/sla-clock'
+import { changeFields } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { Level } from '../../../shared/incident/vocabulary'
 import { useDesk, useRecord } from '../app/desk'
@@ -37,6 +39,10 @@ const DETAIL_FIELDS = [
   'urgency',
   'caller',
 ]
+
+/** A due time, or why there is none while the clock stands still (a hold awaiting the customer). */
+const dueText = (dueAt: number, now: number) =>
+  dueAt === SLA_PAUSED ? 'Paused: awaiting the customer' : formatWhen(dueAt, now)
 
 export function DetailsTab({ ticket }: { ticket: Ticket }) {
   const desk = useDesk()
@@ -185,7 +191,7 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
           {ticket.firstAssignedAt === null ? (
             <>
               <dt>First assignment due</dt>
-              <dd>{formatWhen(ticket.firstAssignmentDueAt, now)}</dd>
+              <dd>{dueText(ticket.firstAssignmentDueAt, now)}</dd>
             </>
           ) : (
             <>
@@ -194,7 +200,7 @@ export function DetailsTab({ ticket }: { ticket: Ticket }) {
             </>
           )}
           <dt>Resolution due</dt>
-          <dd>{formatWhen(ticket.resolutionDueAt, now)}</dd>
+          <dd>{dueText(ticket.resolutionDueAt, now)}</dd>
           <dt>Type</dt>
           <dd>{ticket.kindHistory.map((k) => KIND_LABELS[k.kind]).join(' → ')}</dd>
           {parent && (

@@ -52,6 +52,8 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
     }
     case 'customer_contacted':
       return `${event.payload.channel}: ${event.payload.outcome}`
+    case 'sla_breached':
+      return `${event.payload.target === 'first_assignment' ? 'First assignment' : 'Resolution'} was due ${new Date(event.payload.dueAt).toLocaleString()}`
     case 'parent_linked':
     case 'resumed':
       return ''

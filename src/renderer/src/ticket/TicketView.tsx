@@ -26,6 +26,7 @@ import { focusables, focusFirstIn, focusIsLost } from '../ui/focus'
 import { KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
 import { sortRefusals, type Refusal } from '../ui/rule-errors'
 import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
+import { SlaTimer } from '../sla/SlaTimer'
 import { Tabs } from '../ui/Tabs'
 import { AssigneesTab } from './AssigneesTab'
 import { DetailsTab } from './DetailsTab'
@@ -132,6 +133,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
           <span className={`pill pill--state-${ticket.state}`} aria-label="State">
             {STATE_LABELS[ticket.state]}
           </span>
+          <SlaTimer ticket={ticket} long />
           {ticket.state === 'on_hold' && ticket.holdReason && (
             <span className="pill pill--warn" aria-label="Hold reason">
               {ticket.holdReason}

@@ -94,6 +94,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   customer_contacted: 'Customer contacted',
   parent_linked: 'Linked to parent incident',
   note_redacted: 'Note redacted',
+  sla_breached: 'SLA target breached',
   customer_message_received: 'Customer email',
 }
 

@@ -9,6 +9,9 @@ import { useLayoutEffect, useRef } from 'react'
 
 export type ShortcutGroup = 'Anywhere' | 'Call intake' | 'Ticket' | 'Supervisor' | 'Live queue'
 
+/** Listed only to those who have the supervisors' screens. */
+export const SUPERVISOR_GROUPS: readonly ShortcutGroup[] = ['Supervisor', 'Live queue']
+
 export interface Shortcut {
   /** As shown to the user and parsed for matching, e.g. "Ctrl+Enter", "Alt+E", "?". */
   keys: string
