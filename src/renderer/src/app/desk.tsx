@@ -35,12 +35,9 @@ export function createDesk(env: DeskEnv, initialView?: View) {
     syncStatus: createSyncStatusStore(),
     ticketUi: createTicketUiStore(),
     calls: createCallStore(),
-<<<<<<< HEAD
     presence: createPresence(env.station),
-=======
     /** One clock tick for every live timer of the desk (SLA time left), never one per row. */
     ticker: createTicker(),
->>>>>>> main
   }
 }
 
