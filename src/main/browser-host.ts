@@ -164,7 +164,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     sockets.handleUpgrade(request, socket, head, (ws) => serve(ws))
   })
 
+  let pages = 0
   function serve(ws: WebSocket): void {
+    pages += 1
     const unsubscribe = options.services.subscribe((event, payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
     })
@@ -187,7 +189,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, reply }))
         })
     })
-    ws.on('close', unsubscribe)
+    ws.on('close', () => {
+      unsubscribe()
+      // The last page closed shows no ticket any more: nobody should see this station on one.
+      if (--pages === 0)
+        void options.services.dispatch('presence.report', { viewing: [], intakeOpen: false })
+    })
     // A frame `ws` refuses (too large, invalid UTF-8, a protocol violation) lands here after `ws`
     // has sent the close frame with its code (1009, 1007, 1002); it then closes the socket itself.
     // Terminating here could drop that close frame, and no listener at all would end the process.

@@ -25,6 +25,7 @@ import { EVENTS_CHANNEL, latestSeq, parseLiveNotice } from './events/event-log'
 import { requestUrl } from './http/http'
 import { createLiveStream, type LiveFrame } from './live-stream'
 import { errorFields, type Logger } from './log'
+import { startViewerPresence, type ViewerSocket } from './ticket-viewers'
 
 const PRESENCE_CHANNEL = 'warmline_presence'
 const REASONS: Record<number, string> = {
@@ -66,6 +67,8 @@ interface Client {
   connectionId: string
   watching: boolean
   alive: boolean
+  /** The same connection as ticket presence sees it (ticket-viewers.ts). */
+  viewer: ViewerSocket
 }
 
 export async function startLive(server: Server, options: LiveOptions): Promise<LiveHub> {
@@ -130,8 +133,9 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       connected: boolean | null
       seen_at: number | null
       set_aside: number | null
+      on_call: boolean | null
     }>(
-      `SELECT s.code, p.username, p.connected_at, p.pending, p.last_sync_at, p.connected, p.seen_at, p.set_aside
+      `SELECT s.code, p.username, p.connected_at, p.pending, p.last_sync_at, p.connected, p.seen_at, p.set_aside, p.on_call
          FROM stations s LEFT JOIN station_presence p ON p.station_code = s.code ORDER BY s.code`,
     )
     const freshSince = now() - 3 * heartbeatMs
@@ -144,6 +148,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       lastSyncAt: r.last_sync_at,
       online: Boolean(r.connected) && (r.seen_at ?? 0) > freshSince,
       setAside: r.set_aside ?? 0,
+      onCall: Boolean(r.on_call),
     }))
   }
 
@@ -176,6 +181,15 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     () => void latestSeq(db).then(poke, () => {}),
   )
   const unlistenPresence = await db.listen(PRESENCE_CHANNEL, presenceChanged, presenceChanged)
+  const viewers = await startViewerPresence({
+    db,
+    logger,
+    serverId,
+    now,
+    freshMs: 3 * heartbeatMs,
+    debounceMs: PRESENCE_DEBOUNCE_MS,
+    sockets: () => [...clients].map((c) => c.viewer),
+  })
   const unlistenUser = await db.listen(USER_CHANNEL, (payload) => {
     const { username, message } = JSON.parse(payload) as {
       username: string
@@ -211,33 +225,51 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
       return
     }
     const station = client.principal.stationCode
+    if (message.type === 'viewing') return viewers.viewing(client.viewer, message.ticketIds)
     // A session without a station (signed in before enrollment, or a supervisor's browser) has
     // no presence row to report into. Nothing is wrong with the station, so it hears nothing
     // back: an error here would be shown at the desk as a problem nobody can act on.
     if (!station) return
     void writePresence(
-      `UPDATE station_presence SET pending = $2, last_sync_at = $3, seen_at = $4, set_aside = $6 WHERE station_code = $1 AND connection_id = $5`,
-      [station, message.pending, message.lastSyncAt, now(), client.connectionId, message.setAside],
+      `UPDATE station_presence SET pending = $2, last_sync_at = $3, seen_at = $4, set_aside = $6, on_call = $7 WHERE station_code = $1 AND connection_id = $5`,
+      [
+        station,
+        message.pending,
+        message.lastSyncAt,
+        now(),
+        client.connectionId,
+        message.setAside,
+        message.onCall,
+      ],
     )
   }
 
   const onConnection = (ws: WebSocket, principal: Extract<Principal, { kind: 'user' }>) => {
+    const connectionId = randomUUID()
     const client: Client = {
       ws,
       principal,
-      connectionId: randomUUID(),
+      connectionId,
       watching: false,
       alive: true,
+      viewer: {
+        connectionId,
+        username: principal.user.username,
+        stationCode: principal.stationCode ?? null,
+        send: (message) => send(client, message),
+      },
     }
     clients.add(client)
     send(client, { type: 'poke', seq: lastPoke })
+    viewers.opened(client.viewer)
     const station = principal.stationCode
     if (station) {
       void writePresence(
-        `INSERT INTO station_presence (station_code, username, server_id, connection_id, connected, connected_at, seen_at)
-         VALUES ($1, $2, $3, $4, true, $5, $5)
+        `INSERT INTO station_presence (station_code, username, server_id, connection_id, connected, connected_at, seen_at, on_call)
+         VALUES ($1, $2, $3, $4, true, $5, $5, false)
          ON CONFLICT (station_code) DO UPDATE SET username = excluded.username, server_id = excluded.server_id,
-           connection_id = excluded.connection_id, connected = true, connected_at = excluded.connected_at, seen_at = excluded.seen_at`,
+           connection_id = excluded.connection_id, connected = true, connected_at = excluded.connected_at, seen_at = excluded.seen_at,
+           on_call = false`,
         [station, principal.user.username, serverId, client.connectionId, now()],
       )
     }
@@ -256,6 +288,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
     ws.on('message', (data) => onMessage(client, String(data)))
     ws.on('close', () => {
       clients.delete(client)
+      viewers.closed(client.viewer)
       // Only this connection's row: the station may already have reconnected elsewhere.
       if (station) {
         void writePresence(
@@ -327,6 +360,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
         'UPDATE station_presence SET seen_at = $2 WHERE connection_id = ANY($1::text[])',
         [mine, now()],
       )
+      viewers.heartbeat(mine)
     }
   }, heartbeatMs).unref()
 
@@ -358,6 +392,7 @@ export async function startLive(server: Server, options: LiveOptions): Promise<L
           }),
       )
       await Promise.all(closed)
+      await viewers.close()
       await db
         .query('UPDATE station_presence SET connected = false WHERE server_id = $1', [serverId])
         .catch((error: unknown) =>

@@ -29,6 +29,7 @@ import {
 } from './directory'
 import { priorityPolicySchema } from './incident/priority'
 import { block, line } from './text'
+import { MAX_VIEWING, ticketViewerSchema } from './sync/presence'
 import {
   callersQuerySchema,
   enrollRequestSchema,
@@ -223,6 +224,17 @@ export const stationApiSchemas = {
     request: z.object({ since: z.number().int().min(0) }),
     response: z.object({ calls: z.array(callRecordSchema) }),
   },
+  /**
+   * What this window shows (the tickets open in it, whether a call intake is open): kept while the
+   * live socket is up, never stored. Answers with who else has which ticket open.
+   */
+  'presence.report': {
+    request: z.object({
+      viewing: z.array(z.string().regex(UUID_PATTERN)).max(MAX_VIEWING),
+      intakeOpen: z.boolean(),
+    }),
+    response: z.object({ viewers: z.array(ticketViewerSchema) }),
+  },
   /** Supervisors: ask for `floor.stations` notifications. */
   'floor.watch': { request: empty, response: empty },
 
@@ -287,6 +299,8 @@ export const stationEventSchemas = {
   /** A notification the user clicked. */
   'notify.clicked': z.object({ ticketId: z.string().nullable() }),
   'floor.stations': z.object({ stations: z.array(stationPresenceSchema) }),
+  /** Who else has which ticket open, whenever it changes (empty while the live socket is down). */
+  'presence.viewers': z.object({ viewers: z.array(ticketViewerSchema) }),
   /**
    * Main's counter was raised (sign-in, enrollment): numbers up to `highest` are the server's, so
    * a window drops what it holds of them before showing one.

@@ -39,6 +39,7 @@ const presence = (overrides: Partial<StationPresence>): StationPresence => ({
   lastSyncAt: T0 - MINUTE,
   online: true,
   setAside: 0,
+  onCall: false,
   ...overrides,
 })
 
@@ -138,7 +139,7 @@ describe('metrics and QA review over the supervisor queue', () => {
     await queue.start()
     render(
       <>
-        <MetricsView queue={queue} />
+        <MetricsView queue={queue} directory={directory} />
         <QaReview queue={queue} directory={directory} />
       </>,
     )
@@ -146,7 +147,7 @@ describe('metrics and QA review over the supervisor queue', () => {
       screen.getByText(label).closest('.tile')!.querySelector('.tile__value')!.textContent
     expect(tile(/^Calls today/)).toBe('2')
     expect(tile(/^Reassigned/)).toBe('100%')
-    expect(screen.getByRole('img', { name: /Calls per hour: highest 2 at 09:00/ })).toBeTruthy()
+    expect(screen.getByRole('button', { name: '09:00–10:00: 2 calls' })).toBeTruthy()
     const review = screen.getByRole('region', { name: 'QA review' })
     expect(within(review).getByText('B2-2')).toBeTruthy()
     // Issue 10, item 9: the words say what it means; the rule number is the tooltip.

@@ -33,6 +33,9 @@ export function manualTicker(start: number): ManualTicker {
 
 export function loopbackStation() {
   const shown: RequestOf<'notify.show'>[] = []
+  const reports: RequestOf<'presence.report'>[] = []
+  // Main answers a report with the viewers it last heard of, as it emitted them.
+  let viewers: EventPayloadOf<'presence.viewers'>['viewers'] = []
   const listeners = new Set<(event: StationEvent, payload: unknown) => void>()
   const api = createStationApi({
     async invoke(method, request) {
@@ -41,6 +44,10 @@ export function loopbackStation() {
         return { ok: true, value: { shown: true } }
       }
       if (method === 'floor.watch') return { ok: true, value: {} }
+      if (method === 'presence.report') {
+        reports.push(request as RequestOf<'presence.report'>)
+        return { ok: true, value: { viewers } }
+      }
       return { ok: false, error: { code: 'unavailable', message: `${method} is not in this test` } }
     },
     subscribe(listener) {
@@ -51,7 +58,11 @@ export function loopbackStation() {
   return {
     api,
     shown,
+    /** What the window told main it shows, in order. */
+    reports,
     emit<E extends StationEvent>(event: E, payload: EventPayloadOf<E>) {
+      if (event === 'presence.viewers')
+        viewers = (payload as EventPayloadOf<'presence.viewers'>).viewers
       for (const listener of [...listeners]) listener(event, payload)
     },
   }

@@ -332,6 +332,7 @@ describe('incremental views equal full recomputes (seeded)', () => {
         aging: some(AGING_BUCKETS.map((b) => b.id)),
         sla: some(SLA_STATUSES),
         flags: random.chance(0.5) ? [] : some(QUEUE_FLAGS),
+        ids: [],
       },
       sort: some(SORT_KEYS).map((id) => ({ id, desc: random.chance(0.5) })),
     }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { EventPayloadOf, StationEvent } from '../../src/shared/station-api'
-import { ROUTES } from '../../src/shared/sync/wire'
+import { ROUTES, type StationPresence } from '../../src/shared/sync/wire'
 import {
   enrollAndSignIn,
   openStation,
@@ -78,4 +78,32 @@ it('pops, transfers and ends the call on the station of the agent who answered',
     cause: 'normal',
   })
   for (const off of offs) off()
+})
+
+it('issue 12: the floor sees the agent on a call from the phone system’s answer, and from an open intake, until each ends', async () => {
+  const onCall = async () => {
+    const response = await fetch(`${central.url}${ROUTES.stations}`, {
+      headers: { authorization: `Bearer ${central.adminToken}` },
+    })
+    const { stations } = (await response.json()) as { stations: StationPresence[] }
+    return stations.find((s) => s.user === 'jlee' && s.online)?.onCall
+  }
+  await eventually('the station reported in', async () => (await onCall()) === false)
+  const form = (fields: Record<string, string>) =>
+    send(
+      'POST',
+      ROUTES.ctiEvents,
+      new URLSearchParams({ callId: 'int-2', ...fields }).toString(),
+      'application/x-www-form-urlencoded',
+    )
+  await form({ event: 'newCall', from: '+1 555 010 7788', to: '4000', direction: 'in' })
+  await form({ event: 'answer', answeringNumber: '4711' })
+  await eventually('on the phone system’s call', async () => (await onCall()) === true)
+  await form({ event: 'hangup', cause: 'normalClearing' })
+  await eventually('off the call', async () => (await onCall()) === false)
+
+  await station.api.presence.report({ viewing: [], intakeOpen: true })
+  await eventually('on a call while the intake is open', async () => (await onCall()) === true)
+  await station.api.presence.report({ viewing: [], intakeOpen: false })
+  await eventually('idle once the intake closed', async () => (await onCall()) === false)
 })

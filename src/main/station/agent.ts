@@ -51,6 +51,7 @@ import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
 import { LiveConnection, type LiveSocketFactory } from './live'
 import { BatchNarrowing } from './narrowing'
+import { StationPresence } from './presence'
 import type { Outbox, OutboxEvent } from './outbox'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy, type Scheduler } from './scheduler'
 import { ServerFailure, type ServerClient } from './server-client'
@@ -110,10 +111,17 @@ export class SyncAgent {
   private stopped = false
   /** The server's answers for events no longer in the outbox, newest last. */
   private readonly answered = new Map<string, PushResult>()
+  /** Who has which ticket open, and whether this agent is on a call (presence.ts). */
+  readonly presence: StationPresence
 
   constructor(private readonly deps: SyncAgentDeps) {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF
     this.batchSize = Math.min(deps.batchSize ?? 200, MAX_PUSH_BATCH)
+    this.presence = new StationPresence({
+      send: (message) => this.live?.send(message),
+      emit: deps.emit,
+      reportChanged: () => this.publish(),
+    })
     this.connectivity.onChange((state) => {
       if (state !== 'online') return
       // Back online: whatever waited goes out now, and whatever others wrote meanwhile comes in.
@@ -154,6 +162,7 @@ export class SyncAgent {
           random: this.deps.random,
           onOpen: () => {
             if (this.watchingFloor) this.live?.send({ type: 'watch_stations' })
+            this.presence.connected()
             this.lastReport = ''
             this.connectivity.reachable()
             // Pokes sent while this socket was away are lost: every (re)connection pulls.
@@ -164,6 +173,7 @@ export class SyncAgent {
             this.connectivity.unreachable(
               'The live connection to the central server was lost; reconnecting.',
             )
+            this.presence.disconnected()
             this.publish()
           },
           onMessage: (message) => {
@@ -171,7 +181,10 @@ export class SyncAgent {
             else if (message.type === 'events') this.received(message)
             else if (message.type === 'stations')
               this.deps.emit('floor.stations', { stations: message.stations })
-            else if (message.type === 'call') announceCallEvent(this.deps.emit, message)
+            else if (message.type === 'call') {
+              announceCallEvent(this.deps.emit, message)
+              this.presence.callEvent(message)
+            } else if (message.type === 'viewers') this.presence.received(message.viewers)
             else this.problem = message.message
           },
         })
@@ -462,6 +475,7 @@ export class SyncAgent {
       pending: status.pending,
       lastSyncAt: status.lastSyncAt,
       setAside: status.setAside,
+      onCall: this.presence.onCall,
     } as const
     const reported = JSON.stringify(report)
     if (reported !== this.lastReport) {

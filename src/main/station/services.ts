@@ -220,6 +220,7 @@ export async function createStationServices(
       return parsed.data
     },
     'calls.log': ({ since }) => client.calls(token(), since),
+    'presence.report': (request) => sync.presence.report(request),
     'floor.watch': () => {
       sync.watchFloor()
       return {}

@@ -272,6 +272,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX sessions_handle ON sessions (left(token_hash, 16))`,
     ],
   },
+  {
+    version: 11,
+    name: 'ticket viewers and agents on a call',
+    statements: [
+      `ALTER TABLE station_presence ADD COLUMN on_call boolean NOT NULL DEFAULT false`,
+      // Ephemeral presence (issue 12): one row per live connection and ticket it shows, gone with
+      // the connection; rows of a server process that died are ignored once `seen_at` is stale.
+      `CREATE TABLE ticket_viewers (
+        connection_id text NOT NULL,
+        ticket_id text NOT NULL,
+        username text NOT NULL,
+        station_code text,
+        server_id text NOT NULL,
+        seen_at int8 NOT NULL,
+        PRIMARY KEY (connection_id, ticket_id)
+      )`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {

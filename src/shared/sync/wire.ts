@@ -11,6 +11,7 @@ import { callRecordSchema } from '../calls/cti'
 import { userSchema } from '../directory'
 import { ticketEventSchema } from '../incident/events'
 import { block, line } from '../text'
+import { viewersMessageSchema, viewingMessageSchema } from './presence'
 
 export const API_PREFIX = '/api/v1'
 export const MAX_PUSH_BATCH = 500
@@ -87,6 +88,8 @@ export const stationReportSchema = z.object({
   lastSyncAt: z.number().int().min(0).max(MAX_TIME_MS).nullable(),
   /** Events the agent set aside because the server kept failing on them (`server_error`). */
   setAside: z.number().int().min(0).max(1e9).default(0),
+  /** The agent is on a call: an intake open, or the phone system's call answered and not ended. */
+  onCall: z.boolean().default(false),
 })
 
 export const stationPresenceSchema = z.object({
@@ -98,6 +101,7 @@ export const stationPresenceSchema = z.object({
   online: z.boolean(),
   /** See `stationReportSchema.setAside`: work a supervisor should look at. */
   setAside: z.number().int().min(0).default(0),
+  onCall: z.boolean().default(false),
 })
 export type StationPresence = z.infer<typeof stationPresenceSchema>
 
@@ -129,12 +133,14 @@ export const serverLiveMessageSchema = z.discriminatedUnion('type', [
     event: z.enum(['answered', 'transferred', 'ended']),
     call: callRecordSchema,
   }),
+  viewersMessageSchema,
 ])
 export type ServerLiveMessage = z.infer<typeof serverLiveMessageSchema>
 
 export const stationLiveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('report'), ...stationReportSchema.shape }),
   z.object({ type: z.literal('watch_stations') }),
+  viewingMessageSchema,
 ])
 export type StationLiveMessage = z.infer<typeof stationLiveMessageSchema>
 

@@ -8,6 +8,7 @@ import '../ui/styles.css'
 import { openDesk } from './boot'
 import { DeskProvider, useDesk, useSession, type Desk } from './desk'
 import { Shell } from './Shell'
+import { isWallboardLocation, WallboardScreen } from './WallboardScreen'
 
 export function App() {
   const [desk, setDesk] = useState<Desk | null>(null)
@@ -55,6 +56,6 @@ export function Gate() {
     case 'enroll':
       return <EnrollScreen />
     case 'desk':
-      return <Shell />
+      return isWallboardLocation(window.location) ? <WallboardScreen /> : <Shell />
   }
 }

@@ -25,7 +25,12 @@ import { useDesk, useIntake, useNav, useSession } from './desk'
 import { DialogHost } from './DialogHost'
 import type { View } from './nav-store'
 import { ShortcutOverlay } from './ShortcutOverlay'
-import { SUPERVISOR_VIEWS, SupervisorView, useSupervisorQueue } from './supervisor-views'
+import {
+  SUPERVISOR_VIEWS,
+  SupervisorView,
+  supervisorShortcut,
+  useSupervisorQueue,
+} from './supervisor-views'
 
 // Administrators only, and rarely: its own chunk, fetched when the area is opened.
 const AdminArea = lazy(() => import('../admin/AdminArea'))
@@ -53,6 +58,7 @@ export function Shell() {
   useEffect(() => {
     performance.mark('warmline:desk')
   }, [])
+  usePresence(callInProgress)
   const supervisor = user !== null && user.role !== 'agent'
   const queue = useSupervisorQueue(supervisor)
   const notifications = useAgentNotifications(user?.username ?? null)
@@ -76,7 +82,11 @@ export function Shell() {
     else if (matches(event, SHORTCUTS.search.keys)) searchBox.current?.focus()
     else if (matches(event, SHORTCUTS.myTickets.keys)) nav.go({ name: 'mine' })
     else if (matches(event, SHORTCUTS.floor.keys)) nav.go({ name: 'floor' })
-    else return false
+    else {
+      const screen = supervisor ? supervisorShortcut(event) : null
+      if (!screen) return false
+      nav.go(screen)
+    }
   }, !dialogOpen)
 
   // Ctrl+N is the New call button's: always a fresh call. This entry goes back to the call on
@@ -88,7 +98,11 @@ export function Shell() {
     { view: { name: 'notifications' }, label: 'Notifications', count: notifications.length },
     ...(user?.role === 'agent'
       ? []
-      : SUPERVISOR_VIEWS.map(({ view: v, label }) => ({ view: v, label }))),
+      : SUPERVISOR_VIEWS.map(({ view: v, label, shortcut }) => ({
+          view: v,
+          label,
+          keys: SHORTCUTS[shortcut].keys,
+        }))),
     ...(user?.role === 'admin'
       ? [{ view: { name: 'admin' } as const, label: 'Administration' }]
       : []),
@@ -168,7 +182,9 @@ export function Shell() {
         {loggedNumber ? `Call logged as ticket ${loggedNumber}. Read it to the caller.` : ''}
       </p>
       <DialogHost />
-      {shortcutsOpen && <ShortcutOverlay onClose={() => nav.toggleShortcuts(false)} />}
+      {shortcutsOpen && (
+        <ShortcutOverlay onClose={() => nav.toggleShortcuts(false)} supervisor={supervisor} />
+      )}
     </div>
   )
 }
@@ -187,6 +203,13 @@ function useScreenPop(): void {
       offFacts()
     }
   }, [desk])
+}
+
+/** Who else has which ticket open follows main; an open intake counts as being on a call. */
+function usePresence(callInProgress: boolean): void {
+  const { presence } = useDesk()
+  useEffect(() => presence.start(), [presence])
+  useEffect(() => presence.setIntakeOpen(callInProgress), [presence, callInProgress])
 }
 
 /**

@@ -1,15 +1,22 @@
 /** `?`: every shortcut of the desk, read from the one table the handlers use. */
 import { Dialog } from '../ui/Dialog'
-import { SHORTCUTS, type ShortcutGroup } from '../ui/shortcuts'
+import { SHORTCUTS, SUPERVISOR_GROUPS, type ShortcutGroup } from '../ui/shortcuts'
 
-const GROUPS: ShortcutGroup[] = ['Anywhere', 'Call intake', 'Ticket']
+const GROUPS: ShortcutGroup[] = ['Anywhere', 'Call intake', 'Ticket', 'Supervisor', 'Live queue']
 
-export function ShortcutOverlay({ onClose }: { onClose: () => void }) {
+export function ShortcutOverlay({
+  onClose,
+  supervisor = false,
+}: {
+  onClose: () => void
+  /** The supervisors' screens' keys are listed to those who have the screens. */
+  supervisor?: boolean
+}) {
   const all = Object.values(SHORTCUTS)
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} wide>
       <div className="shortcuts">
-        {GROUPS.map((group) => (
+        {GROUPS.filter((group) => supervisor || !SUPERVISOR_GROUPS.includes(group)).map((group) => (
           <section key={group} aria-label={group}>
             <h3>{group}</h3>
             <dl>

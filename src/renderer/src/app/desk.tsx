@@ -13,6 +13,7 @@ import type { RecordContext, RecordResult, StationStore } from '../store'
 import { createCallStore, type CallState } from '../calls/call-store'
 import { createTicker } from '../queue/clock'
 import { createIntakeStore, type IntakeState } from '../intake/intake-store'
+import { createPresence } from '../presence/presence'
 import { createSessionStore, type SessionStoreState } from '../session/session-store'
 import { createSyncStatusStore, type SyncStatusState } from '../status/sync-status-store'
 import { createTicketUiStore, type TicketUiState } from '../ticket/ticket-ui-store'
@@ -34,6 +35,7 @@ export function createDesk(env: DeskEnv, initialView?: View) {
     syncStatus: createSyncStatusStore(),
     ticketUi: createTicketUiStore(),
     calls: createCallStore(),
+    presence: createPresence(env.station),
     /** One clock tick for every live timer of the desk (SLA time left), never one per row. */
     ticker: createTicker(),
   }

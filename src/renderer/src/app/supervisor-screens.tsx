@@ -27,6 +27,7 @@ export default function SupervisorScreens({
       return (
         <LiveQueuePanel
           queue={queue}
+          presence={desk.presence}
           directory={directory}
           record={record}
           recordOpening={record}
@@ -39,11 +40,26 @@ export default function SupervisorScreens({
     case 'calls':
       return <CallLogView station={desk.station} />
     case 'floorView':
-      return <FloorView station={desk.station} directory={directory} ticker={queue.ticker} />
+      return (
+        <FloorView
+          station={desk.station}
+          directory={directory}
+          ticker={queue.ticker}
+          queue={queue}
+          onOpenTicket={nav.openTicket}
+        />
+      )
     case 'metrics':
       return (
         <>
-          <MetricsView queue={queue} />
+          <MetricsView
+            queue={queue}
+            directory={directory}
+            onShowTickets={(ids, from) => {
+              queue.view.getState().showTickets(ids, from)
+              nav.go({ name: 'queue' })
+            }}
+          />
           <QaReview queue={queue} directory={directory} onOpenTicket={nav.openTicket} />
         </>
       )

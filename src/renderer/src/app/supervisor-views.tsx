@@ -8,18 +8,28 @@
 import { lazy, Suspense, useEffect, useState } from 'react'
 import type { SupervisorQueue } from '../queue/supervisor-queue'
 import { useDesk, useSession } from './desk'
+import { matches, SHORTCUTS, type ShortcutId } from '../ui/shortcuts'
 import type { View } from './nav-store'
 
 export type SupervisorViewName = 'queue' | 'floorView' | 'metrics' | 'calls'
 
-export const SUPERVISOR_VIEWS: { view: View & { name: SupervisorViewName }; label: string }[] = [
-  { view: { name: 'queue' }, label: 'Live queue' },
-  { view: { name: 'floorView' }, label: 'Floor view' },
-  { view: { name: 'metrics' }, label: 'Metrics and QA' },
-  { view: { name: 'calls' }, label: 'Calls' },
+export const SUPERVISOR_VIEWS: {
+  view: View & { name: SupervisorViewName }
+  label: string
+  shortcut: ShortcutId
+}[] = [
+  { view: { name: 'queue' }, label: 'Live queue', shortcut: 'liveQueue' },
+  { view: { name: 'floorView' }, label: 'Floor view', shortcut: 'floorView' },
+  { view: { name: 'metrics' }, label: 'Metrics and QA', shortcut: 'metrics' },
+  { view: { name: 'calls' }, label: 'Calls', shortcut: 'calls' },
 ]
 
 const SupervisorScreens = lazy(() => import('./supervisor-screens'))
+
+/** The supervisor's screen a key press asks for, if any. */
+export function supervisorShortcut(event: KeyboardEvent): View | null {
+  return SUPERVISOR_VIEWS.find((v) => matches(event, SHORTCUTS[v.shortcut].keys))?.view ?? null
+}
 
 /**
  * The queue lives as long as the supervisor's desk (the shell is drawn anew at each sign-in, so

@@ -1,17 +1,24 @@
 /**
- * The floor view: every enrolled station, online or offline as the central server sees its live
+ * The floor view: the agents (issue 12: who is where, what they hold, on a call or idle or
+ * offline), then every enrolled station, online or offline as the central server sees its live
  * connection, the work it holds that the server has not got yet, when it last synced, and who is
- * signed in. It asks main to watch the floor (`floor.watch`) and shows each `floor.stations`
- * notification as it comes: no polling.
+ * signed in, live (`useFloorStations`).
  */
-import { useEffect, useState } from 'react'
+import { useMemo, useState } from 'react'
+import type { Ticket } from '../../../shared/incident/ticket'
 import type { StationApi } from '../../../shared/station-api'
 import type { StationPresence } from '../../../shared/sync/wire'
 import { createTicker, type Ticker } from '../queue/clock'
 import { QueueEnvProvider, useTicking, type QueueDirectory } from '../queue/context'
+import { isOpen } from '../queue/sla'
+import type { SupervisorQueue } from '../queue/supervisor-queue'
+import { useQueueDerived } from '../queue/use-derived'
 import { csvFileName, downloadCsv, recordsToCsv, type CsvColumn } from '../queue/csv'
 import { formatAgo } from '../ui/time'
 import '../queue/queue.css'
+import { agentsOnFloor } from './agents'
+import { AgentTable } from './AgentTable'
+import { useFloorStations } from './use-floor-stations'
 import { floorOrder, floorSummary, stationStatus, type StationStatus } from './model'
 
 const STATUS_LABELS: Record<StationStatus, string> = {
@@ -54,27 +61,45 @@ export interface FloorViewProps {
   directory: QueueDirectory
   /** The desk's clock (the supervisor queue's `ticker`); one of its own otherwise. */
   ticker?: Ticker
+  /** The tickets the agents hold come from here; without it, the floor shows stations only. */
+  queue?: SupervisorQueue
+  onOpenTicket?: (ticketId: string) => void
 }
 
-export function FloorView({ station, directory, ticker }: FloorViewProps) {
-  const [clock] = useState(() => ticker ?? createTicker())
-  const [stations, setStations] = useState<readonly StationPresence[] | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
+const openTickets = (queue: SupervisorQueue): Ticket[] => [...queue.model.tickets()].filter(isOpen)
 
-  useEffect(() => {
-    const off = station.on('floor.stations', (payload) => {
-      setStations(payload.stations)
-      setProblem(null)
-    })
-    station.floor
-      .watch({})
-      .catch((error: unknown) =>
-        setProblem(
-          error instanceof Error ? error.message : 'The floor cannot be watched right now.',
-        ),
-      )
-    return off
-  }, [station])
+/** The agents, with the tickets re-read at most once per tick while the floor changes. */
+function Agents({
+  queue,
+  stations,
+  directory,
+  onOpenTicket,
+}: {
+  queue: SupervisorQueue
+  stations: readonly StationPresence[]
+  directory: QueueDirectory
+  onOpenTicket: ((ticketId: string) => void) | undefined
+}) {
+  const tickets = useQueueDerived(queue, openTickets, 10_000)
+  const agents = useMemo(
+    () => agentsOnFloor(stations, tickets, directory.users),
+    [stations, tickets, directory.users],
+  )
+  return (
+    <>
+      <h2>Agents</h2>
+      <AgentTable
+        agents={agents}
+        userName={directory.userName}
+        {...(onOpenTicket ? { onOpenTicket } : {})}
+      />
+    </>
+  )
+}
+
+export function FloorView({ station, directory, ticker, queue, onOpenTicket }: FloorViewProps) {
+  const [clock] = useState(() => ticker ?? createTicker())
+  const { stations, problem } = useFloorStations(station)
 
   const ordered = floorOrder(stations ?? [])
   const summary = floorSummary(ordered)
@@ -131,6 +156,15 @@ export function FloorView({ station, directory, ticker }: FloorViewProps) {
                 <div className="tile__label">Signed in</div>
               </div>
             </div>
+            {queue && (
+              <Agents
+                queue={queue}
+                stations={stations}
+                directory={directory}
+                onOpenTicket={onOpenTicket}
+              />
+            )}
+            <h2>Stations</h2>
             <table className="table">
               <caption className="visually-hidden">Stations of the floor</caption>
               <thead>

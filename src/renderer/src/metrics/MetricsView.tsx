@@ -1,17 +1,38 @@
 /**
  * Today's figures for the supervisor, from the same in-memory queue as the Live Queue: no query
- * of its own, recomputed at most once a second while the floor changes.
+ * of its own, recomputed at most once a second while the floor changes. Every bar opens the queue
+ * filtered to the tickets behind it (`onShowTickets`).
  */
-import type { ReactNode } from 'react'
+import { useMemo, type ReactNode } from 'react'
+import type { Ticket } from '../../../shared/incident/ticket'
+import type { QueueDirectory } from '../queue/context'
 import { csvFileName, downloadCsv, recordsToCsv, type CsvColumn } from '../queue/csv'
 import type { SupervisorQueue } from '../queue/supervisor-queue'
 import { useQueueDerived } from '../queue/use-derived'
 import '../queue/queue.css'
-import { HourBars, ShareBar } from './charts'
+import { hourSeries, teamSeries, type HourMeasure } from './chart-data'
+import { BarChart, ShareBar, type ShowTickets } from './charts'
 import { floorMetrics, HOURS, type FloorMetrics, type HourRow } from './model'
 
-const computeMetrics = (queue: SupervisorQueue, now: number) =>
-  floorMetrics(queue.model.tickets(), queue.model.retainedSince, now)
+interface Snapshot {
+  tickets: Ticket[]
+  dayStart: number
+  now: number
+  metrics: FloorMetrics
+}
+
+const snapshot = (queue: SupervisorQueue, now: number): Snapshot => {
+  const tickets = [...queue.model.tickets()]
+  const dayStart = queue.model.retainedSince
+  return { tickets, dayStart, now, metrics: floorMetrics(tickets, dayStart, now) }
+}
+
+const HOUR_CHARTS: { measure: HourMeasure; tone?: 'bad' }[] = [
+  { measure: 'calls' },
+  { measure: 'resolved' },
+  { measure: 'escalated' },
+  { measure: 'breaches', tone: 'bad' },
+]
 
 /** Hours of the desk's day, counted from its midnight. */
 const HOUR_LABELS = Array.from({ length: HOURS }, (_, h) => `${String(h).padStart(2, '0')}:00`)
@@ -59,8 +80,29 @@ function Tile({ value, label, children }: { value: string; label: string; childr
   )
 }
 
-export function MetricsView({ queue }: { queue: SupervisorQueue }) {
-  const m = useQueueDerived(queue, computeMetrics)
+export function MetricsView({
+  queue,
+  directory,
+  onShowTickets,
+}: {
+  queue: SupervisorQueue
+  directory: Pick<QueueDirectory, 'teamName'>
+  onShowTickets?: ShowTickets
+}) {
+  const { tickets, dayStart, now, metrics: m } = useQueueDerived(queue, snapshot)
+  const { teamName } = directory
+  const charts = useMemo(
+    () => ({
+      hours: HOUR_CHARTS.map(({ measure, tone }) => ({
+        series: hourSeries(tickets, measure, dayStart, now),
+        tone,
+      })),
+      open: teamSeries(tickets, 'open', teamName, dayStart, now),
+      breaches: teamSeries(tickets, 'breaches', teamName, dayStart, now),
+    }),
+    [tickets, dayStart, now, teamName],
+  )
+  const linked = onShowTickets ? { onShowTickets } : {}
   return (
     <section className="view metrics" aria-labelledby="metrics-title">
       <header className="live-queue__header">
@@ -98,30 +140,16 @@ export function MetricsView({ queue }: { queue: SupervisorQueue }) {
         />
         <Tile value={String(m.breaches)} label="SLA breaches today" />
       </div>
-      <div className="metrics__tiles">
-        <HourBars
-          title="Calls per hour"
-          values={m.hours.map((h) => h.calls)}
-          hourLabels={HOUR_LABELS}
-        />
-        <HourBars
-          title="First-contact resolution per hour"
-          values={m.hours.map((h) => (h.resolved ? h.firstContact / h.resolved : 0))}
-          hourLabels={HOUR_LABELS}
-          format={(share) => percent(share)}
-        />
-        <HourBars
-          title="Average minutes to escalate"
-          values={m.hours.map(perHourAverage)}
-          hourLabels={HOUR_LABELS}
-          format={(value) => minutes(value)}
-        />
-        <HourBars
-          title="SLA breaches per hour"
-          values={m.hours.map((h) => h.breaches)}
-          hourLabels={HOUR_LABELS}
-          tone="bad"
-        />
+      <h2>Per hour</h2>
+      <div className="metrics__charts">
+        {charts.hours.map(({ series, tone }) => (
+          <BarChart key={series.title} series={series} tone={tone ?? 'normal'} {...linked} />
+        ))}
+      </div>
+      <h2>By team</h2>
+      <div className="metrics__charts">
+        <BarChart series={charts.open} layout="rows" {...linked} />
+        <BarChart series={charts.breaches} layout="rows" tone="bad" {...linked} />
       </div>
     </section>
   )

@@ -4,9 +4,11 @@
  * reload and no polling, and the supervisor's filters, sort and selection (the view store) stay
  * as they are while the floor changes underneath.
  */
-import { useSyncExternalStore } from 'react'
+import { useRef, useSyncExternalStore } from 'react'
 import { useStore } from 'zustand'
-import { QueueEnvProvider, type QueueDirectory } from './context'
+import { useShowing, type Presence } from '../presence/presence'
+import { useShortcut } from '../ui/shortcuts'
+import { QueueEnvProvider, useQueueEnv, type QueueDirectory } from './context'
 import { queueCsvColumns } from './columns'
 import { csvFileName, downloadCsv, recordsToCsv } from './csv'
 import { QueueFilterBar } from './QueueFilterBar'
@@ -25,6 +27,7 @@ export interface LiveQueuePanelProps extends TicketActions {
   initialHeight?: number
   /** Lets the outage radar open a new major incident (it needs a ticket number). */
   recordOpening?: RecordOpening
+  presence?: Presence
 }
 
 const count = new Intl.NumberFormat()
@@ -40,6 +43,7 @@ function SidePanel({ queue, actions }: { queue: SupervisorQueue; actions: Ticket
     selectedId ? queue.model.get(selectedId) : undefined,
   )
   const row = selectedId ? queue.model.get(selectedId) : undefined
+  useShowing(useQueueEnv().presence, row ? selectedId : null)
   if (!selectedId) return null
   if (!row) {
     return (
@@ -70,11 +74,14 @@ export function LiveQueuePanel({
   directory,
   initialHeight,
   recordOpening,
+  presence,
   ...actions
 }: LiveQueuePanelProps) {
   const shown = useStore(queue.view, (s) => s.view.rows.length)
   const { loading } = useLoadState(queue)
   const open = queue.model.size
+  const filterSearch = useRef<HTMLInputElement>(null)
+  useShortcut('queueFilters', () => filterSearch.current?.focus())
 
   const exportView = () => {
     const now = queue.ticker.now()
@@ -86,7 +93,9 @@ export function LiveQueuePanel({
   }
 
   return (
-    <QueueEnvProvider value={{ ticker: queue.ticker, directory }}>
+    <QueueEnvProvider
+      value={{ ticker: queue.ticker, directory, ...(presence ? { presence } : {}) }}
+    >
       <section className="view live-queue" aria-labelledby="live-queue-title">
         <header className="live-queue__header">
           <h1 id="live-queue-title">Live queue</h1>
@@ -99,11 +108,17 @@ export function LiveQueuePanel({
           </button>
         </header>
         <OutageRadar queue={queue} record={actions.record} recordOpening={recordOpening} />
-        <QueueFilterBar viewStore={queue.view} />
+        {/* The grid comes before the filters in the tab order (drawn above it by queue.css):
+            Tab from the screen's header reaches the tickets, not a row of chips. */}
         <div className="live-queue__body">
-          <QueueGrid viewStore={queue.view} {...(initialHeight ? { initialHeight } : {})} />
+          <QueueGrid
+            viewStore={queue.view}
+            autoFocus
+            {...(initialHeight ? { initialHeight } : {})}
+          />
           <SidePanel queue={queue} actions={actions} />
         </div>
+        <QueueFilterBar viewStore={queue.view} searchRef={filterSearch} />
       </section>
     </QueueEnvProvider>
   )

@@ -3,6 +3,7 @@
  * within a group, all groups together — a team list, and a search box. Each change re-queries
  * the in-memory model; nothing is read from the store.
  */
+import type { Ref } from 'react'
 import { useStore } from 'zustand'
 import type { Priority } from '../../../shared/incident/vocabulary'
 import { ruleTooltip } from '../../../shared/plain-words'
@@ -70,8 +71,15 @@ function Toggles<T extends string>({
 const isFiltered = (filters: QueueFilters) =>
   (Object.keys(NO_FILTERS) as (keyof QueueFilters)[]).some((key) => filters[key].length > 0)
 
-export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
+export function QueueFilterBar({
+  viewStore,
+  searchRef,
+}: {
+  viewStore: QueueViewStore
+  searchRef?: Ref<HTMLInputElement>
+}) {
   const filters = useStore(viewStore, (s) => s.filters)
+  const idsFrom = useStore(viewStore, (s) => s.idsFrom)
   const { toggleFilter, setText, clearFilters } = viewStore.getState()
   const { directory } = useQueueEnv()
   const teams = [...directory.teams].sort((a, b) => a.name.localeCompare(b.name))
@@ -80,6 +88,7 @@ export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
       <label className="qfilters__search">
         <span className="visually-hidden">Find in the queue</span>
         <input
+          ref={searchRef}
           type="search"
           placeholder="Find: number, title, caller, owner…"
           value={filters.text}
@@ -131,6 +140,12 @@ export function QueueFilterBar({ viewStore }: { viewStore: QueueViewStore }) {
           ))}
         </fieldset>
       </details>
+      {filters.ids.length > 0 && (
+        <p className="qfilters__from" role="status">
+          Showing the {filters.ids.length} ticket{filters.ids.length === 1 ? '' : 's'} behind the
+          chart’s bar “{idsFrom ?? 'chosen'}”
+        </p>
+      )}
       {isFiltered(filters) && (
         <button type="button" className="button--quiet" onClick={clearFilters}>
           Clear filters

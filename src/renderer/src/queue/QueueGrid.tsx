@@ -15,7 +15,7 @@
  */
 import { FlexRender, useTable, type Row } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useCallback, useMemo, useRef, type KeyboardEvent } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
 import { useStore } from 'zustand'
 import { queueColumns, queueFeatures } from './columns'
 import type { QueueRow } from './model'
@@ -80,14 +80,19 @@ export interface QueueGridProps {
   viewStore: QueueViewStore
   /** The grid's height before the browser has measured it: rows render in the first frame. */
   initialHeight?: number
+  /** Take the focus when shown, so the arrow keys move through the tickets at once. */
+  autoFocus?: boolean
 }
 
-export function QueueGrid({ viewStore, initialHeight = 600 }: QueueGridProps) {
+export function QueueGrid({ viewStore, initialHeight = 600, autoFocus = false }: QueueGridProps) {
   const rows = useStore(viewStore, (s) => s.view.rows)
   const sorting = useStore(viewStore, (s) => s.sorting)
   const selectedId = useStore(viewStore, (s) => s.selectedId)
   const { setSorting, select, move, closePanel } = viewStore.getState()
   const scrollRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (autoFocus) scrollRef.current?.focus({ preventScroll: true })
+  }, [autoFocus])
 
   // No React Compiler in this build; the virtualizer is used as its documentation shows.
   // eslint-disable-next-line react-hooks/incompatible-library

@@ -17,6 +17,7 @@ import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
 import type { MajorIncidentSettings, Role } from '../../../shared/directory'
 import { ManagementEscalation } from '../escalation/ManagementEscalation'
+import { AlsoOpen } from '../presence/AlsoOpen'
 import { FormErrors, SelectField, TextField } from '../ui/fields'
 import { MajorIncidentPanel } from './MajorIncidentPanel'
 import { SOURCE_LABELS, STATE_LABELS } from '../ui/labels'
@@ -147,7 +148,7 @@ export function TicketSidePanel({
   actions: TicketActions
   onClose: () => void
 }) {
-  const { directory } = useQueueEnv()
+  const { directory, presence } = useQueueEnv()
   const { ticket } = row
   const [errors, setErrors] = useState<readonly Refusal[]>([])
   const working = WORKING.has(ticket.state)
@@ -176,6 +177,7 @@ export function TicketSidePanel({
         </button>
       </header>
       <h2 id="qpanel-title">{ticket.title}</h2>
+      <AlsoOpen presence={presence} ticketId={ticket.id} userName={directory.userName} />
       {!working && <p className="muted">This ticket has left the open queue.</p>}
       <p>
         {flagsOf(row).map((flag) => (

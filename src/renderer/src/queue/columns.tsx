@@ -9,6 +9,7 @@ import {
   rowSortingFeature,
   tableFeatures,
 } from '@tanstack/react-table'
+import { AlsoOpen } from '../presence/AlsoOpen'
 import { STATE_LABELS } from '../ui/labels'
 import type { CsvColumn } from './csv'
 import { useQueueEnv, useTicking } from './context'
@@ -46,6 +47,11 @@ function AgeCell({ row }: { row: QueueRow }) {
   // Minutes are enough for age: the cell re-renders once a minute.
   const minutes = useTicking((now) => Math.floor((now - row.ticket.receivedAt) / 60_000))
   return <>{formatDuration(minutes * 60_000, 'minutes')}</>
+}
+
+function ViewersCell({ row }: { row: QueueRow }) {
+  const { presence, directory } = useQueueEnv()
+  return <AlsoOpen presence={presence} ticketId={row.id} userName={directory.userName} compact />
 }
 
 function TeamCell({ row }: { row: QueueRow }) {
@@ -136,6 +142,12 @@ export const queueColumns = helper.columns([
           {flag}
         </span>
       )),
+  }),
+  helper.display({
+    id: 'viewers',
+    header: 'Open by',
+    meta: { width: 140 },
+    cell: ({ row }) => <ViewersCell row={row.original} />,
   }),
 ])
 

@@ -5,6 +5,7 @@
  */
 import { createContext, useContext, useSyncExternalStore } from 'react'
 import type { RoutingGuidance, Team, User } from '../../../shared/directory'
+import type { Presence } from '../presence/presence'
 import type { Ticker } from './clock'
 
 /** The directory as the desk holds it (the app shell's `useDirectory()` fits as is). */
@@ -19,6 +20,8 @@ export interface QueueDirectory {
 export interface QueueEnv {
   ticker: Ticker
   directory: QueueDirectory
+  /** Who else has which ticket open (absent where the screen runs without a live station). */
+  presence?: Presence
 }
 
 const QueueEnvContext = createContext<QueueEnv | null>(null)

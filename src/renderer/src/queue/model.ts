@@ -265,6 +265,11 @@ export interface QueueFilters {
   sla: readonly SlaStatus[]
   /** Every flag must hold. */
   flags: readonly QueueFlag[]
+  /**
+   * Empty: the open tickets. Otherwise exactly these (a chart's bar behind a click), open or not:
+   * a bar of today's resolved tickets lists resolved ones.
+   */
+  ids: readonly string[]
 }
 
 export const NO_FILTERS: QueueFilters = {
@@ -274,6 +279,7 @@ export const NO_FILTERS: QueueFilters = {
   aging: [],
   sla: [],
   flags: [],
+  ids: [],
 }
 
 const compareValues = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0)
@@ -337,7 +343,7 @@ export function comparatorFor(sort: readonly SortSpec[]): RowComparator {
 function matchesStatic(row: QueueRow, filters: QueueFilters, words: readonly string[]): boolean {
   const { ticket } = row
   return (
-    isOpen(ticket) &&
+    (filters.ids.length ? filters.ids.includes(row.id) : isOpen(ticket)) &&
     (filters.teams.length === 0 || filters.teams.includes(ticket.teamId)) &&
     (filters.priorities.length === 0 || filters.priorities.includes(ticket.priority)) &&
     filters.flags.every((flag) => FLAG_TESTS[flag](row)) &&

@@ -32,11 +32,15 @@ export interface QueueViewState {
   selectedIndex: number
   /** The side panel shows the selected ticket. */
   panelOpen: boolean
+  /** What the `ids` filter came from ("13:00–14:00: 4 calls"), said above the grid. */
+  idsFrom: string | null
   view: QueueView
 
   setText(text: string): void
   toggleFilter<K extends ListFilter>(filter: K, value: QueueFilters[K][number]): void
   clearFilters(): void
+  /** Only these tickets (a chart's bar), every other filter cleared. */
+  showTickets(ids: readonly string[], from: string): void
   /** Takes TanStack Table's sorting updaters as they come. */
   setSorting(sorting: Updater<SortSpec[]>): void
   select(id: string | null, options?: { open?: boolean }): void
@@ -73,6 +77,7 @@ export function createQueueViewStore(model: QueueModel, now: () => number) {
       selectedId: null,
       selectedIndex: 0,
       panelOpen: false,
+      idsFrom: null,
       view: computeView(model.rows(), { filters: NO_FILTERS, sort: DEFAULT_SORT }, now()),
 
       setText: (text) => requery({ ...get().filters, text }, get().sorting),
@@ -84,7 +89,14 @@ export function createQueueViewStore(model: QueueModel, now: () => number) {
           : [...current, value]
         requery({ ...filters, [filter]: next }, sorting)
       },
-      clearFilters: () => requery(NO_FILTERS, get().sorting),
+      clearFilters: () => {
+        set({ idsFrom: null })
+        requery(NO_FILTERS, get().sorting)
+      },
+      showTickets: (ids, from) => {
+        set({ idsFrom: from })
+        requery({ ...NO_FILTERS, ids: [...ids] }, get().sorting)
+      },
       setSorting: (sorting) => {
         const next = typeof sorting === 'function' ? sorting(get().sorting) : sorting
         requery(get().filters, next)

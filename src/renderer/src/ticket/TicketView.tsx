@@ -19,6 +19,8 @@ import {
 } from '../app/desk'
 import type { TicketDialog } from '../app/nav-store'
 import { useDirectory } from '../app/use-directory'
+import { AlsoOpen } from '../presence/AlsoOpen'
+import { useShowing } from '../presence/presence'
 import { FormErrors } from '../ui/fields'
 import { focusables, focusFirstIn, focusIsLost } from '../ui/focus'
 import { KIND_LABELS, SOURCE_LABELS } from '../ui/labels'
@@ -69,6 +71,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const actionBar = useRef<HTMLDivElement>(null)
   const panel = useRef<HTMLDivElement>(null)
   const working = WORKING.has(ticket.state)
+  useShowing(desk.presence, ticket.id)
   const withTeam = working && ticket.teamId !== CSC_TEAM_ID
 
   const setTab = (next: TicketTab) => desk.ticketUi.getState().setTab(ticket.id, next)
@@ -124,6 +127,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             </span>
           ) : null}
           <h1 id="ticket-title">{ticket.title}</h1>
+          <AlsoOpen presence={desk.presence} ticketId={ticket.id} userName={directory.userName} />
         </div>
         <div className="ticket__facts">
           <span className={`pill pill--${ticket.priority}`} title="Priority">

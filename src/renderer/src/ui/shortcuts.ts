@@ -7,7 +7,10 @@
  */
 import { useLayoutEffect, useRef } from 'react'
 
-export type ShortcutGroup = 'Anywhere' | 'Call intake' | 'Ticket'
+export type ShortcutGroup = 'Anywhere' | 'Call intake' | 'Ticket' | 'Supervisor' | 'Live queue'
+
+/** Listed only to those who have the supervisors' screens. */
+export const SUPERVISOR_GROUPS: readonly ShortcutGroup[] = ['Supervisor', 'Live queue']
 
 export interface Shortcut {
   /** As shown to the user and parsed for matching, e.g. "Ctrl+Enter", "Alt+E", "?". */
@@ -64,6 +67,39 @@ export const SHORTCUTS = {
   resolve: { keys: 'Alt+R', description: 'Resolve', group: 'Ticket' },
   hold: { keys: 'Alt+H', description: 'Put on hold, or resume', group: 'Ticket' },
   saveNote: { keys: 'Ctrl+Enter', description: 'In a note: save it', group: 'Ticket' },
+  liveQueue: {
+    keys: 'Alt+Q',
+    description: 'Live queue (the tickets take the keys)',
+    group: 'Supervisor',
+  },
+  floorView: {
+    keys: 'Alt+W',
+    description: 'Floor view: who is where, on a call or idle',
+    group: 'Supervisor',
+  },
+  metrics: { keys: 'Alt+G', description: 'Metrics and QA (the charts)', group: 'Supervisor' },
+  calls: { keys: 'Alt+L', description: 'Calls: the phone system’s log', group: 'Supervisor' },
+  queueRows: {
+    keys: '↑ ↓',
+    description: 'Move through the tickets (Page Up / Down, Home, End jump)',
+    group: 'Live queue',
+  },
+  queueOpen: {
+    keys: 'Enter',
+    description: 'Open the ticket in the side panel',
+    group: 'Live queue',
+  },
+  queueClose: { keys: 'Escape', description: 'Close the side panel', group: 'Live queue' },
+  queueFilters: {
+    keys: '/',
+    description: 'To the filters (search box first)',
+    group: 'Live queue',
+  },
+  chartBars: {
+    keys: '← →',
+    description: 'In a chart: move between bars; Enter lists the tickets behind one',
+    group: 'Supervisor',
+  },
 } as const satisfies Record<string, Shortcut>
 
 export type ShortcutId = keyof typeof SHORTCUTS
