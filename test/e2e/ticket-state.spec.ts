@@ -39,7 +39,7 @@ const context = () => page.getByRole('complementary', { name: 'Caller context' }
 
 /** Tab (or Shift+Tab) until `target` has focus, as an agent would; bounded. */
 async function tabTo(target: Locator, key: 'Tab' | 'Shift+Tab' = 'Tab') {
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 60; i++) {
     if (await target.evaluate((element) => element === document.activeElement)) return
     await page.keyboard.press(key)
   }
@@ -228,7 +228,7 @@ test('item 4: an escalated ticket is with its team since then; resolving it over
 })
 
 async function signInAs(username: string) {
-  await tabTo(page.getByRole('button', { name: 'Sign out' }))
+  await tabTo(page.getByRole('button', { name: 'Sign out' }), 'Shift+Tab')
   await page.keyboard.press('Enter')
   await tabTo(page.getByLabel('User name'))
   await page.keyboard.type(username)
