@@ -107,8 +107,7 @@ export function LiveQueuePanel({
             Export CSV
           </button>
         </header>
-        <OutageRadar queue={queue} record={actions.record} recordOpening={recordOpening} />
-        {/* The grid comes before the filters in the tab order (drawn above it by queue.css):
+        {/* The grid comes before the radar and the filters in the tab order (drawn above it by queue.css):
             Tab from the screen's header reaches the tickets, not a row of chips. */}
         <div className="live-queue__body">
           <QueueGrid
@@ -118,6 +117,7 @@ export function LiveQueuePanel({
           />
           <SidePanel queue={queue} actions={actions} />
         </div>
+        <OutageRadar queue={queue} record={actions.record} recordOpening={recordOpening} />
         <QueueFilterBar viewStore={queue.view} searchRef={filterSearch} />
       </section>
     </QueueEnvProvider>
