@@ -46,7 +46,7 @@ import {
   type SyncStatus,
 } from '../../shared/station-api'
 import type { LiveEventsMessage, PullResponse, PushResult } from '../../shared/sync/wire'
-import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
+import { MAX_PULL_LIMIT, MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
 import { LiveConnection, type LiveSocketFactory } from './live'
@@ -116,7 +116,9 @@ export class SyncAgent {
 
   constructor(private readonly deps: SyncAgentDeps) {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF
-    this.batchSize = Math.min(deps.batchSize ?? 200, MAX_PUSH_BATCH)
+    // The largest batches the server takes: a station back from hours offline pushes its backlog
+    // in as few round trips (and server transactions) as it can.
+    this.batchSize = Math.min(deps.batchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH)
     this.presence = new StationPresence({
       send: (message) => this.live?.send(message),
       emit: deps.emit,
@@ -216,7 +218,9 @@ export class SyncAgent {
     this.inFlight++
     this.publish()
     try {
-      const page = await this.deps.client.pull(credentials.token, after, limit)
+      // Unless the renderer asks for less, the largest pages: catching up on a floor's hours of
+      // work is then a fifth of the round trips the server's default page would take.
+      const page = await this.deps.client.pull(credentials.token, after, limit ?? MAX_PULL_LIMIT)
       this.succeeded()
       return page
     } catch (error) {
