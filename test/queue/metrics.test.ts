@@ -5,7 +5,6 @@ import {
   openTicket,
   resolve,
   returnToOwner,
-  type EscalationInput,
   type TicketEvent,
 } from '../../src/shared/incident'
 import { floorMetrics } from '../../src/renderer/src/metrics/model'
@@ -16,26 +15,12 @@ import {
   phoneCall,
   testContext,
   type TestContext,
+  warmEscalation,
 } from '../support/incident-fixtures'
 import { HOUR, history } from './tickets'
 
 const DAY = Date.parse('2026-11-27T00:00:00.000Z')
 const at = (hhmm: string) => Date.parse(`2026-11-27T${hhmm}:00.000Z`)
-
-function toTeam(teamId: string, ctx: TestContext): EscalationInput {
-  return {
-    teamId,
-    tier: 2,
-    suggestedTeamIds: [teamId],
-    routingGuidanceId: null,
-    warmTransfer: {
-      status: 'completed',
-      contactUsed: '555-0100',
-      acceptedBy: 'Sam',
-      acceptedAt: new Date(ctx.now()).toISOString(),
-    },
-  }
-}
 
 /** A ticket's life, one step at a time on its own clock. */
 function life(receivedAt: number, overrides: Parameters<typeof phoneCall>[0] = {}) {
@@ -92,13 +77,13 @@ describe("today's floor metrics", () => {
 
   it('rule 5: reassignment rate over the tickets that reached a second-level team', () => {
     const moved = life(at('09:00'))
-      .then(at('09:10'), (t, c) => escalate(t, toTeam('network', c), c))
+      .then(at('09:10'), (t, c) => escalate(t, warmEscalation('network', c), c))
       .then(at('09:30'), (t, c) => assign(t, { teamId: 'identity' }, c))
     const stayed = life(at('09:00')).then(at('09:10'), (t, c) =>
-      escalate(t, toTeam('network', c), c),
+      escalate(t, warmEscalation('network', c), c),
     )
     const returned = life(at('09:00'))
-      .then(at('09:10'), (t, c) => escalate(t, toTeam('network', c), c))
+      .then(at('09:10'), (t, c) => escalate(t, warmEscalation('network', c), c))
       .then(at('09:20'), (t, c) => returnToOwner(t, c))
     const atDesk = life(at('09:00'))
     const m = floorMetrics(
@@ -112,10 +97,10 @@ describe("today's floor metrics", () => {
 
   it('rule 4: average time from the call to the first escalation, by the hour escalated', () => {
     const quick = life(at('09:00')).then(at('09:12'), (t, c) =>
-      escalate(t, toTeam('network', c), c),
+      escalate(t, warmEscalation('network', c), c),
     )
     const slow = life(at('10:00'))
-      .then(at('10:30'), (t, c) => escalate(t, toTeam('network', c), c))
+      .then(at('10:30'), (t, c) => escalate(t, warmEscalation('network', c), c))
       .then(at('11:00'), (t, c) => assign(t, { teamId: 'identity' }, c))
     const m = floorMetrics([quick.ticket(), slow.ticket()], DAY, at('12:00'))
     expect(m.escalated).toBe(2)
@@ -147,11 +132,11 @@ describe("today's floor metrics", () => {
 describe('QA review list', () => {
   it('lists bounced (rule 5), returned (rule 7) and incompletely classified (rule 8) tickets', () => {
     const bounced = life(at('09:00'))
-      .then(at('09:10'), (t, c) => escalate(t, toTeam('network', c), c))
+      .then(at('09:10'), (t, c) => escalate(t, warmEscalation('network', c), c))
       .then(at('09:20'), (t, c) => assign(t, { teamId: 'identity' }, c))
       .then(at('09:30'), (t, c) => assign(t, { teamId: 'desktop' }, c))
     const returnedThenResolved = life(at('09:00'))
-      .then(at('09:10'), (t, c) => escalate(t, toTeam('network', c), c))
+      .then(at('09:10'), (t, c) => escalate(t, warmEscalation('network', c), c))
       .then(at('09:20'), (t, c) => returnToOwner(t, c))
       .then(at('09:40'), (t, c) => resolve(t, completeResolution(), c))
     const unclassified = life(at('09:00'), { subcategory: '' }).then(at('09:05'), (t, c) =>

@@ -17,6 +17,7 @@ import {
 import { uuidv7 } from '../../src/shared/ids'
 import { createClock, formatHlc, tick } from '../../src/shared/sync/hlc'
 import type { RecordContext } from '../../src/renderer/src/store'
+import { warmEscalation } from '../support/incident-fixtures'
 
 export const T0 = Date.parse('2026-11-27T09:00:00.000Z')
 
@@ -96,24 +97,7 @@ export function remoteStation(station: string, actor: string, startMs = T0) {
     note: (ticket: Ticket, body: string) => accepted(addTechNote(ticket, body, ctx)),
     retitle: (ticket: Ticket, title: string) => accepted(changeFields(ticket, { title }, ctx)),
     escalate: (ticket: Ticket, teamId: string) =>
-      accepted(
-        escalate(
-          ticket,
-          {
-            teamId,
-            tier: 2,
-            suggestedTeamIds: [teamId],
-            routingGuidanceId: null,
-            warmTransfer: {
-              status: 'completed',
-              contactUsed: '555-0100',
-              acceptedBy: 'Sam',
-              acceptedAt: new Date(wall).toISOString(),
-            },
-          },
-          ctx,
-        ),
-      ),
+      accepted(escalate(ticket, warmEscalation(teamId, ctx), ctx)),
   }
 }
 

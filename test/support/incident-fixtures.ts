@@ -7,6 +7,7 @@ import { createClock, formatHlc, tick, type HlcState } from '../../src/shared/sy
 import type {
   CommandContext,
   CommandResult,
+  EscalationInput,
   OpenInput,
   ResolveInput,
 } from '../../src/shared/incident/rules'
@@ -79,6 +80,22 @@ export function completeResolution(overrides: Partial<ResolveInput> = {}): Resol
     firstContactResolution: true,
     timeSpentMinutes: 12,
     ...overrides,
+  }
+}
+
+/** Rule 4 as the guidance suggests: to `teamId`, the call warm-transferred now (`ctx`'s clock). */
+export function warmEscalation(teamId: string, ctx: Pick<CommandContext, 'now'>): EscalationInput {
+  return {
+    teamId,
+    tier: 2,
+    suggestedTeamIds: [teamId],
+    routingGuidanceId: null,
+    warmTransfer: {
+      status: 'completed',
+      contactUsed: '555-0100',
+      acceptedBy: 'Sam',
+      acceptedAt: new Date(ctx.now()).toISOString(),
+    },
   }
 }
 
