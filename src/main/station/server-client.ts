@@ -26,6 +26,9 @@ import { StationError, type StationErrorCode } from '../../shared/station-api'
 
 export type Fetch = typeof globalThis.fetch
 
+/** How long a request may go unanswered before the server counts as unreachable. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
+
 export interface ServerClientOptions {
   baseUrl: string
   fetch: Fetch
@@ -60,7 +63,7 @@ export class ServerClient {
   constructor(options: ServerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
     this.fetch = options.fetch
-    this.timeoutMs = options.timeoutMs ?? 15_000
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   }
 
   /** The live socket's URL: same host, ws(s) scheme. */

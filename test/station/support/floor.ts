@@ -16,7 +16,10 @@ import {
 import type { Queryable } from '../../../src/server/db/database'
 import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
 import { systemScheduler } from '../../../src/main/station/scheduler'
-import type { StationServices } from '../../../src/main/station/services'
+import type {
+  StationServices,
+  StationServicesOptions,
+} from '../../../src/main/station/services'
 import {
   createStationStore,
   type QueueKey,
@@ -263,6 +266,8 @@ export async function openStation(options: {
   onError?: (error: unknown) => void
   /** Main's credential store at each start (a process's own); one memory store otherwise. */
   credentials?: () => CredentialStore
+  /** Services options over the tests' ones (a benchmark's production timeouts and backoff). */
+  services?: Pick<StationServicesOptions, 'backoff' | 'requestTimeoutMs'>
 }): Promise<TestStation> {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
@@ -279,6 +284,7 @@ export async function openStation(options: {
       dataDir,
       credentials: options.credentials?.() ?? credentials,
       scheduler,
+      ...options.services,
     })
     const api = createStationApi(inProcessTransport(services))
     const store = await createStationStore(`warmline-${options.name}`, {
