@@ -21,6 +21,8 @@
  *
  * Live events. The live socket carries each commit's events; the agent hands them on as
  *   `sync.remoteEvents`, and the renderer applies them when they follow its cursor, or pulls.
+ *   While the renderer is pulling, only the news of the commit goes on (`sync.remoteChanged`):
+ *   the pull brings its events.
  *
  * Pull. The agent keeps no cursor. On a poke, on every (re)connection and on start it emits
  *   `sync.remoteChanged`; the renderer then asks `sync.nextPage({ after: its own cursor })` until
@@ -239,7 +241,11 @@ export class SyncAgent {
    */
   private received({ after, next, events }: LiveEventsMessage): void {
     this.lastSyncAt = this.deps.scheduler.now()
-    this.deps.emit('sync.remoteEvents', { after, next, events })
+    // While the renderer pulls (catching up), its pull brings these events anyway and it sets
+    // them aside for another round: tell it a commit landed, rather than relay up to a full
+    // batch of events per commit across the process boundary for nothing.
+    if (this.inFlight > 0) this.deps.emit('sync.remoteChanged', { seq: next })
+    else this.deps.emit('sync.remoteEvents', { after, next, events })
   }
 
   /** Puts the set-aside events back in the outbox, to be tried again (after a server fix, say). */
