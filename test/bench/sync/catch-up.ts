@@ -36,7 +36,7 @@ const BACKLOG_EVENTS = 300
 /** Station processes: a few, so that none of them is a single thread for all fifty. */
 const PROCESSES = 4
 const SEED = Number(process.env.BENCH_SEED ?? 20261204)
-const SETUP_MS = 600_000
+const SETUP_MS = 1_200_000
 const CATCH_UP_MS = 900_000
 
 const now = () => performance.timeOrigin + performance.now()
@@ -209,13 +209,14 @@ export async function measureCatchUp(emit: Emit): Promise<void> {
       const delivered = sum(r, (x) => x.added + x.confirmed)
       progress(
         `sync: catch-up ${seconds(all.ms)} s (every backlog on the server after ${seconds(all.pushedMs)} s); ` +
-          `peers, same run: one station alone ${seconds(single.ms)} s (push ${single.replicas[0]!.pushed.applied}, ${single.replicas[0]!.pushed.duplicate} answered duplicate, take ${single.count} into its store), ` +
+          `peers, same run: one station alone ${seconds(single.ms)} s (its ${single.replicas[0]!.pushed.applied} events on the server after ${seconds(single.pushedMs)} s; took ${single.count} into its store: ${seconds(single.replicas[0]!.applyMs)} s applying, ${seconds(single.replicas[0]!.pullMs)} s waiting for pages), ` +
           `the server serving all ${delivered} replica events at its own pull rate (${Math.round(rate)} events/s) ${seconds((delivered / rate) * 1000)} s`,
       )
       progress(
         `sync: ${sum(r, (x) => x.pushed.applied)} events pushed (${sum(r, (x) => x.pushed.duplicate)} more answered duplicate) in ${sum(r, (x) => x.pushes)} pushes; ` +
           `each replica took ${range(r, (x) => x.added + x.confirmed)} events (${range(r, (x) => x.live)} off the live socket) ` +
           `up to seq ${all.top}; ${sum(r, (x) => x.pulls)} pulls (${range(r, (x) => x.pulls)} a station); ` +
+          `per station ${range(r, (x) => Math.round(x.applyMs / 1000))} s applying pages, ${range(r, (x) => Math.round(x.pullMs / 1000))} s waiting for pulled pages; ` +
           `every replica's digest equals the server's over ${r[0]!.tickets} tickets`,
       )
       emit({

@@ -53,6 +53,9 @@ export interface ReplicaReport {
   live: number
   pending: number
   pushed: { applied: number; duplicate: number; rejected: number }
+  /** Wall time inside the store applying pages, and waiting on main for pulled pages. */
+  applyMs: number
+  pullMs: number
   pushes: number
   pulls: number
 }
@@ -101,6 +104,8 @@ async function open({ index, username }: StationsConfig['stations'][number]): Pr
     confirmed: 0,
     live: 0,
     pushed: { applied: 0, duplicate: 0, rejected: 0 },
+    applyMs: 0,
+    pullMs: 0,
   }
   station.api.on('sync.results', ({ results }) => {
     for (const result of results) counts.pushed[result.status]++
@@ -110,7 +115,9 @@ async function open({ index, username }: StationsConfig['stations'][number]): Pr
   const apply = store.applyRemotePage.bind(store)
   let last = -1
   store.applyRemotePage = async (page) => {
+    const started = now()
     const result = await apply(page)
+    counts.applyMs += now() - started
     counts.added += result.added
     counts.confirmed += result.confirmed
     if (page.after !== undefined) counts.live += result.added + result.confirmed
@@ -119,6 +126,16 @@ async function open({ index, username }: StationsConfig['stations'][number]): Pr
       say({ type: 'cursor', index, cursor: result.cursor, at: now() })
     }
     return result
+  }
+
+  const nextPage = station.api.sync.nextPage.bind(station.api.sync)
+  station.api.sync.nextPage = async (request) => {
+    const started = now()
+    try {
+      return await nextPage(request)
+    } finally {
+      counts.pullMs += now() - started
+    }
   }
 
   // Eight hours offline: the cable is pulled, the agent works on.
