@@ -2,7 +2,8 @@
  * The agent relays a commit's events off the live socket to the renderer, except while the
  * renderer is pulling: then the pull brings those events, and the agent only says a commit
  * landed (`sync.remoteChanged` with its seq), so a station catching up does not take every
- * commit's events across the process boundary twice.
+ * commit's events across the process boundary twice. And the pull itself is answered from the
+ * commits the live socket brought, where they follow the cursor asked for, not from the server.
  */
 import path from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
@@ -21,6 +22,7 @@ let agent: SyncAgent
 let outbox: Outbox
 let socket: LiveSocket
 let answerPull: () => void
+let pulls = 0
 const heard: { event: StationEvent; payload: unknown }[] = []
 
 const page = { events: [], next: 0, upToDate: true }
@@ -28,6 +30,7 @@ const page = { events: [], next: 0, upToDate: true }
 beforeEach(async () => {
   dir = await tempDir('agent-live')
   heard.length = 0
+  pulls = 0
   outbox = await Outbox.open(path.join(dir.dir, 'outbox.jsonl'))
   agent = new SyncAgent({
     outbox,
@@ -37,6 +40,7 @@ beforeEach(async () => {
       // A pull that the server answers when the test says so.
       fetch: () =>
         new Promise((resolve) => {
+          pulls++
           answerPull = () => resolve(Response.json(page))
         }),
     }),
@@ -99,4 +103,24 @@ it('relays a commit while no pull runs, and only its news during a pull', async 
   expect(live()).toEqual([
     { event: 'sync.remoteEvents', payload: { after: 4, next: 6, events: third } },
   ])
+})
+
+it('answers a pull from the live commits that follow its cursor, and asks the server for the rest', async () => {
+  const first = commit(0)
+  const second = commit(2)
+  expect(await agent.nextPage(0)).toEqual({
+    events: [...first, ...second],
+    next: 4,
+    upToDate: false,
+  })
+  expect(await agent.nextPage(0, 3)).toEqual({ events: first, next: 2, upToDate: false })
+  expect(pulls).toBe(0)
+
+  // Past what the socket brought, and from a cursor no commit starts at: the server answers.
+  for (const after of [4, 1]) {
+    const pulled = agent.nextPage(after)
+    answerPull()
+    expect(await pulled).toEqual(page)
+  }
+  expect(pulls).toBe(2)
 })

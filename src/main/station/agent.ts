@@ -22,7 +22,9 @@
  * Live events. The live socket carries each commit's events; the agent hands them on as
  *   `sync.remoteEvents`, and the renderer applies them when they follow its cursor, or pulls.
  *   While the renderer is pulling, only the news of the commit goes on (`sync.remoteChanged`):
- *   the pull brings its events.
+ *   the pull brings its events — from the agent's memory of recent commits (live-pages.ts) when
+ *   they follow the cursor asked for, so a station catching up does not pull from the server what
+ *   the live socket just brought.
  *
  * Pull. The agent keeps no cursor. On a poke, on every (re)connection and on start it emits
  *   `sync.remoteChanged`; the renderer then asks `sync.nextPage({ after: its own cursor })` until
@@ -52,6 +54,7 @@ import { MAX_PULL_LIMIT, MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
 import { LiveConnection, type LiveSocketFactory } from './live'
+import { LivePages } from './live-pages'
 import { BatchNarrowing } from './narrowing'
 import { StationPresence } from './presence'
 import type { Outbox, OutboxEvent } from './outbox'
@@ -88,6 +91,8 @@ export interface SyncAgentDeps {
 const ROUNDS_PER_RUN = 50
 /** Answers kept for events handed over again after their results went missing. */
 const ANSWERS_KEPT = 50_000
+/** Events of recent live commits kept to answer pulls with (a few MB). */
+const LIVE_EVENTS_KEPT = 10_000
 
 export class SyncAgent {
   private readonly connectivity = new Connectivity()
@@ -113,6 +118,7 @@ export class SyncAgent {
   private stopped = false
   /** The server's answers for events no longer in the outbox, newest last. */
   private readonly answered = new Map<string, PushResult>()
+  private readonly livePages = new LivePages(LIVE_EVENTS_KEPT)
   /** Who has which ticket open, and whether this agent is on a call (presence.ts). */
   readonly presence: StationPresence
 
@@ -155,6 +161,7 @@ export class SyncAgent {
     if (liveSession !== this.liveSession) {
       this.live?.stop()
       this.live = null
+      this.livePages.clear()
       this.liveSession = liveSession
       if (credentials && !this.stopped) {
         this.live = new LiveConnection({
@@ -217,6 +224,8 @@ export class SyncAgent {
 
   async nextPage(after: number, limit?: number): Promise<PullResponse> {
     const credentials = this.requireCredentials()
+    const held = this.livePages.page(after, limit ?? MAX_PULL_LIMIT)
+    if (held) return held
     this.inFlight++
     this.publish()
     try {
@@ -239,8 +248,10 @@ export class SyncAgent {
    * as a sync for the status, but are not reported on their own: with every station hearing
    * every commit, a report per commit would be a presence write per station per save.
    */
-  private received({ after, next, events }: LiveEventsMessage): void {
+  private received(commit: LiveEventsMessage): void {
+    const { after, next, events } = commit
     this.lastSyncAt = this.deps.scheduler.now()
+    this.livePages.remember(commit)
     // While the renderer pulls (catching up), its pull brings these events anyway and it sets
     // them aside for another round: tell it a commit landed, rather than relay up to a full
     // batch of events per commit across the process boundary for nothing.
