@@ -195,8 +195,8 @@ export async function measureCatchUp(emit: Emit): Promise<void> {
       const alone = startStations(config(agents.slice(STATIONS)))
       running.push(...floor, alone)
       const cursors = watchCursors(running)
-      const floorReady = await Promise.all(floor.map(ready))
-      const aloneReady = await ready(alone)
+      // Every process is waited on from the start: a `ready` nobody waits for yet is not kept.
+      const [aloneReady, ...floorReady] = await Promise.all([alone, ...floor].map(ready))
       const all = await catchUp(server, floorReady, cursors, 0)
       await Promise.all(floor.map((p) => p.exited()))
 
