@@ -201,7 +201,7 @@ export async function measureCatchUp(emit: Emit): Promise<void> {
       await Promise.all(floor.map((p) => p.exited()))
 
       progress('sync: the peer, one more station catching up alone with the same backlog')
-      const single = await catchUp(server, [aloneReady], cursors, STATIONS)
+      const single = await catchUp(server, [aloneReady!], cursors, STATIONS)
       await alone.exited()
       const rate = await pullRate(server.url, api.adminToken)
 
