@@ -42,6 +42,7 @@ import {
   searchCallers,
 } from './directory-store'
 import { coalescedPuller, latestSeq, pushEvents, type CommitOutcome } from './events/event-log'
+import { groupCommit } from './events/group-commit'
 import { ApiError } from './http/http'
 import { route, type Route } from './http/router'
 import type { LiveHub } from './live'
@@ -67,6 +68,7 @@ const error = (description: string) => ({ description, schema: errorBodySchema }
 export function apiRoutes(ctx: ApiContext): Route[] {
   const { db, now } = ctx
   const pull = coalescedPuller(db, ctx.live.knownSeq)
+  const commitPush = groupCommit(db)
   return [
     route({
       method: 'GET',
@@ -259,7 +261,12 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         200: { description: 'Per-event results', schema: pushResponseSchema },
       },
       handle: async ({ body, principal }) => {
-        const { response, commit } = await pushEvents(db, body.events, userOf(principal), now())
+        const { response, commit } = await pushEvents(
+          commitPush,
+          body.events,
+          userOf(principal),
+          now(),
+        )
         ctx.committed(commit)
         return ok(response)
       },
