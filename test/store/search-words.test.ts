@@ -14,6 +14,8 @@ import {
 } from '../../src/shared/incident'
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
 import { WORD_CHUNK } from '../../src/renderer/src/store/station-store'
+import { StationDb, ticketRow } from '../../src/renderer/src/store/db'
+import { wordKeys } from '../../src/renderer/src/store/search-words'
 import { runSeed, seededRandom } from '../support/random'
 import { memoryNumbers } from '../support/ticket-numbers'
 import { pageOf, phoneCall, remoteStation } from './fixtures'
@@ -32,6 +34,7 @@ const device = (i: number) =>
 const seed = runSeed('multi-word search')
 const random = seededRandom(seed)
 let store: StationStore
+const idb = privateIndexedDb()
 const b2 = remoteStation('B2', 'agent2')
 /** The oracle: every ticket as the fold made it, kept by the change feed. */
 const tickets = new Map<string, Ticket>()
@@ -57,10 +60,7 @@ async function expectAnswer(query: string, limit: number): Promise<Ticket[]> {
 }
 
 beforeAll(async () => {
-  store = await createStationStore('multi-word', {
-    ...privateIndexedDb(),
-    numbers: memoryNumbers(),
-  })
+  store = await createStationStore('multi-word', { ...idb, numbers: memoryNumbers() })
   store.onTicketsChanged(({ updated, removed }) => {
     for (const ticket of updated) tickets.set(ticket.id, ticket)
     for (const id of removed) tickets.delete(id)
@@ -143,6 +143,19 @@ describe('a query of several words', () => {
     expect(withNew.map((t) => t.id)).toEqual([before.id])
   })
 
+  it('keeps exactly the keys of the tokens each ticket has, after a retitle and a note', async () => {
+    const b2Note = b2.note(tickets.get([...tickets.keys()][5]!)!, 'called back')
+    await store.applyRemotePage(pageOf(b2Note, WORD_CHUNK * 3 + 1))
+    const db = new StationDb('multi-word', idb)
+    try {
+      const held = new Set(await db.words.toCollection().primaryKeys())
+      const expected = new Set([...tickets.values()].flatMap((t) => wordKeys(ticketRow(t))))
+      expect(held).toEqual(expected)
+    } finally {
+      db.close()
+    }
+  })
+
   it('lists the matches of a word newest first', async () => {
     const found = await store.search('quok', 10)
     expect(found).toHaveLength(1)
@@ -156,7 +169,7 @@ describe('a query of several words over a ticket pulled in pages', () => {
   it('finds tickets whichever page brought them', async () => {
     const b3 = remoteStation('B3', 'agent3')
     const late = b3.open(phoneCall({ caller: { name: 'Jamal Whitaker' }, title: 'Wifi drops' }))
-    await store.applyRemotePage(pageOf(late, WORD_CHUNK * 3 + 1))
+    await store.applyRemotePage(pageOf(late, WORD_CHUNK * 3 + 2))
     expect(tickets.has(foldTicket(late)!.id)).toBe(true)
     const found = await expectAnswer('wif jamal whit', 50)
     expect(found.map((t) => t.id)).toContain(foldTicket(late)!.id)

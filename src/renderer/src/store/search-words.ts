@@ -5,12 +5,10 @@
  * range of a multi-entry index, which checks each entry against its record, and a key carries
  * the ticket's other tokens, so any one word's range answers a whole query (search.ts).
  *
- * The rows follow the tickets table by themselves: a DBCore middleware adds them in the same
- * transaction as any put of a ticket row, whoever writes it (local write, pull, bootstrap). A key
- * made for tokens a ticket no longer has (retitled, renumbered, removed) stays until the table is
- * cleared; search checks each answer against the ticket row it reads anyway, so such a key costs
- * a little space, never a wrong answer. Puts are idempotent, so a note on a ticket rewrites the
- * same keys and leaves no garbage.
+ * The rows follow the tickets table by themselves: a DBCore middleware changes them in the same
+ * transaction as any write of a ticket row, whoever writes it (local write, pull, bootstrap). It
+ * reads the rows as they were first, so only keys whose tokens changed are written (an opening,
+ * a retitle, a renumbering; a note writes none) and keys of lost tokens are deleted.
  */
 import type { DBCore, DBCoreMutateRequest, DBCoreTable, Middleware } from 'dexie'
 
@@ -41,28 +39,59 @@ export function exactRange(token: string): [string, string] {
   return [`${token}${SEP}`, `${token}${SEP}\uffff`]
 }
 
+interface Tokened {
+  id: string
+  tokens?: readonly string[]
+}
+
+/** The keys a write of `after` over `before` (same ids, in order) removes and adds. */
+function changedKeys(
+  before: readonly (Tokened | undefined)[],
+  after: readonly (Tokened | undefined)[],
+): { gone: string[]; added: string[] } {
+  const gone: string[] = []
+  const added: string[] = []
+  before.forEach((old, i) => {
+    const oldKeys = old ? wordKeys({ id: old.id, tokens: old.tokens ?? [] }) : []
+    const row = after[i]
+    const newKeys = row ? wordKeys({ id: row.id, tokens: row.tokens ?? [] }) : []
+    const kept = new Set(newKeys)
+    const had = new Set(oldKeys)
+    gone.push(...oldKeys.filter((key) => !kept.has(key)))
+    added.push(...newKeys.filter((key) => !had.has(key)))
+  })
+  return { gone, added }
+}
+
 function withWords(tickets: DBCoreTable, down: DBCore): DBCoreTable {
   return {
     ...tickets,
     mutate(req: DBCoreMutateRequest) {
       // Looked up per write: while an older database upgrades, the stack is built without it.
       const words = down.table(WORDS_TABLE)
-      if (req.type === 'put' || req.type === 'add') {
-        const keys = req.values.flatMap(wordKeys)
-        const posted = words.mutate({
-          type: 'put',
-          trans: req.trans,
-          values: keys.map(() => 0),
-          keys,
-        })
-        // Both are requests of one transaction: if either fails, the transaction aborts.
-        return Promise.all([tickets.mutate(req), posted]).then(([result]) => result)
-      }
-      if (req.type === 'deleteRange' && req.range.type === 3 /* DBCoreRangeType.Any */) {
-        const cleared = words.mutate({ type: 'deleteRange', trans: req.trans, range: req.range })
+      const { trans } = req
+      if (req.type === 'deleteRange') {
+        if (req.range.type !== 3 /* DBCoreRangeType.Any: clear() */) return tickets.mutate(req)
+        const cleared = words.mutate({ type: 'deleteRange', trans, range: req.range })
         return Promise.all([tickets.mutate(req), cleared]).then(([result]) => result)
       }
-      return tickets.mutate(req)
+      const after: readonly (Tokened | undefined)[] = req.type === 'delete' ? [] : req.values
+      const ids: string[] = req.type === 'delete' ? req.keys : after.map((row) => row!.id)
+      if (ids.length === 0) return tickets.mutate(req)
+      // Requests of a transaction run in order: read before the write sees the rows as they
+      // were. A note or a field change leaves the tokens as they are and writes no key.
+      const before = tickets.getMany({ trans, keys: ids })
+      const written = tickets.mutate(req)
+      const synced = before.then((old: (Tokened | undefined)[]) => {
+        const { gone, added } = changedKeys(old, after)
+        return Promise.all([
+          gone.length > 0 && words.mutate({ type: 'delete', trans, keys: gone }),
+          added.length > 0 &&
+            words.mutate({ type: 'put', trans, values: added.map(() => 0), keys: added }),
+        ])
+      })
+      // One transaction: if either fails, it aborts and neither is kept.
+      return Promise.all([written, synced]).then(([result]) => result)
     },
   }
 }

@@ -56,9 +56,9 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
   }
 
   /**
-   * The rows of `ids`, in order, that still have a token for every word: a key made for tokens
-   * the ticket has since lost is dropped here. Stops at `limit`; `checked` keeps rows read by an
-   * earlier call of the same query.
+   * The rows of `ids`, in order, that have a token for every word: read anyway to answer, they
+   * are checked too, so a key out of step with its row (a write that went around the middleware)
+   * never gives a wrong answer. Stops at `limit`; `checked` keeps rows read earlier in the query.
    */
   async function currentRows(
     ids: readonly string[],
@@ -109,7 +109,7 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
       const answer = complete[0] ?? ranges.find((range) => range.matches.length >= limit)
       if (answer) {
         const rows = await currentRows(answer.matches, words, limit, checked)
-        // Short of `limit` with more to read: keys of lost tokens took places.
+        // Short of `limit` with more to read: keys out of step took places.
         if (rows.length >= limit || answer.done) return rows
       }
       chunk = Math.min(chunk * 2, MAX_CHUNK)
