@@ -7,10 +7,11 @@
  *
  * The rows follow the tickets table by themselves: a DBCore middleware changes them in the same
  * transaction as any write of a ticket row, whoever writes it (local write, pull, bootstrap). It
- * reads the rows as they were first, so only keys whose tokens changed are written (an opening,
- * a retitle, a renumbering; a note writes none) and keys of lost tokens are deleted.
+ * knows the rows as they were (read first, or read already by the writer), so only keys whose
+ * tokens changed are written (an opening, a retitle, a renumbering; a note writes none) and the
+ * keys of lost tokens are deleted.
  */
-import type { DBCore, DBCoreMutateRequest, DBCoreTable, Middleware } from 'dexie'
+import type { DBCore, DBCoreMutateRequest, DBCoreTable, DBCoreTransaction, Middleware } from 'dexie'
 
 export const WORDS_TABLE = 'words'
 const TICKETS_TABLE = 'tickets'
@@ -63,26 +64,69 @@ function changedKeys(
   return { gone, added }
 }
 
+type Pending = Promise<Tokened | undefined>
+
+/**
+ * The rows of `tickets` as a read-write transaction last read or wrote them, per id: a write
+ * reads the ticket it changes first (optimistic-write.ts, projection.ts), so its put finds the row it replaces here
+ * and needs no read of its own. Requests of a transaction run in order, so a read issued before
+ * a put sees the row the put replaces, even while it is still pending.
+ */
+const seenRows = new WeakMap<DBCoreTransaction, Map<string, Pending>>()
+
+function rowsSeen(trans: DBCoreTransaction): Map<string, Pending> | undefined {
+  if ((trans as unknown as { mode?: string }).mode !== 'readwrite') return undefined
+  let rows = seenRows.get(trans)
+  if (!rows) seenRows.set(trans, (rows = new Map()))
+  return rows
+}
+
 function withWords(tickets: DBCoreTable, down: DBCore): DBCoreTable {
   return {
     ...tickets,
+    getMany(req) {
+      const read = tickets.getMany(req)
+      const seen = rowsSeen(req.trans)
+      if (seen) {
+        req.keys.forEach((id: string, i) => {
+          if (!seen.has(id))
+            seen.set(
+              id,
+              read.then((rows: (Tokened | undefined)[]) => rows[i]),
+            )
+        })
+      }
+      return read
+    },
     mutate(req: DBCoreMutateRequest) {
       // Looked up per write: while an older database upgrades, the stack is built without it.
       const words = down.table(WORDS_TABLE)
       const { trans } = req
       if (req.type === 'deleteRange') {
         if (req.range.type !== 3 /* DBCoreRangeType.Any: clear() */) return tickets.mutate(req)
+        seenRows.delete(trans)
         const cleared = words.mutate({ type: 'deleteRange', trans, range: req.range })
         return Promise.all([tickets.mutate(req), cleared]).then(([result]) => result)
       }
       const after: readonly (Tokened | undefined)[] = req.type === 'delete' ? [] : req.values
       const ids: string[] = req.type === 'delete' ? req.keys : after.map((row) => row!.id)
       if (ids.length === 0) return tickets.mutate(req)
-      // Requests of a transaction run in order: read before the write sees the rows as they
-      // were. A note or a field change leaves the tokens as they are and writes no key.
-      const before = tickets.getMany({ trans, keys: ids })
+      const seen = rowsSeen(trans) ?? new Map<string, Pending>()
+      const unread = [...new Set(ids.filter((id) => !seen.has(id)))]
+      if (unread.length > 0) {
+        const read = tickets.getMany({ trans, keys: unread })
+        unread.forEach((id, i) =>
+          seen.set(
+            id,
+            read.then((rows: (Tokened | undefined)[]) => rows[i]),
+          ),
+        )
+      }
+      const before = Promise.all(ids.map((id) => seen.get(id)!))
+      ids.forEach((id, i) => seen.set(id, Promise.resolve(after[i])))
       const written = tickets.mutate(req)
-      const synced = before.then((old: (Tokened | undefined)[]) => {
+      // A note or a field change leaves the tokens as they are and writes no key.
+      const synced = before.then((old) => {
         const { gone, added } = changedKeys(old, after)
         return Promise.all([
           gone.length > 0 && words.mutate({ type: 'delete', trans, keys: gone }),
