@@ -116,28 +116,19 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
     }
   }
 
-  /** The tickets with the token exactly `token` (a ticket number, current or earlier). */
-  async function byToken(token: string, limit: number): Promise<TicketRow[]> {
-    const [lower, upper] = exactRange(token)
-    const keys = (await db.words
-      .where(':id')
-      .between(lower, upper)
-      .limit(limit)
-      .primaryKeys()) as string[]
-    const ids = keys.map((key) => parseWordKey(key).ticketId)
-    return currentRows(ids, [token], limit, new Map())
-  }
-
-  /** Ticket numbers starting with `prefix`, in key order ("a1-1", "a1-10", "a1-100", …). */
-  async function byNumberPrefix(prefix: string, limit: number): Promise<TicketRow[]> {
-    const [lower, upper] = prefixRange(prefix)
+  /**
+   * Tickets of the keys in `[lower, upper]`, in key order: by the token exactly `token` (a ticket
+   * number, current or earlier), or by tokens starting with it ("a1-1", "a1-10", "a1-100", …).
+   */
+  async function byNumber(token: string, exact: boolean, limit: number): Promise<TicketRow[]> {
+    const [lower, upper] = exact ? exactRange(token) : prefixRange(token)
     const keys = (await db.words
       .where(':id')
       .between(lower, upper)
       .limit(limit)
       .primaryKeys()) as string[]
     const ids = [...new Set(keys.map((key) => parseWordKey(key).ticketId))]
-    return currentRows(ids, [prefix], limit, new Map())
+    return currentRows(ids, [token], limit, new Map())
   }
 
   async function searchRows(query: string, limit: number): Promise<TicketRow[]> {
@@ -148,7 +139,7 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
       case 'number': {
         const [exact, prefixed] = await Promise.all([
           db.tickets.where('number').equals(plan.number).first(),
-          byNumberPrefix(plan.prefix, limit),
+          byNumber(plan.prefix, false, limit),
         ])
         return uniqueById(exact ? [exact, ...prefixed] : prefixed).slice(0, limit)
       }
@@ -172,7 +163,7 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
       // A number the ticket had before it was renumbered is one of its tokens.
       const row =
         (await db.tickets.where('number').equals(plan.number).first()) ??
-        (await byToken(plan.prefix, 1))[0]
+        (await byNumber(plan.prefix, true, 1))[0]
       if (!row) return undefined
       core.view.rememberRow(row)
       return ticketOfRow(row)
