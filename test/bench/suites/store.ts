@@ -170,13 +170,12 @@ export async function run(emit: Emit): Promise<void> {
       })
 
       progress(`store: ${SEARCHES_PER_KIND} searches per kind`)
-      const { timings: searches, empty } = await page.evaluate(
+      const searches = await page.evaluate(
         ([n, t, s]) => window.storeBench.measureSearches(n, t, s),
         [SEARCHES_PER_KIND, TICKETS, SEED] as const,
       )
       for (const [kind, timings] of Object.entries(searches))
         progress(describe(`search ${kind}`, timings))
-      if (empty.length > 0) progress(`two-word queries with no result: ${empty.join(', ')}`)
       // Every kind counts, two-word names ("jam smi") too (issue 13).
       const all = Object.values(searches).flat()
       emit({

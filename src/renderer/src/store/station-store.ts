@@ -31,7 +31,7 @@ import { NumberPool } from './ticket-numbers'
 import { createWritePath, prefetchNumbers } from './write-path'
 
 export * from './store-types'
-export { MAX_CANDIDATES } from './search'
+export { WORD_CHUNK } from './search'
 
 /**
  * Opens (creating or upgrading) the station database `name` and returns its repository.
