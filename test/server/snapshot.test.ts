@@ -39,14 +39,19 @@ forEachBackend((backend) => {
     const out: SnapshotResponse[] = []
     let after: string | null = null
     for (let n = 0; n < 100; n++) {
-      const query = new URLSearchParams({
+      const query: URLSearchParams = new URLSearchParams({
         scope,
         limit: String(limit),
         ...(after ? { after } : {}),
       })
-      const reply = await call<SnapshotResponse>(server, 'GET', `${ROUTES.snapshot}?${query}`, {
-        token,
-      })
+      const reply: { status: number; body: SnapshotResponse } = await call<SnapshotResponse>(
+        server,
+        'GET',
+        `${ROUTES.snapshot}?${query}`,
+        {
+          token,
+        },
+      )
       expect(reply.status).toBe(200)
       out.push(reply.body)
       after = reply.body.next

@@ -10,8 +10,9 @@
  *    short transaction so live events and the agent's writes get in between. The state names the
  *    last ticket written: a restart goes on from there. The next page is fetched while the current
  *    one is written.
- * 3. Stale tickets: an adopted ticket the store cannot bring up to date itself (adopted.ts) is
- *    asked for again by id, after every history run and pull.
+ * 3. Stale tickets: an adopted ticket the store cannot bring up to date itself (adopted.ts), or
+ *    one it has events but no row for, is asked for again by id, after every history page and
+ *    every pull.
  *
  * A store that has pulled before (a cursor, no bootstrap state) never bootstraps.
  */
@@ -118,6 +119,8 @@ export function createBootstrap({
       if (page.next) pending = prefetch(page.next)
       const first = phase === 'open' && state.after === null
       state = await writePage(page, state, first)
+      // A ticket reopened since the snapshot began must not wait for the end of the history.
+      if (phase === 'history') await refetchStale()
     }
   }
 
