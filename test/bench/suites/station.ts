@@ -49,10 +49,13 @@ const seconds = (ms: number) => Math.round(ms / 10) / 100
 
 /** Ticket `i`: opened, and resolved unless it is one of the last OPEN. */
 function history(i: number, ctx: ReturnType<typeof testContext>) {
+  ctx.advance(60_000)
   const [opening] = accepted(
     openTicket(
       phoneCall({
         title: `${WHAT[i % WHAT.length]} not working in building ${i % 40}`,
+        impact: (1 + (i % 4)) as 1 | 2 | 3 | 4,
+        urgency: (1 + ((i >> 2) % 4)) as 1 | 2 | 3 | 4,
         caller: {
           ...phoneCall().caller,
           name: NAMES[i % NAMES.length]!,

@@ -31,14 +31,17 @@ function HistoryProgress() {
   const state = useLiveQuery(() => desk.store.bootstrapState(), [desk.store], null)
   if (!state || state.phase === 'done') return null
   if (state.phase === 'open') return <span role="status">Loading the open tickets…</span>
-  const label = `Loading history: ${state.loaded.toLocaleString('en')} of ${state.total.toLocaleString('en')} tickets`
+  // Before the server's count arrives the bar is indeterminate rather than "0 of 0".
+  const counted = state.total > 0
+  const label = counted
+    ? `Loading history: ${state.loaded.toLocaleString('en')} of ${state.total.toLocaleString('en')} tickets`
+    : 'Loading history…'
   return (
     <span className="status-bar__history">
       <progress
         aria-label="Loading history"
         aria-valuetext={label}
-        max={Math.max(state.total, 1)}
-        value={Math.min(state.loaded, state.total)}
+        {...(counted ? { max: state.total, value: Math.min(state.loaded, state.total) } : {})}
       />
       <span role="status">{label}</span>
     </span>

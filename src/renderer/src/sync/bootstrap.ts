@@ -81,10 +81,13 @@ export function createBootstrap({
             loaded: state.loaded + page.tickets.length,
             total: page.total ?? state.total,
           }
+    // Nothing waits on the open phase but the agent's first sight of the queue: one transaction a
+    // page. History shares the store with live work, so its transactions stay short.
+    const size = state.phase === 'open' ? Math.max(1, page.tickets.length) : chunkSize
     let current = state
-    for (let i = 0; i < page.tickets.length || i === 0; i += chunkSize) {
-      const tickets = page.tickets.slice(i, i + chunkSize)
-      const last = i + chunkSize >= page.tickets.length
+    for (let i = 0; i < page.tickets.length || i === 0; i += size) {
+      const tickets = page.tickets.slice(i, i + size)
+      const last = i + size >= page.tickets.length
       current = last
         ? done
         : {
