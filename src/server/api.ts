@@ -48,6 +48,7 @@ import { route, type Route } from './http/router'
 import type { LiveHub } from './live'
 import { raiseAlert } from './monitoring'
 import { runSetup } from './setup'
+import { snapshotRoutes } from './snapshot'
 
 export interface ApiContext {
   db: Database
@@ -387,5 +388,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     }),
     ...adminRoutes(ctx),
+    ...snapshotRoutes(db),
   ]
 }

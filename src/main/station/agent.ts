@@ -45,7 +45,13 @@ import {
   type EventPayloadOf,
   type SyncStatus,
 } from '../../shared/station-api'
-import type { LiveEventsMessage, PullResponse, PushResult } from '../../shared/sync/wire'
+import type {
+  LiveEventsMessage,
+  PullResponse,
+  PushResult,
+  SnapshotRequest,
+  SnapshotResponse,
+} from '../../shared/sync/wire'
 import { MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
@@ -211,12 +217,22 @@ export class SyncAgent {
     return accepted + known.length
   }
 
-  async nextPage(after: number, limit?: number): Promise<PullResponse> {
+  nextPage(after: number, limit?: number): Promise<PullResponse> {
+    return this.fetchFor((token) => this.deps.client.pull(token, after, limit))
+  }
+
+  /** A page of the server's projections, for a new station's first sync (issue 13). */
+  snapshotPage(query: SnapshotRequest): Promise<SnapshotResponse> {
+    return this.fetchFor((token) => this.deps.client.snapshot(token, query))
+  }
+
+  /** A read for the renderer, counted as syncing while it runs. */
+  private async fetchFor<T>(read: (token: string) => Promise<T>): Promise<T> {
     const credentials = this.requireCredentials()
     this.inFlight++
     this.publish()
     try {
-      const page = await this.deps.client.pull(credentials.token, after, limit)
+      const page = await read(credentials.token)
       this.succeeded()
       return page
     } catch (error) {

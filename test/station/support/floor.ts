@@ -22,7 +22,11 @@ import {
   type QueueKey,
   type StationStore,
 } from '../../../src/renderer/src/store'
-import { createStationSync, type StationSync } from '../../../src/renderer/src/sync/station-sync'
+import {
+  createStationSync,
+  type StationSync,
+  type StationSyncOptions,
+} from '../../../src/renderer/src/sync/station-sync'
 import {
   foldTicket,
   parseTicketEvent,
@@ -263,6 +267,8 @@ export async function openStation(options: {
   onError?: (error: unknown) => void
   /** Main's credential store at each start (a process's own); one memory store otherwise. */
   credentials?: () => CredentialStore
+  /** Sizes of a new station's snapshot pages (small ones make a history of many pages). */
+  bootstrap?: StationSyncOptions['bootstrap']
 }): Promise<TestStation> {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
@@ -291,6 +297,7 @@ export async function openStation(options: {
       station: api,
       store,
       onError,
+      ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
     })
     return { services, api, store, sync }
   }

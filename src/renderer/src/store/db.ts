@@ -43,6 +43,11 @@ export interface TicketRow extends Ticket {
   /** Digits only; absent when the caller left no phone, so the index holds no empty keys. */
   callerPhone?: string
   tokens: string[]
+  /**
+   * Set on a ticket taken from the server's snapshot (adopted.ts): the last seq the server had
+   * folded into it. This store does not hold those events.
+   */
+  adoptedSeq?: number
 }
 
 export interface CallerRow extends CallerRecord {
@@ -178,7 +183,7 @@ export function ticketRow(ticket: Ticket): TicketRow {
 }
 
 export function ticketOfRow(row: TicketRow): Ticket {
-  const { tokens: _tokens, callerPhone: _callerPhone, ...ticket } = row
+  const { tokens: _tokens, callerPhone: _callerPhone, adoptedSeq: _adopted, ...ticket } = row
   return ticket
 }
 
