@@ -23,7 +23,6 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { STATION_DB_VERSION } from '../../../src/renderer/src/store'
 import { bundleForBrowser, launchPersistentChromium, routePage } from '../../support/chromium'
 import { percentile, progress, type Emit } from '../bench'
-import { runIntakePath } from '../intake-path'
 import type {} from '../browser/store-bench'
 
 const TICKETS = 100_000
@@ -191,6 +190,4 @@ export async function run(emit: Emit): Promise<void> {
   } finally {
     rmSync(runProfile, { recursive: true, force: true })
   }
-  // Issue 5: the same write once more, through the real intake path (the desk in Chromium).
-  await runIntakePath(emit)
 }

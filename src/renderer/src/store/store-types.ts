@@ -164,8 +164,13 @@ export interface StationStore {
    * the store's remembered view, computed at once, with the ticket numbers the commit will use
    * (null when the view cannot tell; then only `committed` does). The events and tickets are the
    * ones `committed` brings unless another write got in between; the numbers are always the same.
+   * `startAfter`: the commit starts once it settles (the intake lets the frame showing the number
+   * out first), the command having run and taken its numbers at once all the same.
    */
-  recordAhead(command: (ctx: RecordContext) => CommandResult): {
+  recordAhead(
+    command: (ctx: RecordContext) => CommandResult,
+    startAfter?: Promise<void>,
+  ): {
     preview: RecordResult | null
     committed: Promise<RecordResult>
   }
