@@ -13,6 +13,7 @@ import { openTicket } from '../../../src/shared/incident'
 import { snapshotResponseSchema, type SnapshotRequest } from '../../../src/shared/sync/wire'
 import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
 import { ticketRow } from '../../../src/renderer/src/store/db'
+import { WORDS_TABLE, wordKeys } from '../../../src/renderer/src/store/search-words'
 import type { Ticket } from '../../../src/shared/incident/ticket'
 import { createBootstrap } from '../../../src/renderer/src/sync/bootstrap'
 import { memoryNumbers } from '../../support/ticket-numbers'
@@ -111,9 +112,13 @@ const bench = {
         const chunk = page.slice(i, i + chunkSize).map(ticketRow)
         rows += chunk.length
         await new Promise<void>((resolve, reject) => {
-          const tx = db.transaction('tickets', 'readwrite', { durability: 'strict' })
+          const tx = db.transaction(['tickets', WORDS_TABLE], 'readwrite', { durability: 'strict' })
           const tickets = tx.objectStore('tickets')
-          for (const row of chunk) tickets.put(row)
+          const words = tx.objectStore(WORDS_TABLE)
+          for (const row of chunk) {
+            tickets.put(row)
+            for (const key of wordKeys(row)) words.put(0, key)
+          }
           tx.oncomplete = () => resolve()
           tx.onerror = () => reject(tx.error)
         })
@@ -125,7 +130,7 @@ const bench = {
   },
 }
 
-/** The station's ticket indexes (db.ts, version 3), on a database of its own. */
+/** The station's ticket indexes and search words (db.ts, version 4), on a database of its own. */
 function openFloorDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const deleting = indexedDB.deleteDatabase(FLOOR_DB)
@@ -136,7 +141,6 @@ function openFloorDb(): Promise<IDBDatabase> {
         const tickets = request.result.createObjectStore('tickets', { keyPath: 'id' })
         tickets.createIndex('number', 'number')
         tickets.createIndex('callerPhone', 'callerPhone')
-        tickets.createIndex('tokens', 'tokens', { multiEntry: true })
         for (const keys of [
           ['state', 'priority', 'updatedAt'],
           ['teamId', 'state', 'updatedAt'],
@@ -144,6 +148,7 @@ function openFloorDb(): Promise<IDBDatabase> {
           ['service', 'state', 'receivedAt'],
         ])
           tickets.createIndex(keys.join('+'), keys)
+        request.result.createObjectStore(WORDS_TABLE)
       }
       request.onsuccess = () => resolve(request.result)
       request.onerror = () => reject(request.error)
