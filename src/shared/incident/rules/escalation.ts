@@ -12,7 +12,6 @@ import {
   type RuleError,
 } from './command'
 
-
 export interface EscalationInput {
   teamId: string
   tier: 2 | 3

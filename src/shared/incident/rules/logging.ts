@@ -15,7 +15,6 @@ import {
   type RuleError,
 } from './command'
 
-
 export const openInputSchema = openedPayload.omit({ number: true, kind: true }).extend({
   kind: openedPayload.shape.kind.optional(),
   /** Account matters need identity verification (rule 3). */

@@ -4,7 +4,6 @@ import { passwordPhrase } from '../password-guard'
 import type { Ticket } from '../ticket'
 import { refuse, single, type CommandContext, type CommandResult } from './command'
 
-
 export function addTechNote(ticket: Ticket, body: string, ctx: CommandContext): CommandResult {
   if (ticket.state === 'closed')
     return refuse({ field: '', message: `Ticket ${ticket.number} is closed.` })

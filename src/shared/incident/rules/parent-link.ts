@@ -2,7 +2,6 @@
 import type { Ticket } from '../ticket'
 import { refuse, single, type CommandContext, type CommandResult } from './command'
 
-
 /** Rule 10: during a major outage each call keeps its own ticket, linked to one parent incident. */
 export function linkToParent(
   ticket: Ticket,

@@ -13,7 +13,6 @@ import {
   type RuleError,
 } from './command'
 
-
 export const REOPEN_WINDOW_DAYS = 7
 const DAY_MS = 24 * 60 * 60 * 1000
 
