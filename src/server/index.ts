@@ -37,7 +37,6 @@ import { mailInRoutes } from './mail-in/routes'
 import { fileTransport, smtpTransport } from './mail/transports'
 import type { CommitOutcome } from './events/event-log'
 import { createServerClock } from './monitoring'
-import { startOutageRadar } from './outage-radar'
 import { startScheduler } from './scheduler'
 import { recordDefaultCalendar } from './directory-store'
 import { openApiDocument } from './openapi'
@@ -192,10 +191,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // One clock for every event the server writes itself (monitoring, closures).
   const serverClock = createServerClock()
-  const radar = startOutageRadar({ db, now, nextHlc: serverClock, logger })
+  // Called from the scheduler's runs and requests only, all after `scheduler` is assigned below.
   const committed = (commit: CommitOutcome) => {
     if (commit.mailQueued) mailer.wake()
-    if (commit.maxSeq > 0) radar.wake()
+    if (commit.maxSeq > 0) scheduler.wake('outage radar')
   }
   await recordDefaultCalendar(db, calendarZone(options.timeZone))
   const scheduler = startScheduler({
@@ -355,7 +354,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.close()
     await live.close()
     await scheduler.stop()
-    await radar.stop()
     await mailer.stop()
     if (ownsDb) await db.close()
     throw error
@@ -385,7 +383,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await drained
         clearTimeout(force)
         await scheduler.stop()
-        await radar.stop()
         await mailer.stop()
         if (ownsDb) await db.close()
         logger.log('info', 'server stopped', { url })
