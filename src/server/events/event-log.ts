@@ -11,6 +11,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import {
   mayEscalateTo,
+  mayTakeOwnership,
   parseTicketEvent,
   parseTicketNumber,
   type PriorityPolicy,
@@ -174,6 +175,15 @@ export function judgeEvent(
       'Escalation to the director of IT service management is for a supervisor (rule 10).',
     )
   }
+  if (
+    event.type === 'ownership_taken' &&
+    !mayTakeOwnership(principal.user.role, event.payload.from)
+  )
+    return reject(
+      event.id,
+      'forbidden',
+      `payload.from: taking over ${event.payload.from}'s ticket is a supervisor's call (rule 4).`,
+    )
   return { ok: true, event }
 }
 
