@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto'
 import type { Role, User } from '../shared/directory'
+import { SERVER_ACTOR } from '../shared/incident/vocabulary'
 import type { SessionResponse } from '../shared/sync/wire'
 import {
   decoyPasswordHash,
@@ -16,10 +17,8 @@ import {
 import type { Queryable } from './db/database'
 import { ApiError } from './http/http'
 
-/** The actor of events the server writes itself (monitoring intake); no person may take the name. */
-export const SERVER_ACTOR = 'event-management'
-/** The station code of events the server writes itself; enrolled stations are `S1`, `S2`, … */
-export const SERVER_STATION = 'SRV'
+// Defined beside the domain, which tells a ticket the server owns from an agent's.
+export { SERVER_ACTOR, SERVER_STATION } from '../shared/incident/vocabulary'
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60_000
 export const DEFAULT_ENROLLMENT_TTL_MS = 24 * 60 * 60_000

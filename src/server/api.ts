@@ -42,11 +42,13 @@ import {
   searchCallers,
 } from './directory-store'
 import { coalescedPuller, latestSeq, pushEvents, type CommitOutcome } from './events/event-log'
+import { groupCommit } from './events/group-commit'
 import { ApiError } from './http/http'
 import { route, type Route } from './http/router'
 import type { LiveHub } from './live'
 import { raiseAlert } from './monitoring'
 import { runSetup } from './setup'
+import { snapshotRoutes } from './snapshot'
 
 export interface ApiContext {
   db: Database
@@ -67,6 +69,7 @@ const error = (description: string) => ({ description, schema: errorBodySchema }
 export function apiRoutes(ctx: ApiContext): Route[] {
   const { db, now } = ctx
   const pull = coalescedPuller(db, ctx.live.knownSeq)
+  const commitPush = groupCommit(db)
   return [
     route({
       method: 'GET',
@@ -259,7 +262,12 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         200: { description: 'Per-event results', schema: pushResponseSchema },
       },
       handle: async ({ body, principal }) => {
-        const { response, commit } = await pushEvents(db, body.events, userOf(principal), now())
+        const { response, commit } = await pushEvents(
+          commitPush,
+          body.events,
+          userOf(principal),
+          now(),
+        )
         ctx.committed(commit)
         return ok(response)
       },
@@ -380,5 +388,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     }),
     ...adminRoutes(ctx),
+    ...snapshotRoutes(db),
   ]
 }

@@ -37,11 +37,11 @@ import { mailInRoutes } from './mail-in/routes'
 import { fileTransport, smtpTransport } from './mail/transports'
 import type { CommitOutcome } from './events/event-log'
 import { createServerClock } from './monitoring'
-import { startOutageRadar } from './outage-radar'
 import { startScheduler } from './scheduler'
 import { recordDefaultCalendar } from './directory-store'
 import { openApiDocument } from './openapi'
 import { SAMPLE_DIRECTORY_PATH } from './setup'
+import { atMostEvery } from './wake-limit'
 
 export type { Database } from './db/database'
 export type { Logger } from './log'
@@ -117,6 +117,7 @@ export function calendarZone(timeZone: string | undefined): string {
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 const DRAIN_TIMEOUT_MS = 10_000
+const RADAR_WAKE_MS = 1000
 const API_VERSION = '1.0.0'
 
 function bearerToken(req: IncomingMessage): string | null {
@@ -192,10 +193,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // One clock for every event the server writes itself (monitoring, closures).
   const serverClock = createServerClock()
-  const radar = startOutageRadar({ db, now, nextHlc: serverClock, logger })
+  // A look reads the working tickets of the last minutes under the event-log lock: woken by every
+  // commit of a busy floor, it held the lock more than the commits did. Its rule counts calls in
+  // minutes, so a second's delay changes nothing it finds.
+  // Called from the scheduler's runs and requests only, all after `scheduler` is assigned below.
+  const wakeRadar = atMostEvery(RADAR_WAKE_MS, () => scheduler.wake('outage radar'))
   const committed = (commit: CommitOutcome) => {
     if (commit.mailQueued) mailer.wake()
-    if (commit.maxSeq > 0) radar.wake()
+    if (commit.maxSeq > 0) wakeRadar()
   }
   await recordDefaultCalendar(db, calendarZone(options.timeZone))
   const scheduler = startScheduler({
@@ -355,7 +360,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.close()
     await live.close()
     await scheduler.stop()
-    await radar.stop()
     await mailer.stop()
     if (ownsDb) await db.close()
     throw error
@@ -385,7 +389,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await drained
         clearTimeout(force)
         await scheduler.stop()
-        await radar.stop()
         await mailer.stop()
         if (ownsDb) await db.close()
         logger.log('info', 'server stopped', { url })

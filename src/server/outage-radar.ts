@@ -5,7 +5,8 @@
  * station that was offline gets them on catch-up, each call's history shows them, and the
  * supervisor's accept or dismiss is an ordinary event too. Exactly once across server processes:
  * the look and the write happen under the event-log lock (`withEventLog`), so a second process
- * finds the calls already carrying the proposal and proposes nothing.
+ * finds the calls already carrying the proposal and proposes nothing. It runs as one of the
+ * scheduler's jobs (scheduler.ts): after commits, and once a minute.
  */
 import { uuidv7 } from '../shared/ids'
 import {
@@ -18,7 +19,6 @@ import { SERVER_ACTOR, SERVER_STATION } from './accounts'
 import type { Database } from './db/database'
 import { majorIncidentSettings } from './directory-store'
 import { commitEvents, withEventLog, type CommitOutcome } from './events/event-log'
-import { errorFields, type Logger } from './log'
 
 const MINUTE = 60_000
 /** A sweep looks at no more tickets than this: an outage shows in far fewer. */
@@ -75,46 +75,4 @@ export async function runOutageRadar(
     ]
     return { proposals, commit }
   })
-}
-
-/**
- * Runs the radar after commits (`wake`), one look at a time: wakes during a look make one more
- * look after it, not one each. A slow timer catches commits no `wake` was told of (another
- * process's, which its own radar sees first anyway). A failed look is logged, never thrown.
- */
-export function startOutageRadar(options: {
-  db: Database
-  now: () => number
-  nextHlc: (now: number, after?: string) => string
-  logger: Logger
-  intervalMs?: number
-}): { wake(): void; stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve()
-  let queued = false
-  let stopped = false
-  const look = () => {
-    if (queued || stopped) return
-    queued = true
-    running = running.then(async () => {
-      queued = false
-      if (stopped) return
-      try {
-        const { proposals } = await runOutageRadar(options.db, options.now(), options.nextHlc)
-        if (proposals.length)
-          options.logger.log('info', 'outage radar proposed a major incident', { proposals })
-      } catch (error) {
-        options.logger.log('error', 'outage radar failed', errorFields(error))
-      }
-    })
-  }
-  const timer = setInterval(look, options.intervalMs ?? MINUTE)
-  timer.unref()
-  return {
-    wake: look,
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await running
-    },
-  }
 }

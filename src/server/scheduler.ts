@@ -11,8 +11,10 @@
  *  - SLA breaches (rule 8 targets): a target that passed its due time unmet is recorded once, as
  *    `sla_breached`, per ticket and target;
  *  - inactive tickets (rule 9): where the administrator set `followUp.autoResolveInactive`, a
- *    ticket whose customer did not answer for a business day gets the "inactive ticket" resolution.
- * The last two read the tickets whose `next_job_at` (set with every projection write, from
+ *    ticket whose customer did not answer for a business day gets the "inactive ticket" resolution;
+ *  - the outage radar (rule 10): proposes a major incident where many calls on one service came in
+ *    (outage-radar.ts). Commits wake it as well as its timer (`wake`).
+ * The SLA and inactive-ticket jobs read the tickets whose `next_job_at` (set with every projection write, from
  * `serverWorkDueAt`) has come, not every open ticket.
  */
 import {
@@ -30,6 +32,7 @@ import type { Database, Queryable } from './db/database'
 import { commitEvents, withEventLog, type CommitOutcome } from './events/event-log'
 import { errorFields, type Logger } from './log'
 import { serverContext, serverEvent } from './monitoring'
+import { runOutageRadar } from './outage-radar'
 import { closeElapsedResolutions } from './reopen-window'
 
 type NextHlc = (now: number, after?: string) => string
@@ -133,19 +136,34 @@ export interface SchedulerOptions {
   reopenWindowMs?: number
   /** How often due tickets (breaches, inactive customers) are looked at; default 30 s. */
   dueTicketsMs?: number
+  /**
+   * How often the outage radar looks without being woken; default 1 min. It catches commits no
+   * `wake` was told of (another process's, which that process's own radar sees first anyway).
+   */
+  outageRadarMs?: number
 }
 
+type JobName = 'reopen window' | 'due tickets' | 'outage radar'
+
 interface Job {
-  name: string
+  name: JobName
   intervalMs: number
+  /** First run at the first tick or wake, not at start. */
+  notAtStart?: true
   run(now: number): Promise<{ commit: CommitOutcome | null; summary: Record<string, number> }>
 }
 
 /**
- * Runs every job now and then at its interval. Runs are one at a time per process (a chain), so a
- * slow run is never overlapped by its own next turn; a failed run is logged and tried next time.
+ * Runs every job now and then at its interval, and when woken. Runs are one at a time per process
+ * (a chain), so a slow run is never overlapped by its own next turn, and a job waiting for its turn
+ * is not queued again: wakes during a run make one more run after it, not one each. A failed run
+ * is logged and tried next time.
  */
-export function startScheduler(options: SchedulerOptions): { stop(): Promise<void> } {
+export function startScheduler(options: SchedulerOptions): {
+  /** Runs the job soon (the outage radar after a commit). */
+  wake(name: JobName): void
+  stop(): Promise<void>
+} {
   const { db, nextHlc, logger } = options
   const jobs: Job[] = [
     {
@@ -164,11 +182,27 @@ export function startScheduler(options: SchedulerOptions): { stop(): Promise<voi
         return { commit, summary: { breaches: breaches.length, resolvedInactive: resolved.length } }
       },
     },
+    {
+      name: 'outage radar',
+      intervalMs: options.outageRadarMs ?? 60 * 1000,
+      // Nothing committed yet that this process could be the first to see.
+      notAtStart: true,
+      run: async (now) => {
+        const { proposals } = await runOutageRadar(db, now, nextHlc)
+        // Its proposals reach stations over the live channel as any commit does; handed on as
+        // `committed`, they would only wake the radar once more, to find nothing new.
+        return { commit: null, summary: { proposals: proposals.length } }
+      },
+    },
   ]
   let running: Promise<void> = Promise.resolve()
   let stopped = false
+  const queued = new Set<JobName>()
   const turn = (job: Job) => {
+    if (queued.has(job.name) || stopped) return
+    queued.add(job.name)
     running = running.then(async () => {
+      queued.delete(job.name)
       if (stopped) return
       try {
         const { commit, summary } = await job.run(options.now())
@@ -181,12 +215,16 @@ export function startScheduler(options: SchedulerOptions): { stop(): Promise<voi
     })
   }
   const timers = jobs.map((job) => {
-    turn(job)
+    if (!job.notAtStart) turn(job)
     const timer = setInterval(() => turn(job), job.intervalMs)
     timer.unref()
     return timer
   })
   return {
+    wake(name) {
+      const job = jobs.find((j) => j.name === name)
+      if (job) turn(job)
+    },
     async stop() {
       stopped = true
       for (const timer of timers) clearInterval(timer)

@@ -36,6 +36,10 @@ import {
   enrollResponseSchema,
   liveEventsMessageSchema,
   pullResponseSchema,
+  snapshotResponseSchema,
+  SNAPSHOT_SCOPES,
+  MAX_SNAPSHOT_IDS,
+  MAX_SNAPSHOT_LIMIT,
   pushResultSchema,
   loginRequestSchema,
   setupRequestSchema,
@@ -207,6 +211,16 @@ export const stationApiSchemas = {
       limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
     }),
     response: pullResponseSchema,
+  },
+  /** A page of the server's ticket projections, for a new station's first sync (issue 13). */
+  'sync.snapshotPage': {
+    request: z.object({
+      scope: z.enum(SNAPSHOT_SCOPES),
+      after: z.uuid().optional(),
+      limit: z.number().int().min(1).max(MAX_SNAPSHOT_LIMIT).optional(),
+      ids: z.array(z.uuid()).min(1).max(MAX_SNAPSHOT_IDS).optional(),
+    }),
+    response: snapshotResponseSchema,
   },
   'sync.status': { request: empty, response: syncStatusSchema },
   /** Try now instead of waiting out the backoff (the agent's "retry" button). */

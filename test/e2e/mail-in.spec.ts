@@ -3,7 +3,8 @@
  * client (nodemailer) to the central server's own listener, becomes a ticket on the agent's desk
  * in Chromium; the agent answers it by email (captured by the test SMTP listener, as the site's
  * mail server would take it), and the customer's reply to that email threads into the same
- * ticket, live. By keyboard, with axe on every screen. Needs `npm run build` first.
+ * ticket, live; the agent then takes the ticket over as its owner (rule 4), and its call-back is
+ * on their desk. By keyboard, with axe on every screen. Needs `npm run build` first.
  */
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
@@ -116,4 +117,32 @@ test('(2) the agent answers by email, and the customer’s reply threads into th
     (e) => e.type === 'opened' && e.payload.source === 'email',
   )
   expect(openings).toHaveLength(1)
+})
+
+test('(3) the agent takes ownership of the emailed ticket, and its call-back is on their desk', async () => {
+  const take = page
+    .getByRole('toolbar', { name: 'Ticket actions' })
+    .getByRole('button', { name: 'Take ownership' })
+  await expect(page.getByLabel('Owner')).toHaveText('No owner yet')
+  await tabTo(take)
+  await page.keyboard.press('Enter')
+  await expect(page.getByLabel('Owner')).toHaveText(/^Owner: /)
+  await expect(take).toHaveCount(0)
+  // The pressed button is gone: the ticket's first action has the keyboard.
+  await expect(
+    page
+      .getByRole('toolbar', { name: 'Ticket actions' })
+      .getByRole('button', { name: 'Escalate…' }),
+  ).toBeFocused()
+  await expectAccessible(page, 'emailed ticket, taken over')
+  // The server accepted it (an agent may take a ticket the server owns).
+  await expect
+    .poll(async () => (await floor.serverEvents()).filter((e) => e.type === 'ownership_taken'), {
+      timeout: 30_000,
+    })
+    .toHaveLength(1)
+
+  await page.keyboard.press('Alt+m')
+  const followUp = page.getByRole('list', { name: 'Follow-up' })
+  await expect(followUp.getByRole('button', { name: `Open ${number}` })).toBeVisible()
 })

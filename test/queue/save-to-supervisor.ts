@@ -10,11 +10,9 @@
  * The central server and the 200 stations run in processes of their own, as they would on a
  * floor; the two measured stations' services run in this one, their pages in Chromium.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import type { BrowserContext, Page } from 'playwright-core'
 import { startBrowserHost, type BrowserHost } from '../../src/main/browser-host'
 import { MemoryCredentialStore } from '../../src/main/station/credentials'
@@ -23,6 +21,7 @@ import { openNodeSocket } from '../../src/main/station/live'
 import { DEMO_PASSWORD } from '../../src/server/setup'
 import { percentile, progress, type Emit } from '../bench/bench'
 import { bundleForBrowser, launchPersistentChromium } from '../support/chromium'
+import { centralServer, spawnTs, stop } from '../server/server-process'
 import { startPostgres } from '../support/postgres'
 import { seededRandom } from '../support/random'
 import type {} from './browser/sync-bench-page'
@@ -31,54 +30,6 @@ import { serverApi } from './server-api'
 const SIMULATED_STATIONS = 200
 const SAVES = 60
 const SEED = Number(process.env.BENCH_SEED ?? 20261127)
-const root = path.resolve(import.meta.dirname, '../..')
-const TSX = path.join(root, 'node_modules/tsx/dist/cli.mjs')
-
-/** A TypeScript entry point in a process of its own; `lines` yields what it prints. */
-function spawnTs(
-  script: string,
-  args: readonly string[],
-): { child: ChildProcess; lines: AsyncIterator<string> } {
-  const child = spawn(process.execPath, [TSX, script, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
-}
-
-/**
- * The central server's command line on a free port, on PostgreSQL; resolves with its URL from
- * its "server started" log line. Its request log keeps flowing and is discarded.
- */
-async function centralServer(
-  dataDir: string,
-  databaseUrl: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const { child, lines } = spawnTs('src/server/cli.ts', [
-    '--port',
-    '0',
-    '--data-dir',
-    dataDir,
-    '--database-url',
-    databaseUrl,
-  ])
-  for (let line = await lines.next(); !line.done; line = await lines.next()) {
-    const entry = JSON.parse(line.value) as { message?: string; url?: string }
-    if (entry.message === 'server started' && entry.url) {
-      await lines.return?.()
-      child.stdout!.resume()
-      return { child, url: entry.url }
-    }
-  }
-  throw new Error('the central server exited before it started')
-}
 
 /** A station as `npm run web` runs it, serving the bench page instead of the desk. */
 async function stationHost(

@@ -15,21 +15,20 @@ import { applyEvent, foldTicket, type Ticket } from '../../src/shared/incident'
 import { needsCallBack } from '../../src/shared/incident/follow-up'
 import { close, emit, redactNote, resolve } from '../../src/shared/incident/rules'
 import { block, line, storableText } from '../../src/shared/text'
-import { accepted, completeResolution, testContext } from '../support/incident-fixtures'
+import {
+  accepted,
+  completeResolution,
+  emailMessage,
+  testContext,
+} from '../support/incident-fixtures'
 import { runSeed, seededRandom } from '../support/random'
 
 const server = () => testContext('event-management', 'SRV')
-const message = (overrides: Partial<InboundMessage> = {}): InboundMessage => ({
-  messageId: '<m1@mail.example.edu>',
-  from: 'priya@example.edu',
-  fromName: 'Priya N.',
-  subject: 'Projector shows no signal',
-  text: 'Room 204, since this morning.',
-  replyTo: [],
-  attachments: [{ name: 'photo.jpg', type: 'image/jpeg', size: 2048, id: null }],
-  receivedAt: Date.parse('2026-11-27T09:00:00.000Z'),
-  ...overrides,
-})
+const message = (overrides: Partial<InboundMessage> = {}): InboundMessage =>
+  emailMessage({
+    attachments: [{ name: 'photo.jpg', type: 'image/jpeg', size: 2048, id: null }],
+    ...overrides,
+  })
 
 function emailTicket(overrides: Partial<InboundMessage> = {}) {
   const events = accepted(openFromEmail(message(overrides), undefined, 'SRV-7', server()))

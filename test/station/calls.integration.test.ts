@@ -4,40 +4,24 @@
  * as the renderer's `call.incoming` (with the call id), then `call.transferred` and `call.ended`
  * with the talk time — over the station's own live socket, through the contract's schemas.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import type { EventPayloadOf, StationEvent } from '../../src/shared/station-api'
 import { ROUTES, type StationPresence } from '../../src/shared/sync/wire'
-import {
-  enrollAndSignIn,
-  openStation,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { eventually, tempDir } from './support/station'
+import type { TestStation } from './support/floor'
+import { eventually } from './support/station'
+import { useFloor } from './support/use-floor'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
+const floor = useFloor('calls')
 let station: TestStation
 
 beforeAll(async () => {
-  dir = await tempDir('calls')
-  central = await startCentral(`${dir.dir}/server`)
-  await central.createAgent('jlee')
-  station = await openStation({ name: 'calls', baseDir: dir.dir, central, username: 'jlee' })
-  await enrollAndSignIn(station, central)
+  station = await floor.station('calls', 'jlee')
 }, 180_000)
 
-afterAll(async () => {
-  await station?.close()
-  await central?.stop()
-  await dir?.remove()
-})
-
 async function send(method: string, path: string, body: unknown, contentType = 'application/json') {
-  const response = await fetch(`${central.url}${path}`, {
+  const response = await fetch(`${floor.central.url}${path}`, {
     method,
-    headers: { 'content-type': contentType, authorization: `Bearer ${central.adminToken}` },
+    headers: { 'content-type': contentType, authorization: `Bearer ${floor.central.adminToken}` },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   })
   expect(response.status, await response.clone().text()).toBeLessThan(300)
@@ -82,8 +66,8 @@ it('pops, transfers and ends the call on the station of the agent who answered',
 
 it('issue 12: the floor sees the agent on a call from the phone system’s answer, and from an open intake, until each ends', async () => {
   const onCall = async () => {
-    const response = await fetch(`${central.url}${ROUTES.stations}`, {
-      headers: { authorization: `Bearer ${central.adminToken}` },
+    const response = await fetch(`${floor.central.url}${ROUTES.stations}`, {
+      headers: { authorization: `Bearer ${floor.central.adminToken}` },
     })
     const { stations } = (await response.json()) as { stations: StationPresence[] }
     return stations.find((s) => s.user === 'jlee' && s.online)?.onCall

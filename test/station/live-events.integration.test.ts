@@ -3,41 +3,18 @@
  * message itself, with no pull; a message the station missed shows as a gap at the next one,
  * which is then filled by a pull. Real central server (PGlite), real station services and store.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { openTicket } from '../../src/shared/incident'
 import type { RemotePage } from '../../src/renderer/src/store'
 import { phoneCall } from '../support/incident-fixtures'
-import {
-  enrollAndSignIn,
-  hashTickets,
-  openStation,
-  settled,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { eventually, tempDir } from './support/station'
+import { hashTickets, settled, type TestStation } from './support/floor'
+import { eventually } from './support/station'
+import { useFloor } from './support/use-floor'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
-const stations: TestStation[] = []
-
-beforeAll(async () => {
-  dir = await tempDir('live-events')
-  central = await startCentral(`${dir.dir}/server`)
-}, 180_000)
-
-afterAll(async () => {
-  for (const station of stations.splice(0)) await station.close()
-  await central?.stop()
-  await dir?.remove()
-})
+const floor = useFloor('live-events')
 
 async function station(name: string, username: string): Promise<TestStation> {
-  await central.createAgent(username)
-  const opened = await openStation({ name, baseDir: dir.dir, central, username })
-  stations.push(opened)
-  await enrollAndSignIn(opened, central)
+  const opened = await floor.station(name, username)
   await settled(opened)
   return opened
 }
@@ -93,7 +70,7 @@ it('a save reaches the other station in the live message, without a pull; a miss
   expect(pulls.count).toBeGreaterThan(0)
   await settled(ann)
   await settled(bob)
-  const target = hashTickets(await central.projection())
+  const target = hashTickets(await floor.central.projection())
   expect(hashTickets(await bob.tickets())).toBe(target)
   expect(hashTickets(await ann.tickets())).toBe(target)
 }, 240_000)

@@ -7,49 +7,19 @@
  */
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { addTechNote, openTicket, type Ticket } from '../../src/shared/incident'
 import { phoneCall } from '../support/incident-fixtures'
-import {
-  PASSWORD,
-  enrollAndSignIn,
-  foldAll,
-  hashTickets,
-  openStation,
-  settled,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { eventually, tempDir } from './support/station'
+import { PASSWORD, foldAll, hashTickets, settled, type TestStation } from './support/floor'
+import { eventually } from './support/station'
+import { useFloor } from './support/use-floor'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
-const stations: TestStation[] = []
-
-beforeAll(async () => {
-  dir = await tempDir('numbers-e2e')
-  central = await startCentral(`${dir.dir}/server`)
-}, 180_000)
-
-afterEach(async () => {
-  for (const station of stations.splice(0)) await station.close()
-})
-
-afterAll(async () => {
-  await central?.stop()
-  await dir?.remove()
-})
+const floor = useFloor('numbers-e2e', { stations: 'per-test' })
 
 const LONG = 120_000
 
 async function station(name: string): Promise<TestStation> {
-  const username = `agent-${name}`
-  await central.createAgent(username)
-  const opened = await openStation({ name, baseDir: dir.dir, central, username })
-  stations.push(opened)
-  await enrollAndSignIn(opened, central)
-  return opened
+  return floor.station(name, `agent-${name}`)
 }
 
 async function logCall(at: TestStation, title: string): Promise<Ticket> {
@@ -61,11 +31,11 @@ async function logCall(at: TestStation, title: string): Promise<Ticket> {
 
 /** Forgets main's counter, as a data directory restored from an old backup would. */
 async function loseCounter(at: TestStation): Promise<void> {
-  await rm(path.join(dir.dir, at.name, 'ticket-numbers.json'), { force: true })
+  await rm(path.join(floor.dir, at.name, 'ticket-numbers.json'), { force: true })
 }
 
 async function serverNumbers(): Promise<string[]> {
-  return (await central.projection()).map((ticket) => ticket.number)
+  return (await floor.central.projection()).map((ticket) => ticket.number)
 }
 
 describe('ticket numbers across profiles, restarts and the server', () => {
@@ -113,7 +83,7 @@ describe('ticket numbers across profiles, restarts and the server', () => {
       expect(Number(renumbered.number.split('-')[1])).toBe(3)
       expect(renumbered.previousNumbers).toEqual([reissued.number])
 
-      const server = await central.projection()
+      const server = await floor.central.projection()
       const onServer = server.find((t) => t.id === reissued.id)!
       expect(onServer).toMatchObject({
         number: renumbered.number,
@@ -129,8 +99,10 @@ describe('ticket numbers across profiles, restarts and the server', () => {
       expect(found).toEqual(expect.arrayContaining([held[0]!.id, reissued.id]))
       // Station, server projection and the server's log fold to the same tickets.
       await settled(desk)
-      const serverHash = hashTickets(await central.projection())
-      expect(hashTickets(foldAll((await central.pullAll()).map((r) => r.event)))).toBe(serverHash)
+      const serverHash = hashTickets(await floor.central.projection())
+      expect(hashTickets(foldAll((await floor.central.pullAll()).map((r) => r.event)))).toBe(
+        serverHash,
+      )
       expect(hashTickets(await desk.tickets())).toBe(serverHash)
     },
     LONG,

@@ -5,30 +5,21 @@
  * one chosen event id (or for every event), so the server answers 500 for any push that holds it.
  * A sequence, which no rollback undoes, counts the pushes the trigger failed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { openTicket } from '../../src/shared/incident'
 import { ROUTES, stationPresenceSchema } from '../../src/shared/sync/wire'
 import { phoneCall } from '../support/incident-fixtures'
-import {
-  enrollAndSignIn,
-  openStation,
-  settled,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { eventually, tempDir } from './support/station'
+import { settled, type TestStation } from './support/floor'
+import { eventually } from './support/station'
+import { useFloor } from './support/use-floor'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
-const stations: TestStation[] = []
-
-beforeAll(async () => {
-  dir = await tempDir('poison')
-  central = await startCentral(`${dir.dir}/server`)
-  await central.query('CREATE TABLE poison (id text PRIMARY KEY)')
-  await central.query('CREATE SEQUENCE poison_failures')
-  await central.query(`CREATE FUNCTION poison_event() RETURNS trigger LANGUAGE plpgsql AS $$
+const floor = useFloor('poison', {
+  stations: 'per-test',
+  // A trigger that refuses chosen events: the fault is the database's own, as real as it comes.
+  async setUp(central) {
+    await central.query('CREATE TABLE poison (id text PRIMARY KEY)')
+    await central.query('CREATE SEQUENCE poison_failures')
+    await central.query(`CREATE FUNCTION poison_event() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF EXISTS (SELECT 1 FROM poison WHERE poison.id = NEW.id::text OR poison.id = '*') THEN
         PERFORM nextval('poison_failures');
@@ -36,29 +27,19 @@ beforeAll(async () => {
       END IF;
       RETURN NEW;
     END $$`)
-  await central.query(
-    'CREATE TRIGGER poison_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION poison_event()',
-  )
-}, 180_000)
+    await central.query(
+      'CREATE TRIGGER poison_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION poison_event()',
+    )
+  },
+})
 
+// Before the floor closes this test's stations: the server back up, no event poisoned.
 afterEach(async () => {
-  await central.start()
-  await central.query('DELETE FROM poison')
-  for (const station of stations.splice(0)) await station.close()
+  await floor.central.start()
+  await floor.central.query('DELETE FROM poison')
 })
 
-afterAll(async () => {
-  await central?.stop()
-  await dir?.remove()
-})
-
-async function station(name: string, username: string): Promise<TestStation> {
-  await central.createAgent(username)
-  const opened = await openStation({ name, baseDir: dir.dir, central, username })
-  stations.push(opened)
-  await enrollAndSignIn(opened, central)
-  return opened
-}
+const station = (name: string, username: string) => floor.station(name, username)
 
 async function recordCalls(at: TestStation, count: number): Promise<string[]> {
   const ids: string[] = []
@@ -73,12 +54,14 @@ async function recordCalls(at: TestStation, count: number): Promise<string[]> {
 
 const failedPushes = async () =>
   Number(
-    (await central.query<{ n: string }>('SELECT last_value::text AS n FROM poison_failures'))[0]!.n,
+    (
+      await floor.central.query<{ n: string }>('SELECT last_value::text AS n FROM poison_failures')
+    )[0]!.n,
   )
 
 async function floorEntry(stationCode: string) {
-  const response = await fetch(`${central.url}${ROUTES.stations}`, {
-    headers: { authorization: `Bearer ${central.adminToken}` },
+  const response = await fetch(`${floor.central.url}${ROUTES.stations}`, {
+    headers: { authorization: `Bearer ${floor.central.adminToken}` },
   })
   const { stations: listed } = (await response.json()) as { stations: unknown[] }
   return listed
@@ -94,12 +77,12 @@ describe('a batch the server keeps failing on', () => {
     await ann.link.cut()
     const ids = await recordCalls(ann, 9)
     const poisoned = ids[4]!
-    await central.query('INSERT INTO poison (id) VALUES ($1)', [poisoned])
+    await floor.central.query('INSERT INTO poison (id) VALUES ($1)', [poisoned])
     await ann.link.restore()
 
     const good = ids.filter((id) => id !== poisoned)
     const landed = await eventually('the good events behind the bad one to land', async () => {
-      const held = new Set((await central.pullAll()).map((row) => row.event.id))
+      const held = new Set((await floor.central.pullAll()).map((row) => row.event.id))
       return good.every((id) => held.has(id)) && held
     })
     expect(landed.has(poisoned)).toBe(false)
@@ -135,12 +118,12 @@ describe('a batch the server keeps failing on', () => {
     // Work written afterwards is not held up.
     const later = await recordCalls(ann, 2)
     await settled(ann)
-    expect((await central.pullAll()).map((row) => row.event.id)).toEqual(
+    expect((await floor.central.pullAll()).map((row) => row.event.id)).toEqual(
       expect.arrayContaining(later),
     )
 
     // Once the server is fixed, "send again" delivers it and the desk shows it applied.
-    await central.query('DELETE FROM poison')
+    await floor.central.query('DELETE FROM poison')
     await ann.api.sync.sendSetAsideAgain({})
     await eventually(
       'the set-aside event to land',
@@ -148,7 +131,7 @@ describe('a batch the server keeps failing on', () => {
         (await ann.api.sync.status({})).setAside === 0 &&
         (await ann.store.rejectedEvents(10)).length === 0,
     )
-    expect((await central.pullAll()).map((row) => row.event.id)).toContain(poisoned)
+    expect((await floor.central.pullAll()).map((row) => row.event.id)).toContain(poisoned)
     await eventually(
       'the floor to clear the count',
       async () => (await floorEntry(stationCode))?.setAside === 0,
@@ -161,7 +144,7 @@ describe('a batch the server keeps failing on', () => {
     await settled(dee)
     await dee.link.cut()
     const [lone] = await recordCalls(dee, 1)
-    await central.query('INSERT INTO poison (id) VALUES ($1)', [lone])
+    await floor.central.query('INSERT INTO poison (id) VALUES ($1)', [lone])
     await dee.link.restore()
     await eventually('the lone bad event to be set aside', async () => {
       const status = await dee.api.sync.status({})
@@ -175,7 +158,7 @@ describe('a batch the server keeps failing on', () => {
 
   it('a server that fails on every event sets nothing aside, and delivers everything once it recovers', async () => {
     const bea = await station('Q', 'quin')
-    await central.query(`INSERT INTO poison (id) VALUES ('*')`)
+    await floor.central.query(`INSERT INTO poison (id) VALUES ('*')`)
     const before = await failedPushes()
     const ids = await recordCalls(bea, 4)
     // Enough failed pushes for every event to have been tried alone, held, and tried again.
@@ -187,9 +170,9 @@ describe('a batch the server keeps failing on', () => {
     expect(status).toMatchObject({ pending: 4, setAside: 0 })
     expect(await bea.store.rejectedEvents(10)).toEqual([])
 
-    await central.query('DELETE FROM poison')
+    await floor.central.query('DELETE FROM poison')
     await settled(bea)
-    expect((await central.pullAll()).map((row) => row.event.id)).toEqual(
+    expect((await floor.central.pullAll()).map((row) => row.event.id)).toEqual(
       expect.arrayContaining(ids),
     )
     expect(await bea.store.rejectedEvents(10)).toEqual([])
@@ -198,16 +181,16 @@ describe('a batch the server keeps failing on', () => {
 
   it('a real outage (the server stopped) backs off and delivers everything after the restart', async () => {
     const cy = await station('R', 'rory')
-    await central.stop()
+    await floor.central.stop()
     const ids = await recordCalls(cy, 6)
     const offline = await eventually('the station to back off, offline', async () => {
       const status = await cy.api.sync.status({})
       return status.connection === 'offline' && status.nextRetryAt !== null && status
     })
     expect(offline).toMatchObject({ pending: 6, setAside: 0 })
-    await central.start()
+    await floor.central.start()
     await settled(cy)
-    expect((await central.pullAll()).map((row) => row.event.id)).toEqual(
+    expect((await floor.central.pullAll()).map((row) => row.event.id)).toEqual(
       expect.arrayContaining(ids),
     )
     expect(await cy.store.rejectedEvents(10)).toEqual([])

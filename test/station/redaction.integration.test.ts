@@ -6,62 +6,25 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { addCustomerNote, openTicket, redactNote, type Ticket } from '../../src/shared/incident'
-import { ROUTES } from '../../src/shared/sync/wire'
 import { phoneCall } from '../support/incident-fixtures'
-import {
-  PASSWORD,
-  enrollAndSignIn,
-  hashTickets,
-  openStation,
-  settled,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { tempDir } from './support/station'
+import { hashTickets, settled, type TestStation } from './support/floor'
+import { useFloor } from './support/use-floor'
 
 const SECRET = 'Tmp#4821-Blue'
 const REDACTED = 'Your account is unlocked; I set your password to [redacted].'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
-const stations: TestStation[] = []
+const floor = useFloor('redaction')
 
-beforeAll(async () => {
-  dir = await tempDir('redaction')
-  central = await startCentral(`${dir.dir}/server`)
-}, 180_000)
-
-afterAll(async () => {
-  for (const station of stations.splice(0)) await station.close()
-  await central?.stop()
-  await dir?.remove()
-})
-
-async function user(username: string, role: 'agent' | 'supervisor'): Promise<void> {
-  const response = await fetch(`${central.url}${ROUTES.users}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${central.adminToken}` },
-    body: JSON.stringify({ username, displayName: username, role, password: PASSWORD }),
-  })
-  expect(response.status).toBeLessThan(300)
-}
-
-async function station(name: string, username: string, role: 'agent' | 'supervisor') {
-  await user(username, role)
-  const opened = await openStation({ name, baseDir: dir.dir, central, username })
-  stations.push(opened)
-  await enrollAndSignIn(opened, central)
-  return opened
-}
+const station = (name: string, username: string, role: 'agent' | 'supervisor') =>
+  floor.station(name, username, { role })
 
 /** Everything a station shows or keeps of the ticket, and main's files, as text. */
 async function replicaText(at: TestStation, ticketId: string): Promise<string> {
-  const files = await readdir(path.join(dir.dir, at.name), { recursive: true })
+  const files = await readdir(path.join(floor.dir, at.name), { recursive: true })
   const contents = await Promise.all(
-    files.map((file) => readFile(path.join(dir.dir, at.name, file), 'utf8').catch(() => '')),
+    files.map((file) => readFile(path.join(floor.dir, at.name, file), 'utf8').catch(() => '')),
   )
   return JSON.stringify([
     await at.store.ticketEvents(ticketId),
@@ -111,8 +74,8 @@ it("a supervisor redacts at one station: the author's station, the server and a 
       redactions: [{ by: 'sam', reason: 'A password in a customer note' }],
     })
   }
-  expect(JSON.stringify(await central.pullAll())).not.toContain('#4821')
-  expect(JSON.stringify(await central.projection())).not.toContain('#4821')
-  const target = hashTickets(await central.projection())
+  expect(JSON.stringify(await floor.central.pullAll())).not.toContain('#4821')
+  expect(JSON.stringify(await floor.central.projection())).not.toContain('#4821')
+  const target = hashTickets(await floor.central.projection())
   for (const at of [agent, supervisor, late]) expect(hashTickets(await at.tickets())).toBe(target)
 }, 480_000)

@@ -4,55 +4,29 @@
  * station services and renderer store, each station behind its own link.
  */
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SafeStorageCredentialStore } from '../../src/main/electron/credential-store'
 import { openTicket } from '../../src/shared/incident'
 import { ROUTES, stationPresenceSchema } from '../../src/shared/sync/wire'
 import { phoneCall } from '../support/incident-fixtures'
-import {
-  PASSWORD,
-  openStation,
-  settled,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { eventually, tempDir } from './support/station'
+import { PASSWORD, openStation, settled, startCentral, type TestStation } from './support/floor'
+import { eventually } from './support/station'
+import { useFloor } from './support/use-floor'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
-const stations: TestStation[] = []
+const floor = useFloor('resume')
 
-beforeAll(async () => {
-  dir = await tempDir('resume')
-  central = await startCentral(`${dir.dir}/server`)
-}, 180_000)
-
-afterAll(async () => {
-  for (const station of stations.splice(0)) await station.close()
-  await central?.stop()
-  await dir?.remove()
-})
-
-async function newStation(
+/** A station left to the test to enroll and sign in. */
+const newStation = (
   name: string,
   credentials?: Parameters<typeof openStation>[0]['credentials'],
-): Promise<TestStation> {
-  const username = `agent${name.toLowerCase()}`
-  await central.createAgent(username)
-  const opened = await openStation({
-    name,
-    baseDir: dir.dir,
-    central,
-    username,
+): Promise<TestStation> =>
+  floor.station(name, `agent${name.toLowerCase()}`, {
+    signIn: false,
     ...(credentials ? { credentials } : {}),
   })
-  stations.push(opened)
-  return opened
-}
 
 const enroll = async (at: TestStation) =>
-  at.api.station.enroll({ code: await central.enrollmentCode(), name: `Desk ${at.name}` })
+  at.api.station.enroll({ code: await floor.central.enrollmentCode(), name: `Desk ${at.name}` })
 const signIn = (at: TestStation) =>
   at.api.session.login({ username: at.username, password: PASSWORD })
 
@@ -64,8 +38,8 @@ async function recordCall(at: TestStation): Promise<string> {
 }
 
 async function floorEntry(stationCode: string) {
-  const response = await fetch(`${central.url}${ROUTES.stations}`, {
-    headers: { authorization: `Bearer ${central.adminToken}` },
+  const response = await fetch(`${floor.central.url}${ROUTES.stations}`, {
+    headers: { authorization: `Bearer ${floor.central.adminToken}` },
   })
   const { stations: listed } = (await response.json()) as { stations: unknown[] }
   return listed
@@ -77,7 +51,7 @@ async function floorEntry(stationCode: string) {
 async function expectSyncingWithoutAlert(at: TestStation): Promise<void> {
   const id = await recordCall(at)
   await settled(at)
-  expect((await central.pullAll()).map((row) => row.event.id)).toContain(id)
+  expect((await floor.central.pullAll()).map((row) => row.event.id)).toContain(id)
   const stationCode = (await at.api.station.info({})).stationCode!
   // The report after that push (pending 0, a last sync) went over the live socket and was taken.
   await eventually(
@@ -148,7 +122,7 @@ describe('a restart', () => {
       () =>
         new SafeStorageCredentialStore(
           safeStorage,
-          path.join(dir.dir, 'RE-credentials.json'),
+          path.join(floor.dir, 'RE-credentials.json'),
           'linux',
         ),
     )
@@ -171,16 +145,9 @@ describe('a restart', () => {
   })
 
   it('a sign-in that expires while the desk is open: the desk is told at once, not at the next push', async () => {
-    const shortLived = await startCentral(`${dir.dir}/short-server`, { sessionTtlMs: 4_000 })
+    const shortLived = await startCentral(`${floor.dir}/short-server`, { sessionTtlMs: 4_000 })
     try {
-      await shortLived.createAgent('agentex')
-      const at = await openStation({
-        name: 'EX',
-        baseDir: dir.dir,
-        central: shortLived,
-        username: 'agentex',
-      })
-      stations.push(at)
+      const at = await floor.station('EX', 'agentex', { central: shortLived, signIn: false })
       await at.api.station.enroll({ code: await shortLived.enrollmentCode(), name: 'Desk EX' })
       const expired = new Promise((resolve) =>
         at.api.on('session.changed', (state) => state.needsSignIn && resolve(state)),
@@ -211,13 +178,13 @@ describe('a restart', () => {
     // The work goes on meanwhile, and waits.
     const id = await recordCall(at)
     expect((await at.api.sync.status({})).pending).toBe(1)
-    expect((await central.pullAll()).map((row) => row.event.id)).not.toContain(id)
+    expect((await floor.central.pullAll()).map((row) => row.event.id)).not.toContain(id)
 
     const changed = new Promise((resolve) => at.api.on('session.changed', resolve))
     await signIn(at)
     expect(await changed).toMatchObject({ mode: 'online', needsSignIn: null })
     await settled(at)
-    expect((await central.pullAll()).map((row) => row.event.id)).toContain(id)
+    expect((await floor.central.pullAll()).map((row) => row.event.id)).toContain(id)
     await expectSyncingWithoutAlert(at)
   })
 })

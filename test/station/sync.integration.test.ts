@@ -2,52 +2,24 @@
  * The station's sync against the real central server (PGlite) and the real renderer store
  * (fake-indexeddb): outages, restarts and lost answers lose nothing and apply nothing twice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { addTechNote, openTicket } from '../../src/shared/incident'
 import type { RemotePage } from '../../src/renderer/src/store'
 import { phoneCall } from '../support/incident-fixtures'
-import {
-  enrollAndSignIn,
-  foldAll,
-  hashTickets,
-  openStation,
-  settled,
-  startCentral,
-  type Central,
-  type TestStation,
-} from './support/floor'
-import { eventually, tempDir } from './support/station'
-
-let dir: Awaited<ReturnType<typeof tempDir>>
-let central: Central
-const stations: TestStation[] = []
+import { foldAll, hashTickets, settled, type TestStation } from './support/floor'
+import { eventually } from './support/station'
+import { useFloor } from './support/use-floor'
 
 // One central server for the file: a fresh PGlite data directory takes many seconds to create.
 // Every test's stations pull the whole log, so earlier tests' tickets are part of each comparison.
-beforeAll(async () => {
-  dir = await tempDir('sync')
-  central = await startCentral(`${dir.dir}/server`)
-}, 180_000)
-
-afterEach(async () => {
-  for (const station of stations.splice(0)) await station.close()
-  await central.start()
-})
-
-afterAll(async () => {
-  await central?.stop()
-  await dir?.remove()
+const floor = useFloor('sync', {
+  stations: 'per-test',
+  afterEachTest: (central) => central.start(),
 })
 
 const LONG = 480_000
 
-async function station(name: string, username: string): Promise<TestStation> {
-  await central.createAgent(username)
-  const opened = await openStation({ name, baseDir: dir.dir, central, username })
-  stations.push(opened)
-  await enrollAndSignIn(opened, central)
-  return opened
-}
+const station = (name: string, username: string) => floor.station(name, username)
 
 /** Opens `tickets` tickets with `notesEach` tech notes each, through the store and the hand-over. */
 async function recordCalls(at: TestStation, tickets: number, notesEach: number): Promise<string[]> {
@@ -69,8 +41,8 @@ async function recordCalls(at: TestStation, tickets: number, notesEach: number):
 
 /** Station, server projection and server log folded as a station folds it: one hash. */
 async function expectConverged(...at: TestStation[]): Promise<void> {
-  const serverHash = hashTickets(await central.projection())
-  const log = await central.pullAll()
+  const serverHash = hashTickets(await floor.central.projection())
+  const log = await floor.central.pullAll()
   expect(hashTickets(foldAll(log.map((row) => row.event)))).toBe(serverHash)
   for (const s of at) expect(hashTickets(await s.tickets()), `${s.name}'s tickets`).toBe(serverHash)
 }
@@ -80,7 +52,7 @@ describe('a station and the central server', () => {
     '500 events written with the server down, a restart mid-push, answers lost: each applied exactly once',
     async () => {
       const ann = await station('A', 'ann')
-      await central.stop()
+      await floor.central.stop()
 
       const recorded = await recordCalls(ann, 100, 4)
       expect(recorded).toHaveLength(500)
@@ -97,10 +69,10 @@ describe('a station and the central server', () => {
 
       // The server comes back but its answers are lost on the way: it commits, the station does not know.
       ann.link.swallowResponses()
-      await central.start()
+      await floor.central.start()
       await eventually(
         'the server to commit a first batch nobody heard of',
-        async () => (await central.pullAll()).length > 0,
+        async () => (await floor.central.pullAll()).length > 0,
       )
       expect((await ann.api.sync.status({})).pending).toBe(500)
 
@@ -109,7 +81,7 @@ describe('a station and the central server', () => {
       await ann.link.restore()
       await settled(ann)
 
-      const log = await central.pullAll()
+      const log = await floor.central.pullAll()
       expect(log.map((row) => row.event.id).sort()).toEqual([...recorded].sort())
       expect(new Set(log.map((row) => row.seq)).size).toBe(500)
       expect(await ann.store.rejectedEvents(10)).toEqual([])
@@ -142,7 +114,7 @@ describe('a station and the central server', () => {
       await recordCalls(ann, 20, 4)
       await settled(ann)
       await bob.link.restore()
-      const target = hashTickets(await central.projection())
+      const target = hashTickets(await floor.central.projection())
       await eventually(
         'bob to catch up after reconnecting',
         async () => hashTickets(await bob.tickets()) === target,
@@ -155,13 +127,13 @@ describe('a station and the central server', () => {
       let pagesBeforeRestart = 0
       carol.store.applyRemotePage = async (page: RemotePage) => {
         const result = await apply(page)
-        if (++pagesBeforeRestart === 1) await central.stop()
+        if (++pagesBeforeRestart === 1) await floor.central.stop()
         return result
       }
       await carol.sync.start()
       expect(pagesBeforeRestart).toBe(1)
       expect(await carol.store.getCursor()).toBeGreaterThan(0)
-      await central.start()
+      await floor.central.start()
       await eventually(
         'carol to finish the pull after the restart',
         async () => hashTickets(await carol.tickets()) === target,

@@ -80,7 +80,36 @@ describe('schema migrations', () => {
     const reopened = new StationDb('station', idb)
     await reopened.open()
     expect(reopened.verno).toBe(STATION_DB_VERSION)
-    expect(STATION_DB_VERSION).toBe(3)
+    reopened.close()
+  })
+
+  it('upgrades a version 3 database in place: the search words of every held ticket written', async () => {
+    const idb = privateIndexedDb()
+    const b2 = remoteStation('B2', 'agent2')
+    const tickets = Array.from({ length: 5 }, (_, i) =>
+      foldTicket(b2.open(phoneCall({ caller: { name: i === 3 ? 'Dana Whitaker' : 'Jane Doe' } })))!,
+    )
+    const renumbered = { ...tickets[3]!, number: 'B2-40', previousNumbers: [tickets[3]!.number] }
+    const v3 = new StationDb('station', idb, 3)
+    await v3.open()
+    expect(v3.verno).toBe(3)
+    await v3.tickets.bulkAdd([...tickets.slice(0, 3), renumbered, tickets[4]!].map(ticketRow))
+    await v3.meta.put({ key: 'pendingCount', value: 0 })
+    v3.close()
+
+    const store = await createStationStore('station', { ...idb, numbers: memoryNumbers() })
+    expect((await store.search('dana whit')).map((t) => t.id)).toEqual([renumbered.id])
+    expect((await store.search(`whit ${tickets[3]!.number}`)).map((t) => t.id)).toEqual([
+      renumbered.id,
+    ])
+    expect((await store.ticketByNumber(tickets[3]!.number))?.id).toBe(renumbered.id)
+    expect(await store.search('jan do', 50)).toHaveLength(4)
+    store.close()
+
+    const reopened = new StationDb('station', idb)
+    await reopened.open()
+    expect(reopened.verno).toBe(STATION_DB_VERSION)
+    expect(STATION_DB_VERSION).toBe(4)
     reopened.close()
   })
 })

@@ -10,7 +10,7 @@ import {
 } from '../../src/shared/incident'
 import type { CallerRecord } from '../../src/shared/directory'
 import { createStationStore, type QueueKey, type StationStore } from '../../src/renderer/src/store'
-import { MAX_CANDIDATES } from '../../src/renderer/src/store/station-store'
+import { WORD_CHUNK } from '../../src/renderer/src/store/station-store'
 import { runSeed, seededRandom, type Random } from '../support/random'
 import { agentAt, manualClock, pageOf, phoneCall, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
@@ -290,7 +290,7 @@ describe('search with words too common to list completely', () => {
       const b2 = remoteStation('B2', 'agent2')
       const all: Ticket[] = []
       // More tickets with "printer" than the store lists for one word.
-      const pages = Math.ceil((MAX_CANDIDATES + 200) / 200)
+      const pages = Math.ceil((WORD_CHUNK * 4 + 200) / 200)
       for (let page = 0; page < pages; page++) {
         const events = Array.from({ length: 200 }, (_, i) =>
           b2.open(

@@ -60,3 +60,23 @@ it('never shows a refused command as done, and its commit writes nothing', async
   expect(await committed).toMatchObject({ ok: false })
   expect(await store.pendingCount()).toBe(0)
 })
+
+it('takes its number at once and commits only once startAfter settles', async () => {
+  const store = await enrolledStore()
+  await store.record((ctx) => openTicket(phoneCall(), ctx.nextTicketNumber(), agentAt(ctx)))
+  let start!: () => void
+  const { preview, committed } = store.recordAhead(
+    (ctx) => openTicket(phoneCall(), ctx.nextTicketNumber(), agentAt(ctx)),
+    new Promise<void>((resolve) => (start = resolve)),
+  )
+  expect(preview).toMatchObject({ ok: true, tickets: [{ number: 'A1-2' }] })
+  // Another opening while it waits: it commits first, with the next number.
+  const other = await opening(store).committed
+  expect(other.ok && other.tickets[0]!.number).toBe('A1-3')
+  expect(await store.ticketByNumber('A1-2')).toBeUndefined()
+  start()
+  const result = await committed
+  expect(result.ok && result.tickets[0]!.number).toBe('A1-2')
+  expect(await store.ticketByNumber('A1-2')).toBeDefined()
+  expect(await store.pendingCount()).toBe(3)
+})

@@ -136,6 +136,7 @@ const PAYLOADS: Record<EventType, Record<string, unknown>[]> = {
       timeSpentMinutes: 12,
     },
   ],
+  ownership_taken: [{ from: 'event-management' }],
   reopened: [{ reason: 'It broke again.' }],
   closed: [{ customerSatisfied: true, via: 'staff' }],
   customer_contacted: [{ channel: 'phone', outcome: 'reached', note: 'Called back at noon.' }],

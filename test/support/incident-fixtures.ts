@@ -12,6 +12,7 @@ import type {
   ResolveInput,
 } from '../../src/shared/incident/rules'
 import type { TicketEvent } from '../../src/shared/incident/events'
+import type { InboundMessage } from '../../src/shared/incident/email-in'
 
 export interface TestContext extends CommandContext {
   /** Moves this context's wall clock forward. */
@@ -96,6 +97,21 @@ export function warmEscalation(teamId: string, ctx: Pick<CommandContext, 'now'>)
       acceptedBy: 'Sam',
       acceptedAt: new Date(ctx.now()).toISOString(),
     },
+  }
+}
+
+/** A customer's email as the mail-in intake reads it: a new message about a projector. */
+export function emailMessage(overrides: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    messageId: '<m1@mail.example.edu>',
+    from: 'priya@example.edu',
+    fromName: 'Priya N.',
+    subject: 'Projector shows no signal',
+    text: 'Room 204, since this morning.',
+    replyTo: [],
+    attachments: [],
+    receivedAt: Date.parse('2026-11-27T09:00:00.000Z'),
+    ...overrides,
   }
 }
 

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /**
- * The desk's form models against the real process rules: what the forms hand to rules.ts, and
+ * The desk's form models against the real process rules: what the forms hand to rules/, and
  * how the rules' refusals find their way back to the fields the agent sees.
  */
 import { describe, expect, test } from 'vitest'

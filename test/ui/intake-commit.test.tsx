@@ -40,8 +40,8 @@ test('the number is on screen before the commit is done, and then the ticket ope
   const held = new Promise<void>((resolve) => (release = resolve))
   const store: StationStore = {
     ...station.store,
-    recordAhead(command) {
-      const { preview, committed } = station.store.recordAhead(command)
+    recordAhead(command, startAfter) {
+      const { preview, committed } = station.store.recordAhead(command, startAfter)
       return { preview, committed: held.then(() => committed) }
     },
   }
@@ -65,10 +65,10 @@ test('a commit that fails keeps the call as a draft and says so; the next try lo
   let failures = 1
   const store: StationStore = {
     ...station.store,
-    recordAhead(command) {
+    recordAhead(command, startAfter) {
       if (failures-- > 0)
         return { preview: null, committed: Promise.reject(new Error('the disk is full')) }
-      return station.store.recordAhead(command)
+      return station.store.recordAhead(command, startAfter)
     },
   }
   const rendered = renderDesk(store)

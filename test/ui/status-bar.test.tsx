@@ -167,3 +167,35 @@ test('offers to send the events set aside again, and the offer goes once they ar
   fireEvent.click(again)
   await waitFor(() => expect(within(bar).queryByRole('button', { name: /set-aside/ })).toBeNull())
 })
+
+test("shows a new station's history loading, as a labelled progress bar and status, until it is all in", async () => {
+  renderDeskNeedingSignIn()
+  const bar = screen.getByRole('contentinfo', { name: 'Station status' })
+  const before = document.activeElement
+  const history = (loaded: number, phase: 'history' | 'done' = 'history') =>
+    station.store.adoptSnapshot({
+      page: { tickets: [], position: 0 },
+      state: { phase, after: null, loaded, total: 100_000 },
+    })
+
+  await history(42_000)
+  const progress = await within(bar).findByRole('progressbar', { name: 'Loading history' })
+  expect(progress.getAttribute('aria-valuetext')).toBe('Loading history: 42,000 of 100,000 tickets')
+  expect(
+    within(bar).getByText('Loading history: 42,000 of 100,000 tickets').getAttribute('role'),
+  ).toBe('status')
+
+  await history(98_000)
+  await waitFor(() =>
+    expect(within(bar).getByRole('progressbar', { name: 'Loading history' })).toHaveProperty(
+      'value',
+      98_000,
+    ),
+  )
+  // Progress is told, never grabbed: the focus stays where the agent is.
+  expect(document.activeElement).toBe(before)
+
+  await history(100_000, 'done')
+  await waitFor(() => expect(within(bar).queryByRole('progressbar')).toBeNull())
+  expect(within(bar).queryByText(/Loading history/)).toBeNull()
+})

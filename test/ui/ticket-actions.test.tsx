@@ -11,6 +11,7 @@ import { addCustomerNote } from '../../src/shared/incident/rules'
 import type { Ticket } from '../../src/shared/incident/ticket'
 import {
   AGENT,
+  SUPERVISOR,
   Keyboard,
   logVpnCall,
   openTestStation,
@@ -19,8 +20,6 @@ import {
   type RenderedDesk,
   type TestStation,
 } from './support/desk'
-
-const SUPERVISOR: User = { username: 'sup1', displayName: 'Sue Pervisor', role: 'supervisor' }
 
 let station: TestStation
 

@@ -6,7 +6,6 @@
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import type { User } from '../../src/shared/directory'
 import { uuidv7 } from '../../src/shared/ids'
 import { receiveCustomerMessage } from '../../src/shared/incident/email-in'
 import { resolve } from '../../src/shared/incident/rules'
@@ -16,6 +15,7 @@ import {
   Keyboard,
   logVpnCall,
   openTestStation,
+  SUPERVISOR,
   recordAs,
   renderDesk,
   type TestStation,
@@ -24,8 +24,6 @@ import { completeResolution } from '../support/incident-fixtures'
 
 let station: TestStation
 let ticketId: string
-const SUPERVISOR: User = { username: 'sup1', displayName: 'Sue Pervisor', role: 'supervisor' }
-
 beforeEach(async () => {
   station = await openTestStation()
   ticketId = await logVpnCall(station.store)

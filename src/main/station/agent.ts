@@ -49,7 +49,13 @@ import {
   type EventPayloadOf,
   type SyncStatus,
 } from '../../shared/station-api'
-import type { LiveEventsMessage, PullResponse, PushResult } from '../../shared/sync/wire'
+import type {
+  LiveEventsMessage,
+  PullResponse,
+  PushResult,
+  SnapshotRequest,
+  SnapshotResponse,
+} from '../../shared/sync/wire'
 import { MAX_PULL_LIMIT, MAX_PUSH_BATCH } from '../../shared/sync/wire'
 import { announceCallEvent } from './calls'
 import { Connectivity } from './connectivity'
@@ -223,15 +229,26 @@ export class SyncAgent {
   }
 
   async nextPage(after: number, limit?: number): Promise<PullResponse> {
-    const credentials = this.requireCredentials()
+    this.requireCredentials()
     const held = this.livePages.page(after, limit ?? MAX_PULL_LIMIT)
     if (held) return held
+    // Unless the renderer asks for less, the largest pages: catching up on a floor's hours of
+    // work is then a fifth of the round trips the server's default page would take.
+    return this.fetchFor((token) => this.deps.client.pull(token, after, limit ?? MAX_PULL_LIMIT))
+  }
+
+  /** A page of the server's projections, for a new station's first sync (issue 13). */
+  snapshotPage(query: SnapshotRequest): Promise<SnapshotResponse> {
+    return this.fetchFor((token) => this.deps.client.snapshot(token, query))
+  }
+
+  /** A read for the renderer, counted as syncing while it runs. */
+  private async fetchFor<T>(read: (token: string) => Promise<T>): Promise<T> {
+    const credentials = this.requireCredentials()
     this.inFlight++
     this.publish()
     try {
-      // Unless the renderer asks for less, the largest pages: catching up on a floor's hours of
-      // work is then a fifth of the round trips the server's default page would take.
-      const page = await this.deps.client.pull(credentials.token, after, limit ?? MAX_PULL_LIMIT)
+      const page = await read(credentials.token)
       this.succeeded()
       return page
     } catch (error) {

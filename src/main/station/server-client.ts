@@ -17,9 +17,12 @@ import {
   pullResponseSchema,
   pushResponseSchema,
   sessionResponseSchema,
+  snapshotResponseSchema,
   type PullResponse,
   type PushResponse,
   type SessionResponse,
+  type SnapshotRequest,
+  type SnapshotResponse,
 } from '../../shared/sync/wire'
 import { plainIssues } from '../../shared/plain-words'
 import { StationError, type StationErrorCode } from '../../shared/station-api'
@@ -112,6 +115,17 @@ export class ServerClient {
       ...(limit ? { limit: String(limit) } : {}),
     })
     return this.request('GET', `${ROUTES.events}?${query}`, pullResponseSchema, { token })
+  }
+
+  snapshot(token: string, query: SnapshotRequest): Promise<SnapshotResponse> {
+    const { ids, ...rest } = query
+    const params = new URLSearchParams(
+      Object.entries({ ...rest, ...(ids ? { ids: ids.join(',') } : {}) }).map(([k, v]) => [
+        k,
+        String(v),
+      ]),
+    )
+    return this.request('GET', `${ROUTES.snapshot}?${params}`, snapshotResponseSchema, { token })
   }
 
   directory(token: string): Promise<unknown> {

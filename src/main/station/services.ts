@@ -195,6 +195,7 @@ export async function createStationServices(
 
     'sync.handOver': async ({ events }) => ({ accepted: await sync.handOver(events) }),
     'sync.nextPage': ({ after, limit }) => sync.nextPage(after, limit),
+    'sync.snapshotPage': (query) => sync.snapshotPage(query),
     'sync.status': () => sync.status(),
     'sync.retryNow': () => sync.retryNow(),
     'sync.sendSetAsideAgain': () => sync.sendSetAsideAgain(),

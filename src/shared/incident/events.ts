@@ -177,6 +177,13 @@ export const returnedToOwnerPayload = z.object({
   fromTeamId: teamId.nullable(),
 })
 
+/**
+ * Rule 4: the owner is the agent who took the contact. A ticket the server opened (an email, an
+ * alert) has none until an agent takes it over; `from` is the owner the taker saw, so of two
+ * take-overs made at once the second finds someone else's ticket and is a conflict (fold.ts).
+ */
+export const ownershipTakenPayload = z.object({ from: userName })
+
 export const heldPayload = z.object({
   reason: block({ max: 500, min: 1 }),
   /**
@@ -314,6 +321,7 @@ export const EVENT_PAYLOADS = {
   escalated: escalatedPayload,
   assigned: assignedPayload,
   returned_to_owner: returnedToOwnerPayload,
+  ownership_taken: ownershipTakenPayload,
   held: heldPayload,
   resumed: resumedPayload,
   resolved: resolvedPayload,
@@ -355,6 +363,7 @@ export const ticketEventSchema = z.discriminatedUnion('type', [
   eventOf('escalated'),
   eventOf('assigned'),
   eventOf('returned_to_owner'),
+  eventOf('ownership_taken'),
   eventOf('held'),
   eventOf('resumed'),
   eventOf('resolved'),

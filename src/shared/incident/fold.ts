@@ -9,6 +9,7 @@ import { compareEvents, type EventOf, type TicketEvent } from './events'
 import { DEFAULT_PRIORITY_POLICY, type PriorityPolicy } from './priority'
 import { slaDeadlines } from './sla-clock'
 import { acceptedProposal, stepMajor } from './major-fold'
+import { withNewOwner } from './ownership'
 import type { AssignmentRecord, HistoryEntry, Ticket } from './ticket'
 import { CSC_TEAM_ID, type TicketState } from './vocabulary'
 
@@ -281,6 +282,16 @@ function step(ticket: Ticket, event: TicketEvent, at: number, policy: PriorityPo
             },
           ],
         }
+      })
+    case 'ownership_taken':
+      // Rule 4: one owner at a time. Of two take-overs made at once, the later finds it taken.
+      if (ticket.owner !== event.payload.from)
+        return {
+          conflict: `Cannot take ownership from ${event.payload.from}: ${ticket.owner} owns the ticket at this point in its history.`,
+        }
+      return requireState(ticket, ['open', 'on_hold', 'resolved'], 'take ownership', () => {
+        const taken = withNewOwner(ticket, event, at)
+        return ticket.firstAssignedAt === null ? withSlaIfPaused(taken, policy) : taken
       })
     case 'held':
       return requireState(ticket, ['open'], 'put on hold', () => {

@@ -2,7 +2,7 @@
  * Rule 10 as commands: promote a ticket to a major incident, link calls to it, resolve its linked
  * calls with its resolution (each child keeping its own customer communication), decide on the
  * outage radar's proposals, and escalate up the hierarchy — the service desk manager, then the
- * director of IT service management. Pure, like rules.ts: events out, or refusals with reasons.
+ * director of IT service management. Pure, like the commands in rules/: events out, or refusals with reasons.
  */
 import type { MajorIncidentSettings, Role } from '../directory'
 import type { PayloadOf, TicketEvent } from './events'

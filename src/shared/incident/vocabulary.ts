@@ -74,3 +74,8 @@ export type SlaTargetKind = (typeof SLA_TARGETS)[number]
 
 /** The CSC is the service desk itself: a ticket assigned here is with its owner. */
 export const CSC_TEAM_ID = 'csc'
+
+/** The account the server writes its own events as (email in, monitoring); no person has it. */
+export const SERVER_ACTOR = 'event-management'
+/** The station code of events the server writes itself; enrolled stations are `S1`, `S2`, … */
+export const SERVER_STATION = 'SRV'

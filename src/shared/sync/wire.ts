@@ -82,6 +82,57 @@ export const pullResponseSchema = z.object({
 })
 export type PullResponse = z.infer<typeof pullResponseSchema>
 
+/**
+ * A new station's first sync (issue 13): instead of folding the whole log from seq 0, it takes the
+ * server's projections — the working tickets first, then every ticket in the background — and
+ * pulls only what committed after. `scope=open`: tickets open or on hold; `all`: every ticket
+ * (history). Pages run in ticket id order (`after` the last id of the previous page); `ids` asks
+ * for named tickets instead (a station refetching a ticket it cannot fold from its own events).
+ */
+export const SNAPSHOT_SCOPES = ['open', 'all'] as const
+export const MAX_SNAPSHOT_LIMIT = 2000
+export const DEFAULT_SNAPSHOT_LIMIT = 1000
+export const MAX_SNAPSHOT_IDS = 100
+const ticketId = z.uuid()
+export const snapshotQuerySchema = z.object({
+  scope: z.enum(SNAPSHOT_SCOPES).default('open'),
+  after: ticketId.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_SNAPSHOT_LIMIT).default(DEFAULT_SNAPSHOT_LIMIT),
+  /** Comma-separated ticket ids; with it, `scope`, `after` and `limit` are ignored. */
+  ids: z
+    .string()
+    .max(MAX_SNAPSHOT_IDS * 37)
+    .transform((value) => value.split(','))
+    .pipe(z.array(ticketId).min(1).max(MAX_SNAPSHOT_IDS))
+    .optional(),
+})
+/** A snapshot request as a station makes it. */
+export interface SnapshotRequest {
+  scope: (typeof SNAPSHOT_SCOPES)[number]
+  after?: string
+  limit?: number
+  ids?: readonly string[]
+}
+
+/** A projection as the server folded it, and the last seq folded into it. */
+export const snapshotTicketSchema = z.object({
+  seq: z.number().int().positive(),
+  ticket: z.looseObject({ id: z.string(), lastEventKey: z.string(), state: z.string() }),
+})
+export const snapshotResponseSchema = z.object({
+  tickets: z.array(snapshotTicketSchema),
+  /** Ask with `after=next` for the following page; null: this was the last. */
+  next: z.string().nullable(),
+  /**
+   * The log position this page is consistent with: every event up to it is folded into these
+   * rows. A station starting from a snapshot pulls after the position of its first page.
+   */
+  position: z.number().int().min(0),
+  /** Tickets in the scope, counted on a first page (no `after`), for the progress shown. */
+  total: z.number().int().min(0).optional(),
+})
+export type SnapshotResponse = z.infer<typeof snapshotResponseSchema>
+
 /** What a station reports about itself over the live socket, for the supervisors' floor view. */
 export const stationReportSchema = z.object({
   pending: z.number().int().min(0).max(1e9),
@@ -191,6 +242,8 @@ export const ROUTES = {
   calls: `${API_PREFIX}/calls`,
   /** GET ?id= : an attachment of a customer's email, kept by the server (email in). */
   mailAttachment: `${API_PREFIX}/mail/attachments`,
+  /** GET ?scope=open|all&after=&limit= or ?ids= : the server's ticket projections, paged by id. */
+  snapshot: `${API_PREFIX}/snapshot`,
 } as const
 
 /**

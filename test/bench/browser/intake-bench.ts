@@ -3,7 +3,8 @@
  * queries and draft saving) on the station database the store bench fills with 100,000 tickets.
  * Playwright types the calls; the page times, without DevTools round trips:
  *   - each commit the intake makes (the opening of a call, one transaction), and
- *   - Ctrl+Enter to the logged ticket's number painted.
+ *   - Ctrl+Enter to the logged ticket's number painted, and beside it the floor: a key that only
+ *     writes a number into the page, timed the same way.
  */
 import { createElement } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -32,51 +33,154 @@ const DANA = {
 /** A station code of its own, so the calls it logs never collide with the synthetic floor's. */
 const STATION_CODE = 'BI'
 
-const timings = { record: [] as number[], toNumber: [] as number[], bare: [] as number[] }
+const timings = { record: [] as number[], recordSinceAsked: [] as number[], bare: [] as number[] }
 let bareStore: StationStore | null = null
 
-/** Times the store's writes as the desk makes them; everything else passes through. */
+/**
+ * Times the store's writes as the desk makes them, from the commit's start (the intake lets the
+ * frame with the number out first), and from the call to `recordAhead`, the key's own task;
+ * everything else passes through.
+ */
 function timed(store: StationStore): StationStore {
   return {
     ...store,
-    recordAhead(command) {
-      const started = performance.now()
-      const ahead = store.recordAhead(command)
-      const committed = ahead.committed.finally(() =>
-        timings.record.push(performance.now() - started),
-      )
+    recordAhead(command, startAfter) {
+      const asked = performance.now()
+      let started = asked
+      const begun = startAfter?.then(() => {
+        started = performance.now()
+      })
+      const ahead = store.recordAhead(command, begun)
+      const committed = ahead.committed.finally(() => {
+        const now = performance.now()
+        timings.record.push(now - started)
+        timings.recordSinceAsked.push(now - asked)
+      })
       return { preview: ahead.preview, committed }
     },
   }
 }
 
+/** Each timing of a key to what it shows, split where the time goes. */
+export interface KeyToPaint {
+  /** From the key's timestamp (the browser's, taken as the input arrived) to painted. */
+  total: number
+  /** Until the page's first listener ran: the input waiting for the main thread. */
+  inputWait: number
+  /** Until what it shows was in the DOM: the handlers, and the microtasks they queued before it. */
+  toDom: number
+  /** Until the frame that draws it began: whatever ran between, and the wait for the frame. */
+  toFrame: number
+  /** That frame: style, layout, paint and commit, and any task the browser ran before ours. */
+  frame: number
+}
+
+const paints = { toNumber: [] as KeyToPaint[], floor: [] as KeyToPaint[] }
+
+/** Frames a key's change is looked for in before that press is given up on (10 s at 60 Hz). */
+const MAX_FRAMES = 600
+
 /**
- * From the Ctrl+Enter that logs a call to its ticket number painted: the intake's "Logged as"
- * line or the ticket view, whichever shows it first. Painted is taken as a task queued from the
- * next animation frame, which runs once that frame is on screen.
+ * Times the keys that `isKey` picks, from the key's timestamp to the first frame that shows a
+ * change of `shown()`. Each frame from the key on, an animation frame callback looks at the DOM
+ * the frame is about to draw; once it holds the change, painted is taken as a task queued from
+ * there, which runs once that frame is produced. The callback is asked for as the key arrives,
+ * before the page's own handlers run, so its task comes ahead of any they queue for after the
+ * frame (the intake's commit); other tasks the browser runs first (the key's release) only make
+ * the figure err long.
  */
-function watchLogToNumber(): void {
-  let pressedAt: number | null = null
-  let shown = ''
+function timeKeyToPaint(
+  isKey: (event: KeyboardEvent) => boolean,
+  shown: () => string,
+  into: KeyToPaint[],
+): void {
+  let press: { stamp: number; listened: number; inDom: number | null } | null = null
+  let last = ''
+  const changed = () => {
+    const now = shown()
+    return now !== '' && now !== last
+  }
   window.addEventListener(
     'keydown',
     (event) => {
-      if (event.key === 'Enter' && event.ctrlKey) pressedAt = performance.now()
+      if (!isKey(event)) return
+      const current = { stamp: event.timeStamp, listened: performance.now(), inDom: null }
+      press = current
+      let frames = 0
+      const look = () =>
+        requestAnimationFrame(() => {
+          if (press !== current) return
+          if (!changed()) {
+            if (++frames < MAX_FRAMES) look()
+            return
+          }
+          last = shown()
+          press = null
+          const frameAt = performance.now()
+          const inDom = current.inDom ?? frameAt
+          setTimeout(() => {
+            const painted = performance.now()
+            into.push({
+              total: painted - current.stamp,
+              inputWait: current.listened - current.stamp,
+              toDom: inDom - current.stamp,
+              toFrame: frameAt - inDom,
+              frame: painted - frameAt,
+            })
+          })
+        })
+      look()
     },
     { capture: true },
   )
+  // Only for the split: when the change reached the DOM.
   new MutationObserver(() => {
-    const number =
-      document.querySelector('.logged .ticket-number, [aria-label="Ticket number"]')?.textContent ??
-      ''
-    if (pressedAt === null || number === '' || number === shown) return
-    shown = number
-    const pressed = pressedAt
-    pressedAt = null
-    requestAnimationFrame(() =>
-      setTimeout(() => timings.toNumber.push(performance.now() - pressed)),
-    )
+    if (press && press.inDom === null && changed()) press.inDom = performance.now()
   }).observe(document.body, { subtree: true, childList: true, characterData: true })
+}
+
+/**
+ * Ctrl+Enter to the logged ticket's number: the intake's "Logged as" line or the ticket view,
+ * whichever shows it first.
+ */
+function watchLogToNumber(): void {
+  timeKeyToPaint(
+    (event) => event.key === 'Enter' && event.ctrlKey,
+    () =>
+      document.querySelector('.logged .ticket-number, [aria-label="Ticket number"]')?.textContent ??
+      '',
+    paints.toNumber,
+  )
+}
+
+/** The key the floor is timed with: the desk binds nothing to it, and never sees it here. */
+const FLOOR_KEY = 'F8'
+
+/**
+ * The floor beside the figure, same page, same moment: a key whose only work is to write one
+ * number into the page, timed the same way. What no intake can beat on this machine.
+ */
+function watchFloor(): void {
+  const output = document.createElement('output')
+  output.setAttribute('aria-hidden', 'true')
+  document.body.append(output)
+  timeKeyToPaint(
+    (event) => event.key === FLOOR_KEY,
+    () => output.textContent ?? '',
+    paints.floor,
+  )
+  let presses = 0
+  // Added after the timing's listener: this one stops the key, which the timing must still see.
+  window.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key !== FLOOR_KEY) return
+      event.preventDefault()
+      event.stopImmediatePropagation()
+      output.textContent = `${++presses}`
+    },
+    { capture: true },
+  )
 }
 
 async function mount(): Promise<void> {
@@ -91,6 +195,7 @@ async function mount(): Promise<void> {
   desk.session.setState({ phase: 'desk', user: AGENT, mode: 'offline', stationCode: STATION_CODE })
   bareStore = store
   watchLogToNumber()
+  watchFloor()
   const root = document.createElement('div')
   document.body.append(root)
   createRoot(root).render(createElement(DeskProvider, { desk, children: createElement(Shell) }))
@@ -123,13 +228,19 @@ const intakeBench = {
   /** Clears what the warm-up measured. */
   reset() {
     timings.record.length = 0
-    timings.toNumber.length = 0
+    timings.recordSinceAsked.length = 0
     timings.bare.length = 0
+    paints.toNumber.length = 0
+    paints.floor.length = 0
   },
+  floorKey: FLOOR_KEY,
+  floorsTimed: () => paints.floor.length,
   timings: () => ({
     record: [...timings.record],
-    toNumber: [...timings.toNumber],
+    recordSinceAsked: [...timings.recordSinceAsked],
     bare: [...timings.bare],
+    toNumber: [...paints.toNumber],
+    floor: [...paints.floor],
   }),
 }
 

@@ -4,16 +4,24 @@
  *   server.push_events_per_s     4 stations pushing batches of 100 at once (goal ≥ 20,000)
  *   server.push_vs_raw_ratio     that rate over a bare unnest insert of the same rows, same run
  *   server.pull_events_per_s     one station pulling the whole log in pages of 1,000
- *   server.poke_latency_p95_ms   a one-event push until a WebSocket client on the server hears the poke
+ *   server.poke_latency_p95_ms   a one-event push until a WebSocket client on the server hears of it
+ *
+ * The server is its command line in a process of its own (request log and all), as on a floor,
+ * where the stations are other machines: what is measured is the server's work, not its clients'.
+ * The stations (and the peer's inserts) run in this process. The peer is the same rows, batch for
+ * batch, 4 at once over a pool of this process, so both sides pay the same client and loopback.
+ * To profile the server: WARMLINE_SERVER_CPU_PROF=<folder> (server-process.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Database } from '../../../src/server/db/database'
-import { silentLogger, startServer } from '../../../src/server/index'
+import { openPostgres } from '../../../src/server/db/postgres'
 import type { TicketEvent } from '../../../src/shared/incident/events'
 import { ROUTES, type PullResponse } from '../../../src/shared/sync/wire'
 import { call, heardUpTo, openLive, push, station, userWithToken } from '../../server/client'
 import { stationAuthor, ticketHistory } from '../../server/events'
+import { centralServer, stop } from '../../server/server-process'
 import { startPostgres } from '../../support/postgres'
 import { percentile, progress, type Emit } from '../bench'
 
@@ -57,17 +65,18 @@ async function rawInsertRate(db: Database, batches: readonly TicketEvent[][][]):
 
 export async function run(emit: Emit): Promise<void> {
   const cluster = await startPostgres()
+  const dir = mkdtempSync(join(tmpdir(), 'warmline-server-bench-'))
   try {
-    const server = await startServer({
-      databaseUrl: await cluster.createDatabase('bench'),
-      logger: silentLogger,
-      mailDir: join(tmpdir(), 'warmline-bench-mail'),
-    })
+    const databaseUrl = await cluster.createDatabase('bench')
+    const { child, url } = await centralServer(dir, databaseUrl)
+    const server = { url }
+    // The bench's own connection: users, stations and the peer's inserts.
+    const db = openPostgres(databaseUrl)
     try {
       const pushers = await Promise.all(
         Array.from({ length: STATIONS }, async () => {
-          const code = await station(server.db)
-          const user = await userWithToken(server.db, 'agent', { stationCode: code })
+          const code = await station(db)
+          const user = await userWithToken(db, 'agent', { stationCode: code })
           const ctx = stationAuthor(user.username, code)
           // Ten tickets of ten events (an opening and nine notes) per batch.
           const batches = Array.from({ length: BATCHES_PER_STATION + WARMUP_BATCHES }, () =>
@@ -93,7 +102,7 @@ export async function run(emit: Emit): Promise<void> {
       )
       const pushSeconds = (performance.now() - pushStart) / 1000
       const pushRate = (STATIONS * BATCHES_PER_STATION * BATCH) / pushSeconds
-      const rawRate = await rawInsertRate(server.db, measured)
+      const rawRate = await rawInsertRate(db, measured)
       progress(
         `server: push ${Math.round(pushRate)} events/s; raw unnest insert of the same rows, as many at once: ${Math.round(rawRate)} events/s`,
       )
@@ -139,7 +148,7 @@ export async function run(emit: Emit): Promise<void> {
       const ctx = stationAuthor(
         reader.username,
         (
-          await server.db.query<{ station_code: string }>(
+          await db.query<{ station_code: string }>(
             'SELECT station_code FROM sessions WHERE username = $1',
             [reader.username],
           )
@@ -163,9 +172,11 @@ export async function run(emit: Emit): Promise<void> {
         better: 'lower',
       })
     } finally {
-      await server.close()
+      await db.close()
+      await stop(child)
     }
   } finally {
     await cluster.stop()
+    rmSync(dir, { recursive: true, force: true })
   }
 }

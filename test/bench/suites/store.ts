@@ -23,7 +23,6 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { STATION_DB_VERSION } from '../../../src/renderer/src/store'
 import { bundleForBrowser, launchPersistentChromium, routePage } from '../../support/chromium'
 import { percentile, progress, type Emit } from '../bench'
-import { runIntakePath } from '../intake-path'
 import type {} from '../browser/store-bench'
 
 const TICKETS = 100_000
@@ -170,13 +169,12 @@ export async function run(emit: Emit): Promise<void> {
       })
 
       progress(`store: ${SEARCHES_PER_KIND} searches per kind`)
-      const { timings: searches, empty } = await page.evaluate(
+      const searches = await page.evaluate(
         ([n, t, s]) => window.storeBench.measureSearches(n, t, s),
         [SEARCHES_PER_KIND, TICKETS, SEED] as const,
       )
       for (const [kind, timings] of Object.entries(searches))
         progress(describe(`search ${kind}`, timings))
-      if (empty.length > 0) progress(`two-word queries with no result: ${empty.join(', ')}`)
       // Every kind counts, two-word names ("jam smi") too (issue 13).
       const all = Object.values(searches).flat()
       emit({
@@ -192,6 +190,4 @@ export async function run(emit: Emit): Promise<void> {
   } finally {
     rmSync(runProfile, { recursive: true, force: true })
   }
-  // Issue 5: the same write once more, through the real intake path (the desk in Chromium).
-  await runIntakePath(emit)
 }

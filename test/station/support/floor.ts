@@ -25,7 +25,11 @@ import {
   type QueueKey,
   type StationStore,
 } from '../../../src/renderer/src/store'
-import { createStationSync, type StationSync } from '../../../src/renderer/src/sync/station-sync'
+import {
+  createStationSync,
+  type StationSync,
+  type StationSyncOptions,
+} from '../../../src/renderer/src/sync/station-sync'
 import {
   foldTicket,
   parseTicketEvent,
@@ -268,6 +272,8 @@ export async function openStation(options: {
   credentials?: () => CredentialStore
   /** Services options over the tests' ones (a benchmark's production timeouts and backoff). */
   services?: Pick<StationServicesOptions, 'backoff' | 'requestTimeoutMs'>
+  /** Sizes of a new station's snapshot pages (small ones make a history of many pages). */
+  bootstrap?: StationSyncOptions['bootstrap']
 }): Promise<TestStation> {
   const link = await startFlakyLink(() => options.central.port)
   const dataDir = path.join(options.baseDir, options.name)
@@ -297,6 +303,7 @@ export async function openStation(options: {
       station: api,
       store,
       onError,
+      ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
     })
     return { services, api, store, sync }
   }

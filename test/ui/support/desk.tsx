@@ -29,6 +29,11 @@ import { createStationStore, type StationStore } from '../../../src/renderer/src
 import { memoryNumbers } from '../../support/ticket-numbers'
 
 export const AGENT: User = { username: 'agent1', displayName: 'Agent One', role: 'agent' }
+export const SUPERVISOR: User = {
+  username: 'sup1',
+  displayName: 'Sue Pervisor',
+  role: 'supervisor',
+}
 export const STATION_CODE = 'A1'
 
 /** The offline station API, its notifications delivered inside React's act(). */

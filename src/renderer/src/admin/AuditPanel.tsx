@@ -1,8 +1,9 @@
 /** The audit trail (issue 12): every administrative change, who made it and when, newest first. */
-import { useCallback, useEffect, useState } from 'react'
-import type { AuditEntry, AuditPage } from '../../../shared/sync/admin-wire'
+import { useCallback } from 'react'
 import { useDesk } from '../app/desk'
-import { plainError } from '../session/session-store'
+import { formatWhen, useNow } from '../ui/time'
+import { AdminList } from './AdminList'
+import { useLoaded } from './use-admin'
 
 /** What was done, in words (the trail stores a stable code). */
 const ACTIONS: Record<string, string> = {
@@ -31,53 +32,37 @@ function describeDetail(detail: Record<string, unknown>): string {
 
 export function AuditPanel() {
   const { station } = useDesk()
-  const [entries, setEntries] = useState<AuditEntry[]>([])
-  const [next, setNext] = useState<number | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const show = useCallback((work: Promise<AuditPage>, older: boolean) => {
-    let current = true
-    work.then(
-      (page) => {
-        if (!current) return
-        setEntries((shown) => (older ? [...shown, ...page.entries] : page.entries))
-        setNext(page.next)
-        setError(null)
-      },
-      (e: unknown) => current && setError(plainError(e)),
-    )
-    return () => {
-      current = false
-    }
-  }, [])
-  useEffect(() => show(station.admin.audit({}), false), [station, show])
+  const audit = useLoaded(useCallback(() => station.admin.audit({}), [station]))
+  const next = audit.data?.next
+  const now = useNow(60_000)
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit trail</h2>
-      {error && <p className="form-errors">{error}</p>}
-      <table className="table" aria-label="Audit trail">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Of</th>
-            <th scope="col">Detail</th>
+      <AdminList
+        label="Audit trail"
+        columns={['When', 'Who', 'What', 'Of', 'Detail']}
+        items={audit.data?.entries ?? []}
+        error={audit.error}
+        row={(e) => (
+          <tr key={e.id}>
+            <td>{formatWhen(e.at, now)}</td>
+            <td>{e.actor}</td>
+            <td>{ACTIONS[e.action] ?? e.action}</td>
+            <td>{e.target}</td>
+            <td>{describeDetail(e.detail)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td>{new Date(e.at).toLocaleString()}</td>
-              <td>{e.actor}</td>
-              <td>{ACTIONS[e.action] ?? e.action}</td>
-              <td>{e.target}</td>
-              <td>{describeDetail(e.detail)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
       {next ? (
-        <button type="button" onClick={() => show(station.admin.audit({ before: next }), true)}>
+        <button
+          type="button"
+          onClick={() =>
+            void audit.more(station.admin.audit({ before: next }), (shown, page) => ({
+              ...page,
+              entries: [...shown.entries, ...page.entries],
+            }))
+          }
+        >
           Older entries
         </button>
       ) : null}

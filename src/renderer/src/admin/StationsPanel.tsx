@@ -4,7 +4,8 @@
  */
 import { useCallback, useRef, useState } from 'react'
 import { useDesk } from '../app/desk'
-import { formatAgo, useNow } from '../ui/time'
+import { formatAgo, formatWhen, useNow } from '../ui/time'
+import { AdminList } from './AdminList'
 import { Outcome } from './Outcome'
 import { useLoaded, useOutcome } from './use-admin'
 
@@ -53,58 +54,47 @@ export function StationsPanel() {
             >
               {issued.code}
             </strong>{' '}
-            <span className="muted">valid until {new Date(issued.expiresAt).toLocaleString()}</span>
+            <span className="muted">valid until {formatWhen(issued.expiresAt, now)}</span>
           </p>
         )}
       </section>
       <Outcome message={outcome.message} />
       <h2>Stations</h2>
-      {stations.error && <p className="form-errors">{stations.error}</p>}
-      <table className="table" aria-label="Stations">
-        <thead>
-          <tr>
-            <th scope="col">Station</th>
-            <th scope="col">Name</th>
-            <th scope="col">Enrolled</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
+      <AdminList
+        label="Stations"
+        columns={['Station', 'Name', 'Enrolled', 'Last seen', 'Status', 'Actions']}
+        items={stations.data?.stations ?? []}
+        error={stations.error}
+        row={(s) => (
+          <tr key={s.stationCode}>
+            <td>{s.stationCode}</td>
+            <td>{s.name}</td>
+            <td>{formatAgo(s.enrolledAt, now)}</td>
+            <td>
+              {s.lastSeenAt === null
+                ? 'never'
+                : `${formatAgo(s.lastSeenAt, now)}${s.lastUser ? ` (${s.lastUser})` : ''}`}
+            </td>
+            <td>{s.revokedAt === null ? 'Active' : 'Revoked'}</td>
+            <td>
+              {s.revokedAt === null && (
+                <button
+                  type="button"
+                  className="button--small"
+                  onClick={() =>
+                    void outcome.change(async () => {
+                      await station.admin.revokeStation({ stationCode: s.stationCode })
+                      return `Station ${s.stationCode} is revoked; its sessions ended.`
+                    }, stations)
+                  }
+                >
+                  Revoke {s.stationCode}
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {(stations.data?.stations ?? []).map((s) => (
-            <tr key={s.stationCode}>
-              <td>{s.stationCode}</td>
-              <td>{s.name}</td>
-              <td>{formatAgo(s.enrolledAt, now)}</td>
-              <td>
-                {s.lastSeenAt === null
-                  ? 'never'
-                  : `${formatAgo(s.lastSeenAt, now)}${s.lastUser ? ` (${s.lastUser})` : ''}`}
-              </td>
-              <td>{s.revokedAt === null ? 'Active' : 'Revoked'}</td>
-              <td>
-                {s.revokedAt === null && (
-                  <button
-                    type="button"
-                    className="button--small"
-                    onClick={() =>
-                      void outcome
-                        .run(async () => {
-                          await station.admin.revokeStation({ stationCode: s.stationCode })
-                          return `Station ${s.stationCode} is revoked; its sessions ended.`
-                        })
-                        .then(() => stations.reload())
-                    }
-                  >
-                    Revoke {s.stationCode}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
     </>
   )
 }

@@ -10,6 +10,7 @@ import { createUserRequestSchema } from '../../../shared/sync/wire'
 import { useDesk } from '../app/desk'
 import { SelectField, TextField } from '../ui/fields'
 import { formatAgo, useNow } from '../ui/time'
+import { AdminList } from './AdminList'
 import { Outcome } from './Outcome'
 import { check, useLoaded, useOutcome, type FieldErrors } from './use-admin'
 
@@ -55,11 +56,7 @@ export function UsersPanel() {
     }
   }
 
-  const change = (work: () => Promise<string>) =>
-    outcome.run(work).then(async (done) => {
-      await Promise.all([users.reload(), sessions.reload()])
-      return done
-    })
+  const change = (work: () => Promise<string>) => outcome.change(work, users, sessions)
 
   return (
     <>
@@ -111,67 +108,52 @@ export function UsersPanel() {
       </form>
       <Outcome message={outcome.message} />
       <h2>Users</h2>
-      {users.error && <p className="form-errors">{users.error}</p>}
-      <table className="table" aria-label="Users">
-        <thead>
-          <tr>
-            <th scope="col">User name</th>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data?.users ?? []).map((user) => (
-            <UserRow
-              key={user.username}
-              user={user}
-              resetting={resetting === user.username}
-              onReset={(open) => setResetting(open ? user.username : null)}
-              change={change}
-            />
-          ))}
-        </tbody>
-      </table>
+      <AdminList
+        label="Users"
+        columns={['User name', 'Name', 'Role', 'Status', 'Actions']}
+        items={users.data?.users ?? []}
+        error={users.error}
+        row={(user) => (
+          <UserRow
+            key={user.username}
+            user={user}
+            resetting={resetting === user.username}
+            onReset={(open) => setResetting(open ? user.username : null)}
+            change={change}
+          />
+        )}
+      />
       <h2>Open sessions</h2>
-      <table className="table" aria-label="Open sessions">
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Station</th>
-            <th scope="col">Signed in</th>
-            <th scope="col">Actions</th>
+      <AdminList
+        label="Open sessions"
+        columns={['User', 'Station', 'Signed in', 'Actions']}
+        items={sessions.data?.sessions ?? []}
+        row={(s) => (
+          <tr key={s.id}>
+            <td>{s.username}</td>
+            <td>{s.stationCode ?? 'none'}</td>
+            <td>{formatAgo(s.createdAt, now)}</td>
+            <td>
+              {s.current ? (
+                <span className="muted">This session</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button--small"
+                  onClick={() =>
+                    void change(async () => {
+                      await station.admin.revokeSession({ id: s.id })
+                      return `Ended a session of ${s.username}.`
+                    })
+                  }
+                >
+                  End session of {s.username}
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {(sessions.data?.sessions ?? []).map((s) => (
-            <tr key={s.id}>
-              <td>{s.username}</td>
-              <td>{s.stationCode ?? 'none'}</td>
-              <td>{formatAgo(s.createdAt, now)}</td>
-              <td>
-                {s.current ? (
-                  <span className="muted">This session</span>
-                ) : (
-                  <button
-                    type="button"
-                    className="button--small"
-                    onClick={() =>
-                      void change(async () => {
-                        await station.admin.revokeSession({ id: s.id })
-                        return `Ended a session of ${s.username}.`
-                      })
-                    }
-                  >
-                    End session of {s.username}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
     </>
   )
 }

@@ -29,20 +29,26 @@ export function check<S extends z.ZodType>(
     : { ok: false, errors: fieldErrors(parsed.error) }
 }
 
-/** A list the console shows: loaded on mount, reloaded after each change. */
+/** A list the console shows: loaded on mount, reloaded after each change, extended by pages. */
 export function useLoaded<T>(load: () => Promise<T>): {
   data: T | null
   error: string | null
   reload: () => Promise<void>
+  /** Adds what `work` loads (the next page) to what is shown. */
+  more: (work: Promise<T>, merge: (shown: T, next: T) => T) => Promise<void>
 } {
   const [data, setData] = useState<T | null>(null)
   const [error, setError] = useState<string | null>(null)
   const settle = useCallback(
-    (work: Promise<T>, current: () => boolean = () => true) =>
+    (
+      work: Promise<T>,
+      current: () => boolean = () => true,
+      merge: (shown: T, next: T) => T = (_, next) => next,
+    ) =>
       work.then(
         (value) => {
           if (!current()) return
-          setData(value)
+          setData((shown) => (shown === null ? value : merge(shown, value)))
           setError(null)
         },
         (e: unknown) => {
@@ -59,14 +65,25 @@ export function useLoaded<T>(load: () => Promise<T>): {
     }
   }, [load, settle])
   const reload = useCallback(() => settle(load()), [load, settle])
-  return { data, error, reload }
+  const more = useCallback(
+    (work: Promise<T>, merge: (shown: T, next: T) => T) => settle(work, () => true, merge),
+    [settle],
+  )
+  return { data, error, reload, more }
 }
 
-/** Runs changes one at a time and keeps the outcome in words, for a `role="status"` line. */
+/**
+ * Runs changes one at a time and keeps the outcome in words, for a `role="status"` line. `change`
+ * reloads the lists it names afterwards, whether it worked or not, so they show what the server has.
+ */
 export function useOutcome(): {
   busy: boolean
   message: { text: string; failed: boolean } | null
   run: (work: () => Promise<string>) => Promise<boolean>
+  change: (
+    work: () => Promise<string>,
+    ...lists: readonly { reload: () => Promise<void> }[]
+  ) => Promise<boolean>
 } {
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null)
@@ -82,5 +99,13 @@ export function useOutcome(): {
       setBusy(false)
     }
   }, [])
-  return { busy, message, run }
+  const change = useCallback(
+    async (work: () => Promise<string>, ...lists: readonly { reload: () => Promise<void> }[]) => {
+      const done = await run(work)
+      await Promise.all(lists.map((list) => list.reload()))
+      return done
+    },
+    [run],
+  )
+  return { busy, message, run, change }
 }

@@ -110,18 +110,22 @@ const NOT_SIGNED_IN: RecordResult = {
  * `useRecord` with the outcome known at once (the store's `recordAhead`): the screen can show
  * what the command gives — a new ticket's number — in the next frame, while the commit follows.
  */
-export function useRecordAhead(): (command: (ctx: DeskCommandContext) => CommandResult) => {
+export function useRecordAhead(): (
+  command: (ctx: DeskCommandContext) => CommandResult,
+  startAfter?: Promise<void>,
+) => {
   preview: RecordResult | null
   committed: Promise<RecordResult>
 } {
   const desk = useDesk()
   return useCallback(
-    (command) => {
+    (command, startAfter) => {
       const { user, stationCode } = desk.session.getState()
       if (!user || !stationCode)
         return { preview: NOT_SIGNED_IN, committed: Promise.resolve(NOT_SIGNED_IN) }
-      const { preview, committed } = desk.store.recordAhead((rc) =>
-        command(deskContext(user.username, stationCode, rc)),
+      const { preview, committed } = desk.store.recordAhead(
+        (rc) => command(deskContext(user.username, stationCode, rc)),
+        startAfter,
       )
       return {
         preview,

@@ -1,10 +1,11 @@
 /**
  * The agent's lists: My tickets (those they own: rule 7 sends returned tickets back here), the
- * plain floor list of open work, and search results. All read from the station store, so they
+ * plain floor list of open work with what no agent owns yet at its top, and search results. All read from the station store, so they
  * work offline and follow remote changes as they arrive.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
 import type { Ticket } from '../../../shared/incident/ticket'
+import { SERVER_ACTOR } from '../../../shared/incident/vocabulary'
 import { useDesk, useSession } from '../app/desk'
 import { FollowUps } from './FollowUps'
 import { TicketTable } from './TicketTable'
@@ -60,12 +61,28 @@ export function FloorList() {
     [store],
     NONE,
   )
+  // Emails and alerts the server opened: no agent is told of their call-backs until one owns them.
+  const unowned = useLiveQuery(
+    () => store.ticketsByOwner(SERVER_ACTOR, { limit: FLOOR_LIMIT }),
+    [store],
+    NONE,
+  )
   return (
     <section className="view" aria-labelledby="floor-title">
       <h1 id="floor-title">Floor</h1>
       <p className="muted">
         Open tickets of the whole floor by priority, as this station holds them.
       </p>
+      {unowned.length > 0 && (
+        <>
+          <h2>Waiting for an owner</h2>
+          <p className="muted">
+            Opened by the server from an email or an alert: open one and take ownership to call the
+            customer back.
+          </p>
+          <TicketTable label="Tickets waiting for an owner" tickets={unowned} empty="" />
+        </>
+      )}
       <TicketTable label="Open tickets" tickets={open} empty="The floor has no open tickets." />
       {onHold.length > 0 && (
         <>

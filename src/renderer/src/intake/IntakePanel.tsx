@@ -4,7 +4,7 @@
  * which is 8 keystrokes with a four-character look-up (11 with a 3-item identity check).
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import { flushSync } from 'react-dom'
 import type { CallTemplate } from '../../../shared/directory'
 import {
@@ -14,43 +14,19 @@ import {
   type Source,
   type TicketKind,
 } from '../../../shared/incident/vocabulary'
-import { useDesk, useIntake, useRecordAhead } from '../app/desk'
-import type { RecordResult } from '../store'
-import type { Ticket } from '../../../shared/incident/ticket'
-import { Checkbox, FormErrors, SelectField, TextArea, TextField } from '../ui/fields'
+import { useDesk, useIntake } from '../app/desk'
+import { Checkbox, SelectField, TextArea, TextField } from '../ui/fields'
 import { IMPACT_OPTIONS, KIND_LABELS, SOURCE_LABELS, URGENCY_OPTIONS } from '../ui/labels'
-import { sortRefusals } from '../ui/rule-errors'
 import { altDigit, matches, SHORTCUTS, useKeys } from '../ui/shortcuts'
 import { formatElapsed, useNow } from '../ui/time'
 import { CallerContext } from './CallerContext'
 import { CallerLookup } from './CallerLookup'
-import { logCall, type CallerFields, type IntakeDraft } from './draft'
+import { type CallerFields, type IntakeDraft } from './draft'
 import { IdentityCheck } from './IdentityCheck'
+import { LogCallFooter } from './LogCall'
 import { PriorityPreview } from './PriorityPreview'
 import { TemplatePicker } from './TemplatePicker'
 import { UnfinishedCalls } from './UnfinishedCalls'
-
-const INTAKE_FIELDS = [
-  'source',
-  'kind',
-  'reclassifyReason',
-  'caller.name',
-  'caller.phone',
-  'caller.email',
-  'caller.username',
-  'caller.department',
-  'caller.role',
-  'caller',
-  'title',
-  'description',
-  'service',
-  'category',
-  'subcategory',
-  'impact',
-  'urgency',
-  'identityCheck',
-  'parentTicketId',
-] as const
 
 const SOURCE_OPTIONS = SOURCES.map((value) => ({ value, label: SOURCE_LABELS[value] }))
 const KIND_OPTIONS = TICKET_KINDS.map((value) => ({ value, label: KIND_LABELS[value] }))
@@ -115,7 +91,6 @@ function LoggedBanner({ number, ticketId }: { number: string; ticketId: string }
 
 function IntakeForm({ draft }: { draft: IntakeDraft }) {
   const desk = useDesk()
-  const recordAhead = useRecordAhead()
   const refusals = useIntake((s) => s.refusals)
   const savedAt = useIntake((s) => s.savedAt)
   const saving = useIntake((s) => s.saving)
@@ -128,10 +103,6 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
     [] as CallTemplate[],
   )
   const policy = desk.store.priorityPolicy()
-  const [logging, setLogging] = useState(false)
-  /** The number of the call being logged, on screen while its commit is on its way. */
-  const [numberAhead, setNumberAhead] = useState<string | null>(null)
-  const [logFailure, setLogFailure] = useState<string | null>(null)
 
   const callerInput = useRef<HTMLInputElement>(null)
   const callerFieldRefs = useRef<Partial<Record<string, HTMLInputElement | null>>>({})
@@ -180,35 +151,6 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
     else focusTemplates()
   }
 
-  async function log() {
-    const current = intake().draft
-    if (!current || logging) return
-    setLogging(true)
-    setLogFailure(null)
-    try {
-      const { preview, committed } = recordAhead((ctx) =>
-        logCall(current, ctx.nextTicketNumber(), ctx),
-      )
-      // The caller waits for the number: it is drawn in this frame, the commit follows. The
-      // draft stays until the commit is done, so nothing is lost if it fails.
-      if (preview?.ok) flushSync(() => setNumberAhead(loggedTicket(preview).number))
-      const result = await committed
-      if (!result.ok) {
-        setNumberAhead(null)
-        intake().refuse(sortRefusals(result.errors, INTAKE_FIELDS))
-        return
-      }
-      const ticket = loggedTicket(result)
-      intake().loggedAs({ ticket })
-      desk.nav.getState().openTicket(ticket.id)
-    } catch (error) {
-      setNumberAhead(null)
-      setLogFailure(error instanceof Error ? error.message : String(error))
-    } finally {
-      setLogging(false)
-    }
-  }
-
   useKeys((event) => {
     const digit = altDigit(event)
     if (digit !== null) {
@@ -217,8 +159,7 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
       pickTemplate(template)
       return
     }
-    if (matches(event, SHORTCUTS.logCall.keys)) void log()
-    else if (matches(event, SHORTCUTS.caller.keys)) callerInput.current?.focus()
+    if (matches(event, SHORTCUTS.caller.keys)) callerInput.current?.focus()
     else if (matches(event, SHORTCUTS.discard.keys)) discard()
     else return false
   })
@@ -383,39 +324,9 @@ function IntakeForm({ draft }: { draft: IntakeDraft }) {
         </div>
       </div>
 
-      <footer className="intake__footer">
-        <FormErrors messages={refusals.general} />
-        {numberAhead && (
-          <p className="logged" role="status">
-            Logged as <strong className="ticket-number">{numberAhead}</strong> — read it to the
-            caller. Saving…
-          </p>
-        )}
-        {logFailure && (
-          <p className="field__error" role="alert">
-            The call could not be saved on this station ({logFailure}). It is kept here as a draft:
-            press {SHORTCUTS.logCall.keys} to try again; it will get a new number.
-          </p>
-        )}
-        <button
-          type="button"
-          className="button--primary"
-          disabled={logging}
-          onClick={() => void log()}
-        >
-          Log call <kbd aria-hidden="true">{SHORTCUTS.logCall.keys}</kbd>
-        </button>
-        <button type="button" onClick={discard}>
-          Discard draft
-        </button>
-      </footer>
+      <LogCallFooter onDiscard={discard} />
     </section>
   )
-}
-
-/** The ticket a logged call opened: the one of its first event. */
-function loggedTicket(result: Extract<RecordResult, { ok: true }>): Ticket {
-  return result.tickets.find((t) => t.id === result.events[0]!.ticketId)!
 }
 
 /** Its own component, so the ticking second redraws the timer and not the whole form. */

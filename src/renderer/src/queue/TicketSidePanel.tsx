@@ -2,7 +2,7 @@
  * The selected ticket beside the queue, where the supervisor acts on it without leaving the
  * floor's picture: assign (rule 4: to a team, a person optional), escalate (the desk's escalation
  * dialog, with its warm transfer and routing guidance: rules 4 and 5), return to owner (rule 7).
- * Every action is a process command (src/shared/incident/rules.ts) run through the store's
+ * Every action is a process command (src/shared/incident/rules/) run through the store's
  * record API; a refusal is shown with the rule that made it.
  */
 import { useState } from 'react'

@@ -22,6 +22,32 @@ export function useSyncStatusFeed(): void {
   }, [desk])
 }
 
+/**
+ * A new station loads its history in the background after the open tickets (issue 13): how far
+ * it got, until the store holds all of it.
+ */
+function HistoryProgress() {
+  const desk = useDesk()
+  const state = useLiveQuery(() => desk.store.bootstrapState(), [desk.store], null)
+  if (!state || state.phase === 'done') return null
+  if (state.phase === 'open') return <span role="status">Loading the open tickets…</span>
+  // Before the server's count arrives the bar is indeterminate rather than "0 of 0".
+  const counted = state.total > 0
+  const label = counted
+    ? `Loading history: ${state.loaded.toLocaleString('en')} of ${state.total.toLocaleString('en')} tickets`
+    : 'Loading history…'
+  return (
+    <span className="status-bar__history">
+      <progress
+        aria-label="Loading history"
+        aria-valuetext={label}
+        {...(counted ? { max: state.total, value: Math.min(state.loaded, state.total) } : {})}
+      />
+      <span role="status">{label}</span>
+    </span>
+  )
+}
+
 const CONNECTION_LABELS = { online: 'Online', offline: 'Offline', syncing: 'Syncing' } as const
 
 export function StatusBar() {
@@ -89,6 +115,7 @@ export function StatusBar() {
           Send {status.setAside} set-aside event{status.setAside === 1 ? '' : 's'} again
         </button>
       )}
+      <HistoryProgress />
       <SignInAgain />
       <span className="status-bar__problems" role="alert">
         {problems.join(' · ')}

@@ -1,6 +1,7 @@
 export {
   createStationStore,
   StoreError,
+  type BootstrapState,
   type DirectoryData,
   type Draft,
   type PushResultsOutcome,

@@ -10,6 +10,7 @@ import { Dexie } from 'dexie'
 import { compareEvents, type TicketEvent } from '../../../shared/incident/events'
 import { applyEvent, canApplyInOrder, foldTicket } from '../../../shared/incident/fold'
 import { concernsRedaction, redactedForms, redactionKey } from '../../../shared/incident/redaction'
+import { markStale, projectedRow } from './adopted'
 import { eventOfRow, ticketOfRow, ticketRow, type StoredEvent, type TicketRow } from './db'
 import { META, groupByTicket, type Projected, type StoreCore } from './store-core'
 
@@ -139,6 +140,7 @@ export function createProjection(core: StoreCore): Projection {
     const puts: TicketRow[] = []
     const removals: string[] = []
     const refold: string[] = []
+    const stale: string[] = []
     for (const [id, added] of changes.project) {
       const row = rows.get(id)
       const current = row ? ticketOfRow(row) : null
@@ -146,10 +148,14 @@ export function createProjection(core: StoreCore): Projection {
       if (sorted.length > 0 && canApplyInOrder(current, sorted[0]!)) {
         // applyEvent returns null only when there is no ticket yet.
         const next = sorted.reduce((ticket, event) => applyEvent(ticket, event, policy)!, current)
-        puts.push(ticketRow(next))
+        puts.push(projectedRow(row, next))
         out.set(id, next)
+      } else if (row?.adoptedSeq !== undefined) {
+        // Its older events are not here to fold with: the server's projection is asked for again.
+        stale.push(id)
       } else refold.push(id)
     }
+    if (stale.length > 0) issue(markStale(db, stale))
     if (refold.length > 0) {
       // The events of this write take precedence over what the store returns for them: the
       // store may answer from before the write (request order is the only guarantee here).

@@ -1,81 +1,134 @@
 /**
  * Finding tickets by what the agent typed (query.ts plans it): a ticket number, a phone prefix,
- * or words each starting a caller name, username or title word. Every plan is answered from index
- * ranges with limits, never a scan.
+ * or words each starting a caller name, username, title word or ticket number. Words are answered
+ * from key ranges of the `words` store (search-words.ts), every read with a limit, never a scan.
  */
 import { ticketOfRow, type TicketRow } from './db'
 import { planSearch, prefixesAll } from './query'
+import { exactRange, parseWordKey, prefixRange } from './search-words'
 import { MAX_WINDOW, uniqueById, type StoreCore } from './store-core'
 import type { StationStore } from './store-types'
 
-/** `searchTokens` keeps at most this many tokens per ticket. */
-const MAX_TOKENS = 24
+/** Keys of one word read in the first round of a query of several words; later rounds double. */
+export const WORD_CHUNK = 512
+const MAX_CHUNK = 8192
 /**
- * How many matches of one search word are listed (primary keys only, cheap) before the word
- * counts as too common to list; and how many rows a search reads to check such words.
+ * Keys read per word before a query counts as too vague to read on ("a e"): its answer is then
+ * the matches among the most recent candidates. Bounds a query at a few hundred milliseconds.
  */
-export const MAX_CANDIDATES = 2000
-const MAX_ROWS_CHECKED = 500
+const MAX_KEYS_PER_WORD = 24_000
 
 export type TicketSearch = Pick<StationStore, 'search' | 'ticketByNumber'>
+
+/** One word's key range, read from the highest key down a page at a time. */
+interface WordRange {
+  readonly word: string
+  /** The lowest key read so far: the next page lies below it. */
+  below: string | null
+  read: number
+  done: boolean
+  /** Tickets whose key carries every word of the query, in this range's order. */
+  readonly matches: string[]
+  readonly seen: Set<string>
+}
 
 export function createTicketSearch(core: StoreCore): TicketSearch {
   const { db } = core
 
-  /**
-   * Tickets with a token starting with `prefix`, newest first within a token. A ticket appears
-   * once per matching token, so a short read is topped up; at most MAX_TOKENS rows per ticket
-   * bounds the loop.
-   */
-  async function byTokenPrefix(prefix: string, limit: number): Promise<TicketRow[]> {
-    for (let fetch = limit; ; fetch *= 2) {
-      const rows = await db.tickets
-        .where('tokens')
-        .startsWith(prefix)
-        .reverse()
-        .limit(fetch)
-        .toArray()
-      const unique = uniqueById(rows)
-      if (unique.length >= limit || rows.length < fetch || fetch >= limit * MAX_TOKENS) {
-        return unique.slice(0, limit)
+  async function nextPage(range: WordRange, words: readonly string[], count: number) {
+    const [lower, upper] = prefixRange(range.word)
+    const keys = (await db.words
+      .where(':id')
+      .between(lower, range.below ?? upper, true, range.below === null)
+      .reverse()
+      .limit(count)
+      .primaryKeys()) as string[]
+    range.read += keys.length
+    range.done = keys.length < count || range.read >= MAX_KEYS_PER_WORD
+    if (keys.length > 0) range.below = keys[keys.length - 1]!
+    for (const key of keys) {
+      const { ticketId, tokens } = parseWordKey(key)
+      if (!range.seen.has(ticketId) && prefixesAll(tokens, words)) {
+        range.seen.add(ticketId)
+        range.matches.push(ticketId)
       }
     }
   }
 
   /**
-   * Tickets where every word starts a token. The primary keys of each word's matches (keys only,
-   * up to MAX_CANDIDATES) are read in parallel; a list below the cap is complete, so the shortest
-   * complete list drives and the other complete lists filter it without reading a row. Words
-   * too common to list completely are checked on the rows read, up to MAX_ROWS_CHECKED: a query
-   * made only of such words ("ma jo") shows the matches among its most recent candidates.
+   * The rows of `ids`, in order, that have a token for every word: read anyway to answer, they
+   * are checked too, so a key out of step with its row (a write that went around the middleware)
+   * never gives a wrong answer. Stops at `limit`; `checked` keeps rows read earlier in the query.
    */
-  async function byAllWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
-    const lists = await Promise.all(
-      words.map((word) =>
-        db.tickets.where('tokens').startsWith(word).reverse().limit(MAX_CANDIDATES).primaryKeys(),
-      ),
-    )
-    const complete = lists.map((keys) => keys.length < MAX_CANDIDATES)
-    const driver = lists.reduce(
-      (best, keys, i) => (keys.length < lists[best]!.length ? i : best),
-      0,
-    )
-    const filters = lists.filter((_, i) => complete[i] && i !== driver).map((keys) => new Set(keys))
-    const unchecked = words.filter((_, i) => !complete[i] && i !== driver)
-    const candidates = [...new Set(lists[driver])].filter((id) =>
-      filters.every((set) => set.has(id)),
-    )
+  async function currentRows(
+    ids: readonly string[],
+    words: readonly string[],
+    limit: number,
+    checked: Map<string, TicketRow | null>,
+  ): Promise<TicketRow[]> {
     const found: TicketRow[] = []
-    const checked =
-      unchecked.length > 0 ? Math.min(candidates.length, MAX_ROWS_CHECKED) : candidates.length
-    // Batches grow: few round trips when matches are rare, little over-reading when they are not.
-    for (let at = 0, batch = limit; at < checked && found.length < limit; at += batch, batch *= 3) {
-      const rows = await db.tickets.bulkGet(candidates.slice(at, Math.min(at + batch, checked)))
-      for (const row of rows) {
-        if (row && prefixesAll(row.tokens, unchecked)) found.push(row)
+    for (let at = 0; at < ids.length && found.length < limit;) {
+      const batch = ids.slice(at, at + limit - found.length + 8)
+      const unread = batch.filter((id) => !checked.has(id))
+      const rows = await db.tickets.bulkGet(unread)
+      unread.forEach((id, i) => {
+        const row = rows[i]
+        checked.set(id, row && prefixesAll(row.tokens, words) ? row : null)
+      })
+      for (const id of batch) {
+        const row = checked.get(id)
+        if (row && found.length < limit) found.push(row)
       }
+      at += batch.length
     }
-    return found.slice(0, limit)
+    return found
+  }
+
+  /**
+   * Tickets where every word starts a token. Each key carries all its ticket's tokens, so one
+   * word's range alone answers the query: the ranges are read together, page by page, until
+   * one is read to its end (the rarest word: all matches, in its order, as a one-word search
+   * ranks them) or one holds `limit` matches. The cost is about the number of words times the
+   * rarest word's tickets, however common the others are.
+   */
+  async function byWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
+    const ranges: WordRange[] = words.map((word) => ({
+      word,
+      below: null,
+      read: 0,
+      done: false,
+      matches: [],
+      seen: new Set(),
+    }))
+    const checked = new Map<string, TicketRow | null>()
+    for (let chunk = words.length === 1 ? limit : WORD_CHUNK; ;) {
+      await Promise.all(
+        ranges.filter((range) => !range.done).map((range) => nextPage(range, words, chunk)),
+      )
+      const complete = ranges.filter((range) => range.done).sort((a, b) => a.read - b.read)
+      const answer = complete[0] ?? ranges.find((range) => range.matches.length >= limit)
+      if (answer) {
+        const rows = await currentRows(answer.matches, words, limit, checked)
+        // Short of `limit` with more to read: keys out of step took places.
+        if (rows.length >= limit || answer.done) return rows
+      }
+      chunk = Math.min(chunk * 2, MAX_CHUNK)
+    }
+  }
+
+  /**
+   * Tickets of the keys in `[lower, upper]`, in key order: by the token exactly `token` (a ticket
+   * number, current or earlier), or by tokens starting with it ("a1-1", "a1-10", "a1-100", …).
+   */
+  async function byNumber(token: string, exact: boolean, limit: number): Promise<TicketRow[]> {
+    const [lower, upper] = exact ? exactRange(token) : prefixRange(token)
+    const keys = (await db.words
+      .where(':id')
+      .between(lower, upper)
+      .limit(limit)
+      .primaryKeys()) as string[]
+    const ids = [...new Set(keys.map((key) => parseWordKey(key).ticketId))]
+    return currentRows(ids, [token], limit, new Map())
   }
 
   async function searchRows(query: string, limit: number): Promise<TicketRow[]> {
@@ -86,7 +139,7 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
       case 'number': {
         const [exact, prefixed] = await Promise.all([
           db.tickets.where('number').equals(plan.number).first(),
-          db.tickets.where('tokens').startsWith(plan.prefix).limit(limit).toArray(),
+          byNumber(plan.prefix, false, limit),
         ])
         return uniqueById(exact ? [exact, ...prefixed] : prefixed).slice(0, limit)
       }
@@ -99,9 +152,7 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
           .limit(limit)
           .toArray()
       case 'words':
-        return plan.rest.length === 0
-          ? byTokenPrefix(plan.index, limit)
-          : byAllWords([plan.index, ...plan.rest], limit)
+        return byWords([plan.index, ...plan.rest], limit)
     }
   }
 
@@ -112,7 +163,7 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
       // A number the ticket had before it was renumbered is one of its tokens.
       const row =
         (await db.tickets.where('number').equals(plan.number).first()) ??
-        (await db.tickets.where('tokens').equals(plan.prefix).first())
+        (await byNumber(plan.prefix, true, 1))[0]
       if (!row) return undefined
       core.view.rememberRow(row)
       return ticketOfRow(row)

@@ -9,15 +9,16 @@
  * and every other station never see it, and all replicas must fold the same set.
  *
  * Each seam is its own module: the write path (write-path.ts with optimistic-write.ts and
- * projection.ts), sync writes (sync-writes.ts), search (search.ts), queue windows
- * (queue-windows.ts), the directory (directory.ts) and drafts (drafts.ts), over the state they
- * share (store-core.ts). This file only assembles them.
+ * projection.ts), sync writes (sync-writes.ts), a new station's bootstrap (bootstrap-writes.ts),
+ * search (search.ts), queue windows (queue-windows.ts), the directory (directory.ts) and drafts
+ * (drafts.ts), over the state they share (store-core.ts). This file only assembles them.
  */
 import {
   DEFAULT_PRIORITY_POLICY,
   priorityPolicySchema,
   type PriorityPolicy,
 } from '../../../shared/incident/priority'
+import { createBootstrapWrites } from './bootstrap-writes'
 import { StationDb } from './db'
 import { createDirectory } from './directory'
 import { createDrafts } from './drafts'
@@ -31,7 +32,7 @@ import { NumberPool } from './ticket-numbers'
 import { createWritePath, prefetchNumbers } from './write-path'
 
 export * from './store-types'
-export { MAX_CANDIDATES } from './search'
+export { WORD_CHUNK } from './search'
 
 /**
  * Opens (creating or upgrading) the station database `name` and returns its repository.
@@ -59,6 +60,7 @@ export async function createStationStore(
     close: () => db.close(),
     ...createWritePath(core, projection),
     ...createSyncWrites(core, projection),
+    ...createBootstrapWrites(core),
     ...createTicketSearch(core),
     ...createQueueWindows(core),
     ...createDirectory(core),

@@ -18,6 +18,8 @@ export const META = {
   policy: 'policy',
   majorIncidents: 'majorIncidents',
   pendingCount: PENDING_COUNT_KEY,
+  /** Where a station started from the server's snapshot stands (bootstrap-writes.ts). */
+  bootstrap: 'bootstrap',
 } as const
 
 /** The rows a local write reads about the station; remembered so it may skip reading them. */

@@ -17,7 +17,7 @@ import type { CommandResult, RuleError } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { Priority, TicketState } from '../../../shared/incident/vocabulary'
 import type { ClockWarning } from '../../../shared/sync/hlc'
-import type { PushResult } from '../../../shared/sync/wire'
+import type { PushResult, SnapshotResponse } from '../../../shared/sync/wire'
 import type { StationDbOptions, StoredEvent } from './db'
 import type { NumberAuthority } from './ticket-numbers'
 
@@ -120,6 +120,26 @@ export class StoreError extends Error {
   }
 }
 
+export interface BootstrapState {
+  /** Open tickets first (the station is not usable before they are in), then all of them. */
+  phase: 'open' | 'history' | 'done'
+  /** The last ticket id of this phase's pages written so far. */
+  after: string | null
+  /** History: tickets the server sent so far, and how many it counted. */
+  loaded: number
+  total: number
+}
+
+export interface SnapshotWrite {
+  page: Pick<SnapshotResponse, 'tickets' | 'position'>
+  /** The bootstrap's state once this page is in; absent for a refetch of stale tickets. */
+  state?: BootstrapState
+  /** The first page of a new station: the pull cursor starts at its position. */
+  first?: boolean
+  /** Ids asked for again: no longer stale once this page is in, whether the server had them or not. */
+  refetched?: readonly string[]
+}
+
 export interface StationStore {
   readonly name: string
   close(): void
@@ -144,8 +164,13 @@ export interface StationStore {
    * the store's remembered view, computed at once, with the ticket numbers the commit will use
    * (null when the view cannot tell; then only `committed` does). The events and tickets are the
    * ones `committed` brings unless another write got in between; the numbers are always the same.
+   * `startAfter`: the commit starts once it settles (the intake lets the frame showing the number
+   * out first), the command having run and taken its numbers at once all the same.
    */
-  recordAhead(command: (ctx: RecordContext) => CommandResult): {
+  recordAhead(
+    command: (ctx: RecordContext) => CommandResult,
+    startAfter?: Promise<void>,
+  ): {
     preview: RecordResult | null
     committed: Promise<RecordResult>
   }
@@ -155,6 +180,12 @@ export interface StationStore {
   ): Promise<{ recorded: TicketEvent[]; tickets: Ticket[] }>
   applyPushResults(results: readonly PushResult[]): Promise<PushResultsOutcome>
   applyRemotePage(page: RemotePage): Promise<RemotePageResult>
+  /** A new station's bootstrap from the server's snapshot (bootstrap-writes.ts); null: none. */
+  bootstrapState(): Promise<BootstrapState | null>
+  /** Adopted tickets this store cannot bring up to date itself: to be asked of the server again. */
+  staleTickets(): Promise<string[]>
+  /** Writes a page of the server's projections; returns how many tickets were taken. */
+  adoptSnapshot(write: SnapshotWrite): Promise<number>
 
   // Reads
   getTicket(id: string): Promise<Ticket | undefined>

@@ -10,6 +10,7 @@ import { parseTicketEvent, type TicketEvent } from '../../../shared/incident/eve
 import { formatTicketNumber, renumberedOpening } from '../../../shared/incident/ticket-number'
 import { receive, type ClockWarning } from '../../../shared/sync/hlc'
 import type { PushResult } from '../../../shared/sync/wire'
+import { markStale, notAdoptedYet } from './adopted'
 import { eventOfRow } from './db'
 import { noChanges, type Projection } from './projection'
 import {
@@ -135,7 +136,7 @@ export function createSyncWrites(core: StoreCore, projection: Projection): SyncW
         const ticketIds = [...new Set(incoming.map(({ event }) => event.ticketId))]
         const [held, meta, rows] = await Promise.all([
           db.events.bulkGet(incoming.map(({ event }) => event.id)),
-          core.readMeta([META.station, META.clock, META.cursor, META.pendingCount]),
+          core.readMeta([META.station, META.clock, META.cursor, META.pendingCount, META.bootstrap]),
           projection.ticketRows(ticketIds),
         ])
         const before = (meta.get(META.cursor) as number | undefined) ?? 0
@@ -160,7 +161,17 @@ export function createSyncWrites(core: StoreCore, projection: Projection): SyncW
             changes.put.push({ ...eventOfRow(row), syncState: 'applied', seq })
           }
         }
-        for (const [ticketId, events] of groupByTicket(added)) changes.project.set(ticketId, events)
+        const seqOf = (event: TicketEvent) => parsed.get(event.id)!.seq
+        const unfoldable: string[] = []
+        for (const [ticketId, events] of groupByTicket(added)) {
+          const fresh = notAdoptedYet(rows.get(ticketId), events, seqOf)
+          if (fresh.length > 0) changes.project.set(ticketId, fresh)
+          // A station started from a snapshot holds no events before it: a ticket it has no row
+          // for, reached by a later event (a reopening), is the server's to send in full.
+          if (meta.has(META.bootstrap) && !rows.get(ticketId) && !fresh.some(isOpening))
+            unfoldable.push(ticketId)
+        }
+        if (unfoldable.length > 0) await markStale(db, unfoldable)
         for (const ticketId of refold) changes.project.set(ticketId, [])
         if (confirmed > 0)
           changes.meta.set(META.pendingCount, Math.max(0, pendingOf(meta) - confirmed))
@@ -222,7 +233,9 @@ function isNumberTaken(
   return result.status === 'rejected' && result.code === 'number_taken'
 }
 
-function latestHlcPerStation(events: readonly TicketEvent[]): string[] {
+const isOpening = (event: TicketEvent) => event.type === 'opened'
+
+export function latestHlcPerStation(events: readonly TicketEvent[]): string[] {
   const latest = new Map<string, string>()
   for (const event of events) {
     const seen = latest.get(event.station)

@@ -129,7 +129,7 @@ export function createWritePath(core: StoreCore, projection: Projection): WriteP
 
     record: (command) => record(command),
 
-    recordAhead(command) {
+    recordAhead(command, startAfter) {
       const taken: TakenNumbers = { stationCode: null, sequences: [] }
       let planned: PlannedWrite | null = null
       try {
@@ -146,7 +146,8 @@ export function createWritePath(core: StoreCore, projection: Projection): WriteP
               tickets: [...planned.write!.plan.next.values()],
             }
           : planned.result
-      return { preview, committed: record(command, taken, planned) }
+      const commit = () => record(command, taken, planned)
+      return { preview, committed: startAfter ? startAfter.then(commit, commit) : commit() }
     },
 
     async recordEvents(events) {

@@ -12,21 +12,25 @@ import {
   type StationApi,
 } from '../../../shared/station-api'
 import type { StationStore } from '../store'
+import { createBootstrap, type BootstrapStore } from './bootstrap'
 
-export type SyncStore = Pick<
-  StationStore,
-  | 'pendingEvents'
-  | 'applyPushResults'
-  | 'applyRemotePage'
-  | 'getCursor'
-  | 'stationCode'
-  | 'setStationCode'
-  | 'numbersRaised'
->
+export type SyncStore = BootstrapStore &
+  Pick<
+    StationStore,
+    | 'pendingEvents'
+    | 'applyPushResults'
+    | 'applyRemotePage'
+    | 'getCursor'
+    | 'stationCode'
+    | 'setStationCode'
+    | 'numbersRaised'
+  >
 
 export interface StationSyncOptions {
   station: Pick<StationApi, 'sync' | 'station' | 'on'>
   store: SyncStore
+  /** A new station's snapshot (bootstrap.ts): tickets per request and per transaction. */
+  bootstrap?: { pageSize?: number; chunkSize?: number }
   /** Problems worth showing; offline and signed-out states are the status bar's business. */
   onError?: (error: unknown) => void
 }
@@ -61,6 +65,7 @@ export function createStationSync({
   station,
   store,
   onError = console.error,
+  bootstrap: bootstrapSizes,
 }: StationSyncOptions): StationSync {
   const unsubscribers: (() => void)[] = []
   let running: Promise<void> | null = null
@@ -80,7 +85,17 @@ export function createStationSync({
     }
   }
 
+  const bootstrap = createBootstrap({
+    station,
+    store,
+    onError: report,
+    stopped: () => stopped,
+    ...bootstrapSizes,
+  })
+
   async function pullRounds(): Promise<void> {
+    // A new station pulls only after the open tickets' snapshot (bootstrap.ts), from its position.
+    await bootstrap.ensureOpen()
     for (let round = 0; round < ROUNDS_PER_RUN && !stopped; round++) {
       again = false
       for (let page = 0; page < PAGES_PER_ROUND && !stopped; page++) {
@@ -90,6 +105,7 @@ export function createStationSync({
       }
       if (!again) break
     }
+    bootstrap.continue()
     if (handOverAfter) {
       handOverAfter = false
       // Heals lost `sync.results`: what is still pending here goes to main again (deduplicated there).

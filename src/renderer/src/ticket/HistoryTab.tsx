@@ -40,6 +40,8 @@ function summary(event: TicketEvent, directory: DirectoryView): string {
       return `to ${directory.teamName(event.payload.teamId)}${event.payload.assignee ? ` · ${event.payload.assignee}` : ''}`
     case 'returned_to_owner':
       return excerpt(event.payload.note)
+    case 'ownership_taken':
+      return `from ${directory.userName(event.payload.from)}`
     case 'resolved':
       return `${RESOLUTION_CODE_LABELS[event.payload.resolutionCode]} · ${excerpt(event.payload.resolutionNotes)}`
     case 'held':

@@ -6,7 +6,13 @@
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useEffect, useRef, useState } from 'react'
 import { flushSync } from 'react-dom'
-import { resume, returnToOwner, type CommandResult } from '../../../shared/incident/rules'
+import { awaitsOwner, mayTakeOwnership } from '../../../shared/incident/ownership'
+import {
+  resume,
+  returnToOwner,
+  takeOwnership,
+  type CommandResult,
+} from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
 import { CSC_TEAM_ID } from '../../../shared/incident/vocabulary'
 import {
@@ -14,6 +20,7 @@ import {
   useIntake,
   useNav,
   useRecord,
+  useSession,
   useTicketUi,
   type DeskCommandContext,
 } from '../app/desk'
@@ -73,6 +80,23 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
   const working = WORKING.has(ticket.state)
   useShowing(desk.presence, ticket.id)
   const withTeam = working && ticket.teamId !== CSC_TEAM_ID
+  const me = useSession((s) => s.user)
+  const mayTake =
+    !!me &&
+    ticket.state !== 'closed' &&
+    ticket.owner !== me.username &&
+    mayTakeOwnership(me.role, ticket.owner)
+  const unowned = awaitsOwner(ticket)
+  // Once taken the button is gone; the effect below hands focus to the next action.
+  const takeButton = me && (
+    <button
+      type="button"
+      className={unowned ? 'button--primary' : undefined}
+      onClick={() => void act((ctx) => takeOwnership(ticket, me.role, ctx))}
+    >
+      Take ownership
+    </button>
+  )
 
   const setTab = (next: TicketTab) => desk.ticketUi.getState().setTab(ticket.id, next)
   const open = (kind: TicketDialog) => {
@@ -152,6 +176,9 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
             </span>
           )}
           <span className="muted">Caller: {ticket.caller.name}</span>
+          <span aria-label="Owner" className={unowned ? 'pill pill--warn' : undefined}>
+            {unowned ? 'No owner yet' : `Owner: ${directory.userName(ticket.owner)}`}
+          </span>
           {ticket.returnedToCsc && <span className="pill pill--warn">Returned to the CSC</span>}
           {ticket.conflicts.length > 0 && (
             <span className="pill pill--warn">
@@ -160,6 +187,7 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
           )}
         </div>
         <div className="ticket__actions" role="toolbar" aria-label="Ticket actions" ref={actionBar}>
+          {mayTake && unowned && takeButton}
           {working && (
             <button type="button" onClick={() => open('escalate')} aria-keyshortcuts="Alt+E">
               Escalate…
@@ -219,6 +247,8 @@ function TicketScreen({ ticket }: { ticket: Ticket }) {
               </button>
             </>
           )}
+          {/* A colleague's ticket: a supervisor's deliberate act, so it comes last. */}
+          {mayTake && !unowned && takeButton}
         </div>
         <FormErrors messages={actionErrors} />
       </header>

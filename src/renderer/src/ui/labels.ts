@@ -87,6 +87,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   escalated: 'Escalated',
   assigned: 'Assigned',
   returned_to_owner: 'Returned to owner',
+  ownership_taken: 'Ownership taken',
   held: 'Put on hold',
   resumed: 'Resumed',
   resolved: 'Resolved',
