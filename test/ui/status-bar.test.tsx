@@ -181,9 +181,13 @@ test("shows a new station's history loading, as a labelled progress bar and stat
   await history(42_000)
   const progress = await within(bar).findByRole('progressbar', { name: 'Loading history' })
   expect(progress.getAttribute('aria-valuetext')).toBe('Loading history: 42,000 of 100,000 tickets')
-  expect(
-    within(bar).getByText('Loading history: 42,000 of 100,000 tickets').getAttribute('role'),
-  ).toBe('status')
+  expect(within(bar).getByText('Loading history: 42,000 of 100,000 tickets')).toBeTruthy()
+  // Announced in tenths, not at every chunk.
+  await history(43_500)
+  await waitFor(() =>
+    expect(within(bar).getByText('Loading history: 43,500 of 100,000 tickets')).toBeTruthy(),
+  )
+  expect(within(bar).getByText('Loading history: 40 percent').getAttribute('role')).toBe('status')
 
   await history(98_000)
   await waitFor(() =>

@@ -36,6 +36,9 @@ function HistoryProgress() {
   const label = counted
     ? `Loading history: ${state.loaded.toLocaleString('en')} of ${state.total.toLocaleString('en')} tickets`
     : 'Loading history…'
+  // The live region speaks in tenths: a chunk lands several times a second, and a screen reader
+  // reading every count would talk over the call. The exact count is on screen and in the bar.
+  const tenths = counted ? Math.floor((10 * Math.min(state.loaded, state.total)) / state.total) : 0
   return (
     <span className="status-bar__history">
       <progress
@@ -43,7 +46,10 @@ function HistoryProgress() {
         aria-valuetext={label}
         {...(counted ? { max: state.total, value: Math.min(state.loaded, state.total) } : {})}
       />
-      <span role="status">{label}</span>
+      <span aria-hidden="true">{label}</span>
+      <span role="status" className="visually-hidden">
+        {counted ? `Loading history: ${tenths * 10} percent` : 'Loading history…'}
+      </span>
     </span>
   )
 }
