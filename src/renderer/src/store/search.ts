@@ -86,33 +86,51 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
 
   /**
    * Tickets where every word starts a token. Each key carries all its ticket's tokens, so one
-   * word's range alone answers the query: the ranges are read together, page by page, until
-   * one is read to its end (the rarest word: all matches, in its order, as a one-word search
-   * ranks them) or one holds `limit` matches. The cost is about the number of words times the
-   * rarest word's tickets, however common the others are.
+   * word's range alone answers the query: the rarest word's, counted first (a count stays inside
+   * IndexedDB; reading a key brings it across to this page, several times the cost), then read
+   * page by page until it ends (all matches, in its order, as a one-word search ranks them) or
+   * holds `limit` matches. The cost is about the rarest word's tickets, however common the
+   * others are.
    */
   async function byWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
-    const ranges: WordRange[] = words.map((word) => ({
-      word,
-      below: null,
-      read: 0,
-      done: false,
-      matches: [],
-      seen: new Set(),
-    }))
+    const { range, keys } = await rarestRange(words)
     const checked = new Map<string, TicketRow | null>()
-    for (let chunk = words.length === 1 ? limit : WORD_CHUNK; ;) {
-      await Promise.all(
-        ranges.filter((range) => !range.done).map((range) => nextPage(range, words, chunk)),
-      )
-      const complete = ranges.filter((range) => range.done).sort((a, b) => a.read - b.read)
-      const answer = complete[0] ?? ranges.find((range) => range.matches.length >= limit)
-      if (answer) {
-        const rows = await currentRows(answer.matches, words, limit, checked)
+    // Matches of several words are few, so the rarest range is usually read to its end: in one
+    // read when it is counted, each round trip costing as much as a few hundred keys.
+    for (let chunk = words.length === 1 ? limit : Math.min(keys + 1, MAX_KEYS_PER_WORD); ;) {
+      await nextPage(range, words, chunk)
+      if (range.done || range.matches.length >= limit) {
+        const rows = await currentRows(range.matches, words, limit, checked)
         // Short of `limit` with more to read: keys out of step took places.
-        if (rows.length >= limit || answer.done) return rows
+        if (rows.length >= limit || range.done) return rows
       }
       chunk = Math.min(chunk * 2, MAX_CHUNK)
+    }
+  }
+
+  async function rarestRange(
+    words: readonly string[],
+  ): Promise<{ range: WordRange; keys: number }> {
+    const counts =
+      words.length === 1
+        ? [0]
+        : await Promise.all(
+            words.map((word) => {
+              const [lower, upper] = prefixRange(word)
+              return db.words.where(':id').between(lower, upper, true, true).count()
+            }),
+          )
+    const rarest = counts.indexOf(Math.min(...counts))
+    return {
+      range: {
+        word: words[rarest]!,
+        below: null,
+        read: 0,
+        done: false,
+        matches: [],
+        seen: new Set(),
+      },
+      keys: counts[rarest]!,
     }
   }
 
