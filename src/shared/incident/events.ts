@@ -180,7 +180,7 @@ export const returnedToOwnerPayload = z.object({
 /**
  * Rule 4: the owner is the agent who took the contact. A ticket the server opened (an email, an
  * alert) has none until an agent takes it over; `from` is the owner the taker saw, so of two
- * take-overs made at once the second finds someone else's ticket and is a conflict (fold.ts).
+ * take-overs made at once the second finds someone else's ticket and is a conflict (fold-step.ts).
  */
 export const ownershipTakenPayload = z.object({ from: userName })
 

@@ -7,7 +7,7 @@ import { refuse, single, type CommandContext, type CommandResult } from './comma
 /**
  * Rule 4: the acting agent becomes the ticket's owner — a ticket the server opened, or, for a
  * supervisor, a colleague's. The owner it replaces is named, so a take-over made at the same time
- * elsewhere is caught (fold.ts).
+ * elsewhere is caught (fold-step.ts).
  */
 export function takeOwnership(ticket: Ticket, role: Role, ctx: CommandContext): CommandResult {
   if (ticket.state === 'closed')
