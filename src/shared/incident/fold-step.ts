@@ -39,7 +39,7 @@ function assignWithSla(ticket: Ticket, record: AssignmentRecord, policy: Priorit
 
 const STATES_ACCEPTING_WORK: readonly TicketState[] = ['open', 'on_hold']
 
-export type Step = Ticket | { conflict: string }
+type Step = Ticket | { conflict: string }
 
 function requireState(
   ticket: Ticket,
