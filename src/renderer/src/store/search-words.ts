@@ -81,6 +81,17 @@ function rowsSeen(trans: DBCoreTransaction): Map<string, Pending> | undefined {
   return rows
 }
 
+/**
+ * The i-th row of a read, kept for a write that may never come: a read that fails (the
+ * transaction aborted, the database closed) fails whoever awaits it, and is not an unhandled
+ * rejection when no write does.
+ */
+function rowOf(read: Promise<(Tokened | undefined)[]>, i: number): Pending {
+  const row = read.then((rows) => rows[i])
+  row.catch(() => undefined)
+  return row
+}
+
 function withWords(tickets: DBCoreTable, down: DBCore): DBCoreTable {
   return {
     ...tickets,
@@ -89,11 +100,7 @@ function withWords(tickets: DBCoreTable, down: DBCore): DBCoreTable {
       const seen = rowsSeen(req.trans)
       if (seen) {
         req.keys.forEach((id: string, i) => {
-          if (!seen.has(id))
-            seen.set(
-              id,
-              read.then((rows: (Tokened | undefined)[]) => rows[i]),
-            )
+          if (!seen.has(id)) seen.set(id, rowOf(read, i))
         })
       }
       return read
@@ -115,12 +122,7 @@ function withWords(tickets: DBCoreTable, down: DBCore): DBCoreTable {
       const unread = [...new Set(ids.filter((id) => !seen.has(id)))]
       if (unread.length > 0) {
         const read = tickets.getMany({ trans, keys: unread })
-        unread.forEach((id, i) =>
-          seen.set(
-            id,
-            read.then((rows: (Tokened | undefined)[]) => rows[i]),
-          ),
-        )
+        unread.forEach((id, i) => seen.set(id, rowOf(read, i)))
       }
       const before = Promise.all(ids.map((id) => seen.get(id)!))
       ids.forEach((id, i) => seen.set(id, Promise.resolve(after[i])))
