@@ -39,9 +39,13 @@ function useSameService(service: string, startedAt: number): Ticket[] {
     let current = true
     void store
       .openTicketsForService(service, startedAt - SAME_SERVICE_WINDOW_MS, RECENT_SHOWN)
-      .then((tickets) => {
-        if (current) setFound({ service, tickets })
-      })
+      .then(
+        (tickets) => {
+          if (current) setFound({ service, tickets })
+        },
+        // Nothing to show beside the call: the list stays as it was.
+        () => undefined,
+      )
     return () => {
       current = false
     }

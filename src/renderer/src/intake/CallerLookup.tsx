@@ -57,7 +57,8 @@ export function CallerLookup({ inputRef, onPicked, onNewCaller }: CallerLookupPr
     }
     const local = findLocalCallers(desk.store, q)
     latest.current.local = local
-    void local.then(add)
+    // A failed local lookup (the store closing) shows no local matches; the remote ones may come.
+    local.then(add, () => undefined)
     const timer = remote
       ? setTimeout(() => {
           // Offline or refused: the station's own matches stand.

@@ -32,9 +32,14 @@ function useCandidates(ticket: Ticket, query: string): Ticket[] | null {
     const search = q
       ? store.search(q, 40)
       : store.openTicketsForService(ticket.service, ticket.receivedAt - SAME_SERVICE_WINDOW_MS, 40)
-    void search.then((tickets) => {
-      if (current) setFound({ query, tickets: candidatesFor(ticket, tickets) })
-    })
+    search.then(
+      (tickets) => {
+        if (current) setFound({ query, tickets: candidatesFor(ticket, tickets) })
+      },
+      () => {
+        if (current) setFound({ query, tickets: [] })
+      },
+    )
     return () => {
       current = false
     }
@@ -54,7 +59,10 @@ export function ParentLinkDialog({ ticket, onClose }: { ticket: Ticket; onClose:
 
   useEffect(() => {
     if (!ticket.parentTicketId) return
-    void desk.store.getTicket(ticket.parentTicketId).then((t) => setCurrent(t ?? null))
+    desk.store.getTicket(ticket.parentTicketId).then(
+      (t) => setCurrent(t ?? null),
+      () => setCurrent(null),
+    )
   }, [desk.store, ticket.parentTicketId])
 
   async function link(parent: Ticket | null) {
