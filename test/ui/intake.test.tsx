@@ -185,6 +185,23 @@ describe('the draft', () => {
   })
 })
 
+describe('a store that fails under the window', () => {
+  test('a caller lookup that cannot read shows no matches, keeps the focus and raises nothing', async () => {
+    renderDesk(station.store)
+    const keys = new Keyboard()
+    keys.press('n', { ctrlKey: true })
+    await screen.findByRole('heading', { name: 'New call' })
+    const caller = screen.getByRole('combobox', { name: /Caller/ })
+    // As when the window closes its store while a lookup is under way: every read now fails.
+    station.store.close()
+    keys.type('dwhit')
+    await settle()
+    expect(caller).toHaveProperty('value', 'dwhit')
+    expect(screen.queryByRole('option', { name: /Dana Whitfield/ })).toBeNull()
+    expect(document.activeElement).toBe(caller)
+  })
+})
+
 describe('around the call', () => {
   test("the caller's open ticket is offered as a duplicate, and the new call links to it as parent", async () => {
     const { desk } = renderDesk(station.store)
