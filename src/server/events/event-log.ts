@@ -86,6 +86,21 @@ const reject = (id: string, code: RejectionCode, reason: string): Verdict => ({
   result: rejection(id, code, reason),
 })
 
+/**
+ * What a role may record but not with this payload (beyond `mayEmit`, which says which events it
+ * may record at all): the domain's rule for each such event, with the reason to show.
+ */
+function payloadRefusal(
+  role: Extract<Principal, { kind: 'user' }>['user']['role'],
+  event: TicketEvent,
+): string | null {
+  if (event.type === 'management_escalated' && !mayEscalateTo(role, event.payload.level))
+    return 'Escalation to the director of IT service management is for a supervisor (rule 10).'
+  if (event.type === 'ownership_taken' && !mayTakeOwnership(role, event.payload.from))
+    return `payload.from: taking over ${event.payload.from}'s ticket is a supervisor's call (rule 4).`
+  return null
+}
+
 /** Per-event checks that need no database: shape, schema version, actor, station, permission. */
 export function judgeEvent(
   input: unknown,
@@ -165,25 +180,8 @@ export function judgeEvent(
   if (!mayEmit(principal.user.role, event.type)) {
     return reject(event.id, 'forbidden', `A ${principal.user.role} may not record "${event.type}".`)
   }
-  if (
-    event.type === 'management_escalated' &&
-    !mayEscalateTo(principal.user.role, event.payload.level)
-  ) {
-    return reject(
-      event.id,
-      'forbidden',
-      'Escalation to the director of IT service management is for a supervisor (rule 10).',
-    )
-  }
-  if (
-    event.type === 'ownership_taken' &&
-    !mayTakeOwnership(principal.user.role, event.payload.from)
-  )
-    return reject(
-      event.id,
-      'forbidden',
-      `payload.from: taking over ${event.payload.from}'s ticket is a supervisor's call (rule 4).`,
-    )
+  const refused = payloadRefusal(principal.user.role, event)
+  if (refused) return reject(event.id, 'forbidden', refused)
   return { ok: true, event }
 }
 
