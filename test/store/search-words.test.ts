@@ -13,7 +13,6 @@ import {
   type TicketEvent,
 } from '../../src/shared/incident'
 import { createStationStore, type StationStore } from '../../src/renderer/src/store'
-import { WORD_CHUNK } from '../../src/renderer/src/store/station-store'
 import { StationDb, ticketRow } from '../../src/renderer/src/store/db'
 import { wordKeys } from '../../src/renderer/src/store/search-words'
 import { planSearch } from '../../src/renderer/src/store/query'
@@ -21,6 +20,9 @@ import { runSeed, seededRandom } from '../support/random'
 import { memoryNumbers } from '../support/ticket-numbers'
 import { pageOf, phoneCall, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
+
+/** More keys than a query's first page of one word's range, so the store reads on. */
+const MANY_KEYS = 512
 
 const FIRST = ['Jane', 'Janet', 'James', 'Jamal', 'Dana', 'Daniel', 'Zoë', 'Smitty']
 const LAST = ['Smith', 'Smithers', 'Smythe', 'White', 'Whitaker', 'James', 'Danes']
@@ -68,7 +70,7 @@ beforeAll(async () => {
   })
   const events: TicketEvent[] = []
   // More tickets than one page of a word's keys, so common words are read over several pages.
-  for (let i = 0; i < WORD_CHUNK * 3; i++) {
+  for (let i = 0; i < MANY_KEYS * 3; i++) {
     const first = random.pick(FIRST)
     const last = random.pick(LAST)
     const [opening] = b2.open(
@@ -143,7 +145,7 @@ describe('a query of several words', () => {
   it('follows a retitle: the old title words no longer find the ticket, the new ones do', async () => {
     const before = [...tickets.values()].find((t) => t.title.includes(' vpn '))!
     const retitled = b2.retitle(before, 'Quokka badge reader')
-    await store.applyRemotePage(pageOf(retitled, WORD_CHUNK * 3))
+    await store.applyRemotePage(pageOf(retitled, MANY_KEYS * 3))
     const [first] = before.caller.name.toLowerCase().split(' ')
     expect(tickets.get(before.id)!.title).toBe('Quokka badge reader')
     const withOld = await expectAnswer(`${first} vpn`, 1000)
@@ -154,7 +156,7 @@ describe('a query of several words', () => {
 
   it('keeps exactly the keys of the tokens each ticket has, after a retitle and a note', async () => {
     const b2Note = b2.note(tickets.get([...tickets.keys()][5]!)!, 'called back')
-    await store.applyRemotePage(pageOf(b2Note, WORD_CHUNK * 3 + 1))
+    await store.applyRemotePage(pageOf(b2Note, MANY_KEYS * 3 + 1))
     const db = new StationDb('multi-word', idb)
     try {
       const held = new Set(await db.words.toCollection().primaryKeys())
@@ -178,7 +180,7 @@ describe('a query of several words over a ticket pulled in pages', () => {
   it('finds tickets whichever page brought them', async () => {
     const b3 = remoteStation('B3', 'agent3')
     const late = b3.open(phoneCall({ caller: { name: 'Jamal Whitaker' }, title: 'Wifi drops' }))
-    await store.applyRemotePage(pageOf(late, WORD_CHUNK * 3 + 2))
+    await store.applyRemotePage(pageOf(late, MANY_KEYS * 3 + 2))
     expect(tickets.has(foldTicket(late)!.id)).toBe(true)
     const found = await expectAnswer('wif jamal whit', 50)
     expect(found.map((t) => t.id)).toContain(foldTicket(late)!.id)

@@ -9,8 +9,7 @@ import { exactRange, parseWordKey, prefixRange } from './search-words'
 import { MAX_WINDOW, uniqueById, type StoreCore } from './store-core'
 import type { StationStore } from './store-types'
 
-/** Keys of one word read in the first round of a query of several words; later rounds double. */
-export const WORD_CHUNK = 512
+/** The largest page of a word's range read at once after the first; pages double up to it. */
 const MAX_CHUNK = 8192
 /**
  * Keys read per word before a query counts as too vague to read on ("a e"): its answer is then

@@ -32,7 +32,6 @@ import { NumberPool } from './ticket-numbers'
 import { createWritePath, prefetchNumbers } from './write-path'
 
 export * from './store-types'
-export { WORD_CHUNK } from './search'
 
 /**
  * Opens (creating or upgrading) the station database `name` and returns its repository.
