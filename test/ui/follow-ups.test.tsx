@@ -4,21 +4,12 @@
  * task there until a phone contact is recorded; and the live SLA timer of issue 10.7 says where
  * the ticket stands in words.
  */
-import { cleanup, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { screen, waitFor, within } from '@testing-library/react'
+import { expect, test } from 'vitest'
 import { recordContact } from '../../src/shared/incident/rules'
-import { openTestStation, logVpnCall, recordAs, renderDesk, type TestStation } from './support/desk'
+import { useTestStation, logVpnCall, recordAs, renderDesk } from './support/desk'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 test('rule 9: an email incident puts a call-back task on its owner’s desk until a phone call is recorded', async () => {
   const ticketId = await logVpnCall(station.store, { source: 'email' })

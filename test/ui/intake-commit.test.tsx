@@ -3,22 +3,13 @@
  * Logging a call never waits on the station's database for the number: it is on screen as the
  * commit starts, and a commit that fails keeps the call as a draft and says so.
  */
-import { cleanup, screen, waitFor } from '@testing-library/react'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { screen, waitFor } from '@testing-library/react'
+import { expect, test } from 'vitest'
 import type { StationStore } from '../../src/renderer/src/store'
 import { intakeDraftKey, type SavedDraft } from '../../src/renderer/src/intake/persistence'
-import { AGENT, Keyboard, openTestStation, renderDesk, type TestStation } from './support/desk'
+import { AGENT, Keyboard, useTestStation, renderDesk } from './support/desk'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 /** Types Dana Whitfield's VPN call and waits until its draft is on disk. */
 async function typeVpnCall(keys: Keyboard): Promise<void> {

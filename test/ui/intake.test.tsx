@@ -3,32 +3,16 @@
  * Call intake, driven from the keyboard as an agent with a headset on does: every key goes to
  * whatever has focus, so these tests also prove where the focus moves after each step.
  */
-import { cleanup, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, test } from 'vitest'
 import type { Ticket } from '../../src/shared/incident/ticket'
 import { intakeDraftKey, type SavedDraft } from '../../src/renderer/src/intake/persistence'
-import {
-  Keyboard,
-  AGENT,
-  openTestStation,
-  renderDesk,
-  settle,
-  type TestStation,
-} from './support/desk'
+import { Keyboard, AGENT, useTestStation, renderDesk, settle } from './support/desk'
 
 // Issue 10: the templated call takes 9 keystrokes (Ctrl+N, five letters, Enter, digit, Ctrl+Enter).
 const TEMPLATED_CALL_BUDGET = 9
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 async function loggedTicket(): Promise<Ticket> {
   const number = await screen.findByLabelText('Ticket number')
@@ -157,7 +141,6 @@ describe('the draft', () => {
     station.store.close()
 
     const store = await station.reopen()
-    station = { ...station, store }
     renderDesk(store, { name: 'mine' })
     await screen.findByRole('heading', { name: 'New call' })
     expect(screen.getByLabelText('Caller name')).toHaveProperty('value', 'Dana Whitfield')

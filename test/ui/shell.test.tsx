@@ -1,20 +1,11 @@
 // @vitest-environment happy-dom
 /** The shell: the shortcut overlay, navigation by keyboard, and what each role is offered. */
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { expect, test } from 'vitest'
 import { SHORTCUTS, SUPERVISOR_GROUPS } from '../../src/renderer/src/ui/shortcuts'
-import { Keyboard, logVpnCall, openTestStation, renderDesk, type TestStation } from './support/desk'
+import { Keyboard, logVpnCall, useTestStation, renderDesk } from './support/desk'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 test('`?` shows every declared shortcut (an agent is not shown the supervisors’) and hides them again; typed into a field it is just a character', async () => {
   renderDesk(station.store)

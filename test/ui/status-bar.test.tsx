@@ -6,8 +6,8 @@
  * focus is. The station API is scripted here (a real server cannot start in a DOM test); the
  * integration tests run main's side against the real one.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { expect, test } from 'vitest'
 import { createDesk, DeskProvider } from '../../src/renderer/src/app/desk'
 import { Shell } from '../../src/renderer/src/app/Shell'
 import {
@@ -17,22 +17,13 @@ import {
   type StationMethod,
   type SyncStatus,
 } from '../../src/shared/station-api'
-import { AGENT, Keyboard, openTestStation, STATION_CODE, type TestStation } from './support/desk'
+import { AGENT, Keyboard, useTestStation, STATION_CODE } from './support/desk'
 
 const PASSWORD = 'the right password'
 const REASON =
   'This station did not keep your sign-in when it restarted: sign in again to send your work to the central server.'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 const STATUS: SyncStatus = {
   connection: 'online',

@@ -5,7 +5,7 @@
  * the agent, focus stays on the ticket's actions, and rule 9's call-back reaches the agent.
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { openFromEmail } from '../../src/shared/incident/email-in'
 import { SERVER_ACTOR } from '../../src/shared/incident/vocabulary'
 import { emailMessage } from '../support/incident-fixtures'
@@ -14,22 +14,12 @@ import {
   SUPERVISOR,
   Keyboard,
   logVpnCall,
-  openTestStation,
+  useTestStation,
   recordAs,
   renderDesk,
-  type TestStation,
 } from './support/desk'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 /** What the server's mail-in intake writes for a new message, as it reaches the station. */
 async function emailOpened(): Promise<string> {

@@ -4,8 +4,8 @@
  * a customer contact with the call-back cue of rule 9, and the supervisor-only redaction of a
  * customer note (rule 11).
  */
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, test } from 'vitest'
 import type { User } from '../../src/shared/directory'
 import { addCustomerNote } from '../../src/shared/incident/rules'
 import type { Ticket } from '../../src/shared/incident/ticket'
@@ -14,23 +14,13 @@ import {
   SUPERVISOR,
   Keyboard,
   logVpnCall,
-  openTestStation,
+  useTestStation,
   recordAs,
   renderDesk,
   type RenderedDesk,
-  type TestStation,
 } from './support/desk'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 const ticketOf = async (id: string): Promise<Ticket> => (await station.store.getTicket(id))!
 const change = (label: string | RegExp, value: string, scope: HTMLElement) =>

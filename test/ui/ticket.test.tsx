@@ -4,8 +4,8 @@
  * (rules 4, 5), notes and Send Email To (rule 6), return to owner (rule 7), resolve / reopen /
  * close (rules 8, 9), and a history that shows conflicts.
  */
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { beforeEach, describe, expect, test } from 'vitest'
 import { uuidv7 } from '../../src/shared/ids'
 import { receiveCustomerMessage } from '../../src/shared/incident/email-in'
 import { resolve } from '../../src/shared/incident/rules'
@@ -14,24 +14,17 @@ import type { Ticket } from '../../src/shared/incident/ticket'
 import {
   Keyboard,
   logVpnCall,
-  openTestStation,
+  useTestStation,
   SUPERVISOR,
   recordAs,
   renderDesk,
-  type TestStation,
 } from './support/desk'
 import { completeResolution } from '../support/incident-fixtures'
 
-let station: TestStation
+const station = useTestStation()
 let ticketId: string
 beforeEach(async () => {
-  station = await openTestStation()
   ticketId = await logVpnCall(station.store)
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
 })
 
 const current = async (): Promise<Ticket> => (await station.store.getTicket(ticketId))!

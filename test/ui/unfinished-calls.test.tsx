@@ -5,22 +5,13 @@
  * discard, and is never typed into by the next call; every one of them stays in the station
  * store as typed, so a reload loses none.
  */
-import { cleanup, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, test } from 'vitest'
 import { emptyDraft } from '../../src/renderer/src/intake/draft'
 import { intakeDraftKey, type SavedDraft } from '../../src/renderer/src/intake/persistence'
-import { AGENT, Keyboard, openTestStation, renderDesk, type TestStation } from './support/desk'
+import { AGENT, Keyboard, useTestStation, renderDesk } from './support/desk'
 
-let station: TestStation
-
-beforeEach(async () => {
-  station = await openTestStation()
-})
-
-afterEach(() => {
-  cleanup()
-  station.store.close()
-})
+const station = useTestStation()
 
 const callerBox = () => screen.getByRole('combobox', { name: /Caller/ })
 const unfinishedList = () => screen.getByRole('region', { name: /unfinished call/ })
@@ -166,7 +157,6 @@ describe('unfinished calls', () => {
     station.store.close()
 
     const store = await station.reopen()
-    station = { ...station, store }
     renderDesk(store, { name: 'mine' })
     await waitFor(() => expect(callerBox()).toHaveProperty('value', 'Chem lab'))
     const list = screen.getByRole('region', { name: '1 unfinished call' })

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { act, configure, fireEvent, render } from '@testing-library/react'
+import { act, cleanup, configure, fireEvent, render } from '@testing-library/react'
 import { Dexie } from 'dexie'
 import { IDBFactory as FakeIDBFactory, IDBKeyRange as FakeIDBKeyRange } from 'fake-indexeddb'
 import { directorySchema } from '../../../src/shared/directory'
@@ -26,6 +26,7 @@ import {
 import type { View } from '../../../src/renderer/src/app/nav-store'
 import { Shell } from '../../../src/renderer/src/app/Shell'
 import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
+import { afterEach, beforeEach } from 'vitest'
 import { memoryNumbers } from '../../support/ticket-numbers'
 
 export const AGENT: User = { username: 'agent1', displayName: 'Agent One', role: 'agent' }
@@ -81,6 +82,35 @@ export async function openTestStation(): Promise<TestStation> {
   )
   await store.replaceDirectory({ ...sample, users: [AGENT] })
   return { store, reopen: open }
+}
+
+/**
+ * A fresh station for each test of the file, its screen unmounted and its store closed after the
+ * test. `store` is the station's current store: `reopen()` (a restart) replaces it.
+ */
+export function useTestStation(): TestStation {
+  let current: TestStation | undefined
+  beforeEach(async () => {
+    current = await openTestStation()
+  })
+  afterEach(() => {
+    cleanup()
+    current?.store.close()
+  })
+  const opened = () => {
+    if (!current) throw new Error('useTestStation: the station opens before each test')
+    return current
+  }
+  return {
+    get store() {
+      return opened().store
+    },
+    async reopen() {
+      const store = await opened().reopen()
+      current = { ...opened(), store }
+      return store
+    },
+  }
 }
 
 export interface RenderedDesk {
