@@ -12,7 +12,7 @@ import type { Ticket } from '../../../shared/incident/ticket'
 import { useDesk, useIntake, useRecordAhead } from '../app/desk'
 import type { RecordResult } from '../store'
 import { FormErrors } from '../ui/fields'
-import { sortRefusals } from '../ui/rule-errors'
+import { TICKET_DETAIL_FIELDS, sortRefusals } from '../ui/rule-errors'
 import { SHORTCUTS, useShortcut } from '../ui/shortcuts'
 import { afterNextPaint } from './after-paint'
 import { logCall } from './draft'
@@ -29,13 +29,7 @@ const INTAKE_FIELDS = [
   'caller.department',
   'caller.role',
   'caller',
-  'title',
-  'description',
-  'service',
-  'category',
-  'subcategory',
-  'impact',
-  'urgency',
+  ...TICKET_DETAIL_FIELDS,
   'identityCheck',
   'parentTicketId',
 ] as const

@@ -24,21 +24,12 @@ import {
   RESOLUTION_CODE_LABELS,
   URGENCY_OPTIONS,
 } from '../ui/labels'
-import { NO_REFUSALS, sortRefusals } from '../ui/rule-errors'
+import { NO_REFUSALS, TICKET_DETAIL_FIELDS, sortRefusals } from '../ui/rule-errors'
 import { formatWhen, useNow } from '../ui/time'
 
 type Edits = Omit<EditableFields, 'caller' | 'identityCheck'> & { caller?: Caller }
 
-const DETAIL_FIELDS = [
-  'title',
-  'description',
-  'service',
-  'category',
-  'subcategory',
-  'impact',
-  'urgency',
-  'caller',
-]
+const DETAIL_FIELDS = [...TICKET_DETAIL_FIELDS, 'caller']
 
 /** A due time, or why there is none while the clock stands still (a hold awaiting the customer). */
 const dueText = (dueAt: number, now: number) =>

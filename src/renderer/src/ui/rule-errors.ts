@@ -27,6 +27,17 @@ const refusalOf = (error: RuleError, path: string | null): Refusal => ({
   ...(error.rule ? { rule: error.rule } : {}),
 })
 
+/** A ticket's own fields, in the order both the intake and the ticket's Details show them. */
+export const TICKET_DETAIL_FIELDS = [
+  'title',
+  'description',
+  'service',
+  'category',
+  'subcategory',
+  'impact',
+  'urgency',
+] as const
+
 /**
  * `shownFields` are the paths the form renders; anything else is shown at the top, named as a
  * person knows the field, so a refusal is never swallowed because no field claims it. A path
