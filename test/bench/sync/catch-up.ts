@@ -21,7 +21,7 @@
  * time the server alone takes to serve every replica the log.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { silentLogger, startServer, type RunningServer } from '../../../src/server/index'
 import { ROUTES, pullResponseSchema } from '../../../src/shared/sync/wire'
@@ -210,7 +210,8 @@ export async function measureCatchUp(emit: Emit): Promise<void> {
       progress(
         `sync: catch-up ${seconds(all.ms)} s (every backlog on the server after ${seconds(all.pushedMs)} s); ` +
           `peers, same run: one station alone ${seconds(single.ms)} s (its ${single.replicas[0]!.pushed.applied} events on the server after ${seconds(single.pushedMs)} s; took ${single.count} into its store: ${seconds(single.replicas[0]!.applyMs)} s applying, ${seconds(single.replicas[0]!.pullMs)} s waiting for pages), ` +
-          `the server serving all ${delivered} replica events at its own pull rate (${Math.round(rate)} events/s) ${seconds((delivered / rate) * 1000)} s`,
+          `the server serving all ${delivered} replica events at its own pull rate (${Math.round(rate)} events/s) ${seconds((delivered / rate) * 1000)} s, ` +
+          `and this machine's floor for ${STATIONS} replicas applying at the lone station's rate on its ${availableParallelism()} cores ${seconds((single.replicas[0]!.applyMs * STATIONS) / availableParallelism())} s (a floor spreads them over ${STATIONS} machines)`,
       )
       progress(
         `sync: ${sum(r, (x) => x.pushed.applied)} events pushed (${sum(r, (x) => x.pushed.duplicate)} more answered duplicate) in ${sum(r, (x) => x.pushes)} pushes; ` +
