@@ -54,18 +54,20 @@ export function createBootstrapWrites(core: StoreCore, openBulk: () => StationDb
   const bulkDb = () => (bulk ??= openBulk())
 
   /**
-   * Takes the page's tickets into `on`, inside the caller's transaction. `keepWords`: the
-   * connection has no middleware, so words of the rows a page replaces are kept here.
+   * Takes the page's tickets into `on`, inside the caller's transaction. `bulk`: `on` is the
+   * bootstrap's own connection, so the words of the rows a page replaces are kept here, and the
+   * rows held for the page are read as one range of ids (a read per id is as many requests as
+   * the put); the middleware of the store's connection wants them read by id.
    */
   async function adopt(
     on: StationDb,
     { page, state, first = false, refetched = [] }: SnapshotWrite,
     out: Projected,
-    keepWords: boolean,
+    bulk: boolean,
   ): Promise<number> {
     const ids = page.tickets.map(({ ticket }) => ticket.id)
     const [rows, held, metaRows, stale] = await Promise.all([
-      on.tickets.bulkGet(ids),
+      bulk ? rowsInRange(on, ids) : on.tickets.bulkGet(ids),
       heldIn(on, ids),
       on.meta.bulkGet([META.cursor, META.station, META.clock]),
       staleTickets(on),
@@ -93,7 +95,7 @@ export function createBootstrapWrites(core: StoreCore, openBulk: () => StationDb
     }
     const writes: Promise<unknown>[] = []
     if (puts.length > 0) writes.push(on.tickets.bulkPut(puts))
-    if (keepWords && replaced.length > 0) {
+    if (bulk && replaced.length > 0) {
       const replacing = new Set(replaced.map((row) => row.id))
       const gone = replaced.flatMap(wordKeys)
       const added = puts.filter((row) => replacing.has(row.id)).flatMap(wordKeys)
@@ -179,13 +181,32 @@ export function createBootstrapWrites(core: StoreCore, openBulk: () => StationDb
   }
 }
 
-/** The held events of the page's tickets: one range read, the page being in id order. */
-async function heldIn(on: StationDb, ids: readonly string[]): Promise<Map<string, StoredEvent[]>> {
-  if (ids.length === 0) return new Map()
+/** The first and last of `ids`: a page is in id order, so what it holds lies between them. */
+function idRange(ids: readonly string[]): [string, string] | null {
+  if (ids.length === 0) return null
   const sorted = [...ids].sort()
+  return [sorted[0]!, sorted[sorted.length - 1]!]
+}
+
+/** The rows held for the page's tickets, in its order: one range read. */
+async function rowsInRange(
+  on: StationDb,
+  ids: readonly string[],
+): Promise<(TicketRow | undefined)[]> {
+  const range = idRange(ids)
+  if (!range) return []
+  const rows = await on.tickets.where(':id').between(range[0], range[1], true, true).toArray()
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return ids.map((id) => byId.get(id))
+}
+
+/** The held events of the page's tickets: one range read. */
+async function heldIn(on: StationDb, ids: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+  const range = idRange(ids)
+  if (!range) return new Map()
   const rows = await on.events
     .where('[ticketId+hlc]')
-    .between([sorted[0]!, Dexie.minKey], [sorted[sorted.length - 1]!, Dexie.maxKey])
+    .between([range[0], Dexie.minKey], [range[1], Dexie.maxKey])
     .toArray()
   return groupByTicket(rows)
 }
