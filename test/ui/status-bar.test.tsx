@@ -194,3 +194,32 @@ test("shows a new station's history loading, as a labelled progress bar and stat
   await waitFor(() => expect(within(bar).queryByRole('progressbar')).toBeNull())
   expect(within(bar).queryByText(/Loading history/)).toBeNull()
 })
+
+test("says when search has not reached a new station's tickets yet: the open ones for a moment, then the history", async () => {
+  renderDeskNeedingSignIn()
+  const bar = screen.getByRole('contentinfo', { name: 'Station status' })
+  const before = document.activeElement
+  const state = (phase: 'openWords' | 'words' | 'done', searchable: number) =>
+    station.store.adoptSnapshot({
+      page: { tickets: [], position: 0 },
+      state: { phase, after: null, loaded: 100_000, total: 100_000, searchable },
+    })
+
+  await state('openWords', 0)
+  const told = await within(bar).findByText('Open tickets loaded; search is catching up…')
+  expect(told.getAttribute('role')).toBe('status')
+  await state('words', 61_000)
+  const progress = await within(bar).findByRole('progressbar', {
+    name: 'Indexing history for search',
+  })
+  expect(progress.getAttribute('aria-valuetext')).toBe(
+    'Indexing history for search: 61,000 of 100,000 tickets',
+  )
+  expect(
+    within(bar).getByText('Indexing history for search: 60 percent').getAttribute('role'),
+  ).toBe('status')
+  expect(document.activeElement).toBe(before)
+  await state('done', 100_000)
+  await waitFor(() => expect(within(bar).queryByRole('progressbar')).toBeNull())
+  expect(within(bar).queryByText(/search/)).toBeNull()
+})

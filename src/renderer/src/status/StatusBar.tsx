@@ -24,31 +24,44 @@ export function useSyncStatusFeed(): void {
 
 /**
  * A new station loads its history in the background after the open tickets (issue 13): how far
- * it got, until the store holds all of it.
+ * it got, until the store holds all of it and search reaches all of it. The words come after the
+ * rows (store/bootstrap-writes.ts), so for a while a ticket opens by number but is not yet found
+ * by name or title; the bar says so.
  */
 function HistoryProgress() {
   const desk = useDesk()
   const state = useLiveQuery(() => desk.store.bootstrapState(), [desk.store], null)
   if (!state || state.phase === 'done') return null
   if (state.phase === 'open') return <span role="status">Loading the open tickets…</span>
+  if (state.phase === 'openWords')
+    return <span role="status">Open tickets loaded; search is catching up…</span>
+  return state.phase === 'history' ? (
+    <Progress name="Loading history" done={state.loaded} total={state.total} />
+  ) : (
+    <Progress name="Indexing history for search" done={state.searchable ?? 0} total={state.total} />
+  )
+}
+
+function Progress({ name, done, total }: { name: string; done: number; total: number }) {
   // Before the server's count arrives the bar is indeterminate rather than "0 of 0".
-  const counted = state.total > 0
+  const counted = total > 0
+  const shown = Math.min(done, total)
   const label = counted
-    ? `Loading history: ${state.loaded.toLocaleString('en')} of ${state.total.toLocaleString('en')} tickets`
-    : 'Loading history…'
+    ? `${name}: ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} tickets`
+    : `${name}…`
   // The live region speaks in tenths: a chunk lands several times a second, and a screen reader
   // reading every count would talk over the call. The exact count is on screen and in the bar.
-  const tenths = counted ? Math.floor((10 * Math.min(state.loaded, state.total)) / state.total) : 0
+  const tenths = counted ? Math.floor((10 * shown) / total) : 0
   return (
     <span className="status-bar__history">
       <progress
-        aria-label="Loading history"
+        aria-label={name}
         aria-valuetext={label}
-        {...(counted ? { max: state.total, value: Math.min(state.loaded, state.total) } : {})}
+        {...(counted ? { max: total, value: shown } : {})}
       />
       <span aria-hidden="true">{label}</span>
       <span role="status" className="visually-hidden">
-        {counted ? `Loading history: ${tenths * 10} percent` : 'Loading history…'}
+        {counted ? `${name}: ${tenths * 10} percent` : `${name}…`}
       </span>
     </span>
   )

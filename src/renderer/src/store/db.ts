@@ -71,6 +71,11 @@ export interface StationDbOptions {
    * 'default' behaves like 'relaxed' (PERFORMANCE-NOTES.md).
    */
   durability?: ChromeTransactionDurability
+  /**
+   * Default true: `words` follows every write of `tickets` (search-words.ts). False only for the
+   * bootstrap's own connection, whose writer keeps `words` itself (bootstrap-writes.ts).
+   */
+  keepsWords?: boolean
 }
 
 export const STATION_DB_VERSION = 4
@@ -172,7 +177,7 @@ export class StationDb extends Dexie {
     if (schemaVersion >= 3) this.version(3).stores(V3_STORES)
     if (schemaVersion >= 4) {
       this.version(4).stores(V4_STORES).upgrade(writeWordsOfHeldTickets)
-      this.use(searchWordsMiddleware)
+      if (options.keepsWords !== false) this.use(searchWordsMiddleware)
     }
   }
 }

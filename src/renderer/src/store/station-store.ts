@@ -54,12 +54,20 @@ export async function createStationStore(
   const core = createStoreCore(db, options.now ?? Date.now, numbers, policy)
   const projection = createProjection(core)
 
+  const bootstrap = createBootstrapWrites(
+    core,
+    () => new StationDb(name, { ...options, durability: 'relaxed', keepsWords: false }),
+  )
+  const { close: closeBootstrap, ...bootstrapWrites } = bootstrap
   const store: StationStore = {
     name,
-    close: () => db.close(),
+    close: () => {
+      closeBootstrap()
+      db.close()
+    },
     ...createWritePath(core, projection),
     ...createSyncWrites(core, projection),
-    ...createBootstrapWrites(core),
+    ...bootstrapWrites,
     ...createTicketSearch(core),
     ...createQueueWindows(core),
     ...createDirectory(core),

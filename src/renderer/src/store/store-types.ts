@@ -121,13 +121,31 @@ export class StoreError extends Error {
 }
 
 export interface BootstrapState {
-  /** Open tickets first (the station is not usable before they are in), then all of them. */
-  phase: 'open' | 'history' | 'done'
-  /** The last ticket id of this phase's pages written so far. */
+  /**
+   * Open tickets first (the station is not usable before they are in), their search words, then
+   * every ticket, then the search words of all of them. Pages are written without their words:
+   * a ticket row with its indexes is one IndexedDB request, its words a dozen more.
+   */
+  phase: 'open' | 'openWords' | 'history' | 'words' | 'done'
+  /**
+   * The last ticket id done in this phase: of the server's pages (open, history), or of the
+   * store's own tickets, in id order (openWords, words).
+   */
   after: string | null
   /** History: tickets the server sent so far, and how many it counted. */
   loaded: number
   total: number
+  /** Words phases: tickets whose search words are written so far. */
+  searchable?: number
+}
+
+export interface WordsWrite {
+  /** The last ticket id whose words are written; null: from the first. */
+  after: string | null
+  /** Tickets in this transaction. */
+  limit: number
+  /** The bootstrap's state once these are in: `last` null when no ticket was left. */
+  stateAfter(last: string | null, count: number): BootstrapState
 }
 
 export interface SnapshotWrite {
@@ -186,6 +204,8 @@ export interface StationStore {
   staleTickets(): Promise<string[]>
   /** Writes a page of the server's projections; returns how many tickets were taken. */
   adoptSnapshot(write: SnapshotWrite): Promise<number>
+  /** Writes the search words of the next tickets in id order, with the bootstrap's state. */
+  writeSearchWords(write: WordsWrite): Promise<BootstrapState>
 
   // Reads
   getTicket(id: string): Promise<Ticket | undefined>

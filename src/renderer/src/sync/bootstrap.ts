@@ -3,14 +3,18 @@
  * with 100,000 tickets of history unusable for minutes, so an empty store starts from the
  * server's projections instead:
  *
- * 1. Open tickets (`ensureOpen`): paged, each chunk written with the bootstrap's state, the first
+ * 1. Open tickets (`ensureOpen`): paged, each page written with the bootstrap's state, the first
  *    one also setting the pull cursor to the log position it is consistent with. Pulls wait for
- *    this; then the queue shows the open tickets and calls can be logged.
- * 2. History (`continue`): every ticket, in the background, in large pages, each chunk its own
- *    short transaction so live events and the agent's writes get in between. The state names the
- *    last ticket written: a restart goes on from there. The next page is fetched while the current
- *    one is written.
- * 3. Stale tickets: an adopted ticket the store cannot bring up to date itself (adopted.ts), or
+ *    this; then the queue shows the open tickets, they open by number, and calls can be logged.
+ * 2. Their search words (`continue`, in the background): a few short transactions over the rows
+ *    just written; search finds them within a second or two.
+ * 3. History: every ticket, in large pages, each chunk its own short transaction so live events
+ *    and the agent's writes get in between. The state names the last ticket written: a restart
+ *    goes on from there. The next page is fetched while the current one is written.
+ * 4. The search words of all of it, in id order over the store's rows, resumable the same way.
+ *    Rows go in without words because words cost four times the rows (store/bootstrap-writes.ts):
+ *    the history opens by number and phone long before word search reaches it.
+ * 5. Stale tickets: an adopted ticket the store cannot bring up to date itself (adopted.ts), or
  *    one it has events but no row for, is asked for again by id, after every history page and
  *    every pull.
  *
@@ -22,7 +26,7 @@ import type { BootstrapState, StationStore } from '../store'
 
 export type BootstrapStore = Pick<
   StationStore,
-  'bootstrapState' | 'staleTickets' | 'adoptSnapshot' | 'getCursor'
+  'bootstrapState' | 'staleTickets' | 'adoptSnapshot' | 'writeSearchWords' | 'getCursor'
 >
 
 export interface BootstrapOptions {
@@ -35,6 +39,8 @@ export interface BootstrapOptions {
   pageSize?: number
   /** Tickets per transaction: how long a live write may wait behind history. */
   chunkSize?: number
+  /** Tickets whose search words go in one transaction (a dozen keys each). */
+  wordsChunkSize?: number
 }
 
 export interface Bootstrap {
@@ -46,8 +52,9 @@ export interface Bootstrap {
 
 const PAGE_SIZE = 2000
 const CHUNK_SIZE = 500
-/** Bounds every loop: more pages than 50 million tickets would need means something is wrong. */
-const MAX_PAGES = 25_000
+const WORDS_CHUNK_SIZE = 250
+/** Bounds every loop: more than 50 million tickets means something is wrong. */
+const MAX_TICKETS = 50_000_000
 
 export function createBootstrap({
   station,
@@ -56,6 +63,7 @@ export function createBootstrap({
   stopped,
   pageSize = PAGE_SIZE,
   chunkSize = CHUNK_SIZE,
+  wordsChunkSize = WORDS_CHUNK_SIZE,
 }: BootstrapOptions): Bootstrap {
   let opening: Promise<void> | null = null
   let background: Promise<void> | null = null
@@ -70,17 +78,16 @@ export function createBootstrap({
     state: BootstrapState,
     first: boolean,
   ): Promise<BootstrapState> {
+    const loaded = state.loaded + page.tickets.length
+    const total = page.total ?? state.total
     const done: BootstrapState =
       state.phase === 'open'
         ? page.next
           ? { ...state, after: page.next }
-          : { phase: 'history', after: null, loaded: 0, total: 0 }
-        : {
-            phase: page.next ? 'history' : 'done',
-            after: page.next,
-            loaded: state.loaded + page.tickets.length,
-            total: page.total ?? state.total,
-          }
+          : { phase: 'openWords', after: null, loaded: 0, total: 0, searchable: 0 }
+        : page.next
+          ? { phase: 'history', after: page.next, loaded, total }
+          : { phase: 'words', after: null, loaded, total, searchable: 0 }
     // Nothing waits on the open phase but the agent's first sight of the queue: one transaction a
     // page. History shares the store with live work, so its transactions stay short.
     const size = state.phase === 'open' ? Math.max(1, page.tickets.length) : chunkSize
@@ -107,7 +114,10 @@ export function createBootstrap({
     return current
   }
 
-  async function runPhase(phase: 'open' | 'history', start: BootstrapState): Promise<void> {
+  async function runPhase(
+    phase: 'open' | 'history',
+    start: BootstrapState,
+  ): Promise<BootstrapState> {
     const scope = phase === 'open' ? 'open' : 'all'
     const prefetch = (after: string | null) => {
       const page = fetchPage(scope, after)
@@ -117,7 +127,7 @@ export function createBootstrap({
     }
     let state = start
     let pending = prefetch(state.after)
-    for (let n = 0; n < MAX_PAGES && state.phase === phase && !stopped(); n++) {
+    for (let n = 0; n < MAX_TICKETS / pageSize && state.phase === phase && !stopped(); n++) {
       const page = await pending
       if (page.next) pending = prefetch(page.next)
       const first = phase === 'open' && state.after === null
@@ -125,6 +135,31 @@ export function createBootstrap({
       // A ticket reopened since the snapshot began must not wait for the end of the history.
       if (phase === 'history') await refetchStale()
     }
+    return state
+  }
+
+  /** The search words of the store's rows, a chunk per transaction, in id order. */
+  async function runWords(
+    phase: 'openWords' | 'words',
+    start: BootstrapState,
+  ): Promise<BootstrapState> {
+    let state = start
+    for (let n = 0; n < MAX_TICKETS / wordsChunkSize && state.phase === phase && !stopped(); n++) {
+      const before = state
+      state = await store.writeSearchWords({
+        after: before.after,
+        limit: wordsChunkSize,
+        stateAfter: (last, count) => {
+          const searchable = (before.searchable ?? 0) + count
+          if (last !== null && count === wordsChunkSize)
+            return { ...before, after: last, searchable }
+          return phase === 'openWords'
+            ? { phase: 'history', after: null, loaded: 0, total: 0 }
+            : { phase: 'done', after: null, loaded: before.loaded, total: before.total, searchable }
+        },
+      })
+    }
+    return state
   }
 
   async function open(): Promise<void> {
@@ -148,9 +183,11 @@ export function createBootstrap({
   async function backgroundRun(): Promise<void> {
     do {
       again = false
-      const state = await store.bootstrapState()
+      let state = await store.bootstrapState()
       if (!state || state.phase === 'open') return
-      if (state.phase === 'history') await runPhase('history', state)
+      if (state.phase === 'openWords') state = await runWords('openWords', state)
+      if (state.phase === 'history') state = await runPhase('history', state)
+      if (state.phase === 'words') await runWords('words', state)
       await refetchStale()
     } while (again && !stopped())
   }

@@ -12,7 +12,7 @@ import {
   type StationApi,
 } from '../../../shared/station-api'
 import type { StationStore } from '../store'
-import { createBootstrap, type BootstrapStore } from './bootstrap'
+import { createBootstrap, type BootstrapOptions, type BootstrapStore } from './bootstrap'
 
 export type SyncStore = BootstrapStore &
   Pick<
@@ -30,7 +30,7 @@ export interface StationSyncOptions {
   station: Pick<StationApi, 'sync' | 'station' | 'on'>
   store: SyncStore
   /** A new station's snapshot (bootstrap.ts): tickets per request and per transaction. */
-  bootstrap?: { pageSize?: number; chunkSize?: number }
+  bootstrap?: Pick<BootstrapOptions, 'pageSize' | 'chunkSize' | 'wordsChunkSize'>
   /** Problems worth showing; offline and signed-out states are the status bar's business. */
   onError?: (error: unknown) => void
 }
