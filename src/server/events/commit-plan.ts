@@ -292,4 +292,3 @@ export function mergePlans(plans: readonly CommitPlan[]): CommitPlan | null {
     rewriteStored: NOTHING,
   }
 }
-

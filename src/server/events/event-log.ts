@@ -19,7 +19,7 @@ import {
   type TicketEvent,
 } from '../../shared/incident'
 import { mayEmit } from '../../shared/directory'
-import { driftWarning, parseHlc } from '../../shared/sync/hlc'
+import { driftWarning } from '../../shared/sync/hlc'
 import { findUnstorableText, textProblem } from '../../shared/text'
 import type { PullResponse, PushResponse, PushResult } from '../../shared/sync/wire'
 import { SERVER_STATION, type Principal } from '../accounts'
@@ -146,7 +146,8 @@ export function judgeEvent(
   }
   // The clock's node orders the event among its station's events; another node would let one
   // station's events pass for another's.
-  const node = parseHlc(event.hlc).node
+  // The schema checked the clock's form: its node is what follows the last '-'.
+  const node = event.hlc.slice(event.hlc.lastIndexOf('-') + 1)
   if (node !== principal.stationCode) {
     return reject(
       event.id,
@@ -210,9 +211,11 @@ export async function pushEvents(
     }
     return result.status === 'applied' ? { ...result, status: 'duplicate' } : result
   })
-  const warning = verdicts
-    .map((v) => (v.ok ? driftWarning(v.event.hlc, now) : undefined))
-    .find(Boolean)
+  // Clock values sort as their wall times do, so the latest says whether any is far ahead.
+  let latest: string | undefined
+  for (const v of verdicts)
+    if (v.ok && (latest === undefined || v.event.hlc > latest)) latest = v.event.hlc
+  const warning = latest === undefined ? undefined : driftWarning(latest, now)
   return { response: { results, ...(warning ? { clockWarning: warning.message } : {}) }, commit }
 }
 

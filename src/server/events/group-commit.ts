@@ -40,17 +40,23 @@ interface Waiting {
   now: number
   /** Null: to be committed under the lock (a failed read included: it fails there, alone). */
   plan: Promise<CommitPlan | null>
+  touches: ReadonlySet<string>
   resolve(outcome: CommitOutcome): void
   reject(error: unknown): void
 }
 
-/** What a push's plan depends on that another push could change: its ids, tickets and numbers. */
-const touches = (events: readonly TicketEvent[]) =>
-  events.flatMap((event) => [
-    `e:${event.id}`,
-    `t:${event.ticketId}`,
-    ...(event.type === 'opened' ? [`n:${event.payload.number}`] : []),
-  ])
+/**
+ * What a push's plan depends on that another push could change: its event ids, tickets and
+ * claimed numbers (an id that happened to equal another kind's would only split a group).
+ */
+const touches = (events: readonly TicketEvent[]) => {
+  const keys = new Set<string>()
+  for (const event of events) {
+    keys.add(event.id).add(event.ticketId)
+    if (event.type === 'opened') keys.add(event.payload.number)
+  }
+  return keys
+}
 
 export function groupCommit(db: Database): CommitPush {
   const queue: Waiting[] = []
@@ -63,9 +69,8 @@ export function groupCommit(db: Database): CommitPush {
     let count = 0
     for (const push of queue) {
       if (count > 0 && size + push.events.length > MAX_GROUP_EVENTS) break
-      const keys = new Set(touches(push.events))
-      if ([...keys].some((key) => touched.has(key))) break
-      for (const key of keys) touched.add(key)
+      if ([...push.touches].some((key) => touched.has(key))) break
+      for (const key of push.touches) touched.add(key)
       size += push.events.length
       count++
     }
@@ -78,21 +83,18 @@ export function groupCommit(db: Database): CommitPush {
       push.reject,
     )
 
-  /** Pushes with plans, written together; each alone under the lock if that fails. */
+  /** Pushes with plans, written together; each alone under the lock if that cannot be. */
   const commitTogether = async (pushes: Waiting[], plans: CommitPlan[]) => {
     const plan = mergePlans(plans)
-    const outcome = plan
-      ? await writePlan(
-          db,
-          plan,
-          Math.max(...pushes.map((push) => push.now)),
-        ).catch((error: unknown) => {
-          if (pushes.length === 1) pushes[0]!.reject(error)
-          return undefined
-        })
-      : null
+    let outcome: CommitOutcome | null = null
+    try {
+      if (plan) outcome = await writePlan(db, plan, Math.max(...pushes.map((push) => push.now)))
+    } catch (error) {
+      if (pushes.length === 1) return pushes[0]!.reject(error)
+    }
     if (outcome) for (const push of pushes) push.resolve(outcome)
-    else if (outcome === null || pushes.length > 1) for (const push of pushes) await alone(push)
+    // Read before another commit changed what it depends on, or failed in a group: in order.
+    else for (const push of pushes) await alone(push)
   }
 
   const run = async () => {
@@ -103,7 +105,7 @@ export function groupCommit(db: Database): CommitPush {
       const group = takeGroup()
       const plans = await Promise.all(group.map((push) => push.plan))
       // In arrival order: runs of planned pushes together, the others alone.
-      for (let i = 0; i < group.length; ) {
+      for (let i = 0; i < group.length;) {
         if (!plans[i]) {
           await alone(group[i]!)
           i++
@@ -121,7 +123,7 @@ export function groupCommit(db: Database): CommitPush {
   return (events, now) =>
     new Promise<CommitOutcome>((resolve, reject) => {
       const plan = prepareCommit(db, events).catch(() => null)
-      queue.push({ events, now, plan, resolve, reject })
+      queue.push({ events, now, plan, touches: touches(events), resolve, reject })
       if (!running) void run()
     })
 }
