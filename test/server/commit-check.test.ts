@@ -9,10 +9,10 @@ import { recordDefaultCalendar } from '../../src/server/directory-store'
 import { commitEvents, prepareCommit, writePlan } from '../../src/server/events/commit'
 import { withEventLog } from '../../src/server/events/event-log'
 import { groupCommit } from '../../src/server/events/group-commit'
-import type { EventOf, TicketEvent } from '../../src/shared/incident'
+import { applyEvent, type EventOf, type TicketEvent } from '../../src/shared/incident'
 import { openTicket } from '../../src/shared/incident/rules'
 import { accepted, phoneCall } from '../support/incident-fixtures'
-import { stationAuthor, ticketHistory } from './events'
+import { customerNote, openedTicket, redaction, stationAuthor, ticketHistory } from './events'
 import { forEachBackend, station } from './harness'
 
 forEachBackend((backend) => {
@@ -91,5 +91,22 @@ forEachBackend((backend) => {
     await backend().db.query(`UPDATE settings SET value = value WHERE key = 'business_calendar'`)
     expect(await writePlan(backend().db, plan, Date.now())).toBeNull()
     expect(await stored([events[0]!.id])).toBe(0)
+  })
+
+  it('plans a customer note before the lock, but leaves a redaction of a stored note to the lock', async () => {
+    const ctx = author()
+    const { event: opened, ticket } = openedTicket(ctx)
+    const note = customerNote(ctx, ticket, 'Your date of birth is 1990-01-01.')
+    expect(await prepareCommit(backend().db, [opened, note])).not.toBeNull()
+    await underLock([opened, note])
+    const redacted = redaction(ctx, applyEvent(ticket, note)!, note.payload.noteId)
+    expect(await prepareCommit(backend().db, [redacted])).toBeNull()
+    const outcome = await groupCommit(backend().db)([redacted], Date.now())
+    expect(outcome.results.get(redacted.id)).toMatchObject({ status: 'applied' })
+    const [row] = await backend().db.query<{ body: string }>(
+      `SELECT body->'payload'->>'body' AS body FROM events WHERE id = $1::uuid`,
+      [note.id],
+    )
+    expect(row!.body).not.toContain('1990')
   })
 })

@@ -7,7 +7,6 @@ import {
   applyEvent,
   canApplyInOrder,
   compareEvents,
-  concernsRedaction,
   foldTicket,
   parseTicketNumber,
   sameEventApartFromRedaction,
@@ -93,7 +92,7 @@ export interface CommitPlan {
   claims: { number: string; ticketId: string; eventId: string }[]
   settings: string | null
   /** Writes stored events that a redaction rewrites: only ever in a plan made under the lock. */
-  rewriteStored(): Promise<void>
+  rewriteStored: (() => Promise<void>) | null
 }
 
 const wantsEmail = (event: TicketEvent) =>
@@ -193,12 +192,12 @@ async function highestHeld(
   return highest
 }
 
-const NOTHING = async () => {}
-
 /**
  * The plan for `given` (validated, unique ids) against `state`. Without the lock (`tx` null) a
- * batch that takes another ticket's number or concerns a redaction has no plan: the answer to the
- * one and the rewrite of the other are the lock's to give.
+ * batch that takes another ticket's number, or whose redaction rewrites stored events, has no
+ * plan: the answer to the one and the rewrite of the other are the lock's to give. What else it
+ * reads (a ticket's stored events to re-fold, a note's redactions) is the batch's tickets' events,
+ * and any event stored since moves the ticket's row, which the write checks.
  */
 export async function planCommit(
   q: Queryable,
@@ -223,11 +222,9 @@ export async function planCommit(
     }
   }
   const offered = given.filter((event) => !results.has(event.id))
-  if (!tx && concernsRedaction(offered)) return null
   // Rule 11: new events are stored in their redacted form, and a redaction rewrites what it redacts.
-  const redaction = tx
-    ? await planRedactions(tx, offered)
-    : { events: offered, rewriteStored: NOTHING }
+  const redaction = await planRedactions(tx ?? q, offered)
+  if (!tx && redaction.rewriteStored) return null
   const fresh: TicketEvent[] = []
   for (const event of redaction.events) {
     const found = state.stored.get(event.id)
@@ -289,6 +286,6 @@ export function mergePlans(plans: readonly CommitPlan[]): CommitPlan | null {
     mails: plans.flatMap((plan) => plan.mails),
     claims: plans.flatMap((plan) => plan.claims),
     settings: plans[0]!.settings,
-    rewriteStored: NOTHING,
+    rewriteStored: null,
   }
 }

@@ -113,7 +113,7 @@ export async function commitEvents(
 ): Promise<CommitOutcome> {
   const state = await readState(tx, given)
   const plan = (await planCommit(tx, tx, given, state, policy))!
-  if (plan.freshIds.length) await plan.rewriteStored()
+  if (plan.freshIds.length) await plan.rewriteStored?.()
   const outcome = await writePlan(tx, plan, receivedAt)
   // Under the lock nothing else writes: what was read is what the write finds.
   if (!outcome) throw new Error('the event log changed under its lock')
