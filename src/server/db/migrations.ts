@@ -295,9 +295,13 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'commit in one call',
     statements: [
       // A projection row (~5 KB for a ticket of ten events) is rewritten on every commit to its
-      // ticket: kept inline and uncompressed up to a page, it is not compressed on each write nor
-      // decompressed on each read, which cost PostgreSQL ~3 µs per event pushed.
-      `ALTER TABLE tickets SET (toast_tuple_target = 8160)`,
+      // ticket: lz4 compresses it for ~1.3 µs less PostgreSQL CPU per event pushed than pglz, at
+      // ~30% more space (kept uncompressed it saves ~3 µs but takes four times the space). An
+      // engine built without lz4 (PGlite) keeps pglz.
+      `DO $$ BEGIN
+         ALTER TABLE tickets ALTER COLUMN body SET COMPRESSION lz4;
+       EXCEPTION WHEN feature_not_supported THEN NULL;
+       END $$`,
       // A push's commit as one statement (events/commit.ts): the event-log lock, a check that what
       // the batch was judged and folded against (read before the lock) still holds, and the write.
       // Outside a transaction it is one round trip, and the lock is held for the database's own
