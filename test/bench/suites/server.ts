@@ -10,7 +10,9 @@
  * where the stations are other machines: what is measured is the server's work, not its clients'.
  * The stations (and the peer's inserts) run in this process. The peer is the same rows, batch for
  * batch, 4 at once over a pool of this process, so both sides pay the same client and loopback.
- * To profile the server: WARMLINE_SERVER_CPU_PROF=<folder> (server-process.ts).
+ * Beside the push rate it prints the CPU each event pushed cost the server process and PostgreSQL,
+ * which a loaded machine moves far less than the rate. To profile the server:
+ * WARMLINE_SERVER_CPU_PROF=<folder> (server-process.ts).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
