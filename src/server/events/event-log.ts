@@ -6,7 +6,8 @@
  * order, and the lock is released only after the commit is visible: a reader at cursor N can never
  * miss an event that commits later with a smaller seq. The same lock serialises projection updates,
  * so two batches touching one ticket cannot overwrite each other's fold. Validation happens before
- * the lock, keeping the critical section to two set-based statements in the usual case (commit.ts).
+ * the lock, and in the usual case so do the read and the fold: the critical section is then one
+ * statement that takes the lock itself (commit.ts), outside any transaction of this process.
  */
 import { isDeepStrictEqual } from 'node:util'
 import {
@@ -18,13 +19,13 @@ import {
   type TicketEvent,
 } from '../../shared/incident'
 import { mayEmit } from '../../shared/directory'
-import { driftWarning, parseHlc } from '../../shared/sync/hlc'
+import { driftWarning } from '../../shared/sync/hlc'
 import { findUnstorableText, textProblem } from '../../shared/text'
 import type { PullResponse, PushResponse, PushResult } from '../../shared/sync/wire'
 import { SERVER_STATION, type Principal } from '../accounts'
 import type { Database, Queryable } from '../db/database'
 import { ADVISORY_LOCKS } from '../db/locks'
-import { POLICY_SQL, policyFrom } from '../directory-store'
+import { POLICY_SQL, policyOfText } from '../directory-store'
 import type { CommitOutcome } from './commit'
 import type { CommitPush } from './group-commit'
 
@@ -51,20 +52,8 @@ export function withEventLog<T>(
       [ADVISORY_LOCKS.eventLog],
       { name: 'warmline_event_log_lock' },
     )
-    return fn(tx, policyOf(row!.policy))
+    return fn(tx, policyOfText(row!.policy))
   })
-}
-
-/**
- * The policy as parsed for the stored text it was parsed from: it changes only when an
- * administrator imports one, and parsing it (its calendar's time zone above all) cost ~0.7 ms of
- * this process's thread inside the lock on every commit.
- */
-let parsedPolicy: { text: string; policy: PriorityPolicy } | undefined
-function policyOf(text: string): PriorityPolicy {
-  if (parsedPolicy?.text !== text)
-    parsedPolicy = { text, policy: policyFrom(JSON.parse(text) as unknown) }
-  return parsedPolicy.policy
 }
 
 const sameEvent = (a: unknown, b: unknown) => isDeepStrictEqual(a, b)
@@ -157,7 +146,8 @@ export function judgeEvent(
   }
   // The clock's node orders the event among its station's events; another node would let one
   // station's events pass for another's.
-  const node = parseHlc(event.hlc).node
+  // The schema checked the clock's form: its node is what follows the last '-'.
+  const node = event.hlc.slice(event.hlc.lastIndexOf('-') + 1)
   if (node !== principal.stationCode) {
     return reject(
       event.id,
@@ -221,9 +211,11 @@ export async function pushEvents(
     }
     return result.status === 'applied' ? { ...result, status: 'duplicate' } : result
   })
-  const warning = verdicts
-    .map((v) => (v.ok ? driftWarning(v.event.hlc, now) : undefined))
-    .find(Boolean)
+  // Clock values sort as their wall times do, so the latest says whether any is far ahead.
+  let latest: string | undefined
+  for (const v of verdicts)
+    if (v.ok && (latest === undefined || v.event.hlc > latest)) latest = v.event.hlc
+  const warning = latest === undefined ? undefined : driftWarning(latest, now)
   return { response: { results, ...(warning ? { clockWarning: warning.message } : {}) }, commit }
 }
 

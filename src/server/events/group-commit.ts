@@ -1,24 +1,33 @@
 /**
- * Group commit: the pushes that arrive while the event log is locked share the next transaction.
+ * Group commit: the pushes that arrive while a commit is under way share the next one.
  *
- * Commits are serial anyway (the event-log lock, event-log.ts), and what a commit costs is mostly
- * its fixed part: the lock, a read, a write and COMMIT, each a round trip, and each waiting for
- * this process's event loop between them. Paying that once for every push waiting behind the lock
- * instead of once per push is what lets ingest keep up with a floor of stations pushing at once;
- * a push that finds the log free is committed at once, with no timer or batching delay.
+ * Commits are serial (the event-log lock, event-log.ts), so what bounds ingest is how long each
+ * holds the log. A push is therefore read and folded as it arrives, outside the lock and beside
+ * other pushes (`prepareCommit`, commit.ts), and the pushes waiting when the log is free are
+ * written together by one statement (`writePlan`), which checks under the lock that their reads
+ * still hold. A push that finds the log free is committed at once, with no timer or batching
+ * delay.
  *
- * One transaction at a time waits for the lock; it takes what is queued when it gets the lock,
- * so pushes arriving while another commit runs join it. A group is committed as the serial run of
- * its pushes in arrival order would be: seqs in that order, numbers to the first claimant. Pushes
- * sharing an event id never share a group (the later one is judged against the earlier one's
- * outcome, as a repeat delivery), and a group holds at most MAX_GROUP_EVENTS events so that its
- * commit still goes out to stations in one live message. A group that fails is retried push by
- * push, so one push's failure is that push's alone.
+ * One commit of this process is under way at a time, so commits follow arrival: a group is
+ * committed as the serial run of its pushes in arrival order would be, seqs in that order, numbers
+ * to the first claimant. Pushes sharing an event id, a ticket or a claimed number never share a
+ * group (the later one is judged against the earlier one's outcome, as a serial run would), and a
+ * group holds at most MAX_GROUP_EVENTS events so that its commit still goes out to stations in
+ * one live message. A push whose read no longer holds, or that only the lock can judge, is
+ * committed alone under the lock, in its turn; a group that fails is retried push by push, so one
+ * push's failure is that push's alone.
  */
 import type { TicketEvent } from '../../shared/incident'
 import { MAX_LIVE_EVENTS } from '../../shared/sync/wire'
 import type { Database } from '../db/database'
-import { commitEvents, type CommitOutcome } from './commit'
+import {
+  commitEvents,
+  mergePlans,
+  prepareCommit,
+  writePlan,
+  type CommitOutcome,
+  type CommitPlan,
+} from './commit'
 import { withEventLog } from './event-log'
 
 export const MAX_GROUP_EVENTS = MAX_LIVE_EVENTS
@@ -29,24 +38,39 @@ export type CommitPush = (events: readonly TicketEvent[], now: number) => Promis
 interface Waiting {
   events: readonly TicketEvent[]
   now: number
+  /** Null: to be committed under the lock (a failed read included: it fails there, alone). */
+  plan: Promise<CommitPlan | null>
+  touches: ReadonlySet<string>
   resolve(outcome: CommitOutcome): void
   reject(error: unknown): void
 }
 
+/**
+ * What a push's plan depends on that another push could change: its event ids, tickets and
+ * claimed numbers (an id that happened to equal another kind's would only split a group).
+ */
+const touches = (events: readonly TicketEvent[]) => {
+  const keys = new Set<string>()
+  for (const event of events) {
+    keys.add(event.id).add(event.ticketId)
+    if (event.type === 'opened') keys.add(event.payload.number)
+  }
+  return keys
+}
+
 export function groupCommit(db: Database): CommitPush {
   const queue: Waiting[] = []
-  /** A transaction is on its way to the lock and will take the queue when it has it. */
-  let waiting = false
+  let running = false
 
   /** The longest run of the queue, from its head, that may commit together. */
   const takeGroup = (): Waiting[] => {
-    const ids = new Set<string>()
+    const touched = new Set<string>()
     let size = 0
     let count = 0
     for (const push of queue) {
       if (count > 0 && size + push.events.length > MAX_GROUP_EVENTS) break
-      if (push.events.some((event) => ids.has(event.id))) break
-      for (const event of push.events) ids.add(event.id)
+      if ([...push.touches].some((key) => touched.has(key))) break
+      for (const key of push.touches) touched.add(key)
       size += push.events.length
       count++
     }
@@ -59,41 +83,47 @@ export function groupCommit(db: Database): CommitPush {
       push.reject,
     )
 
-  const start = () => {
-    waiting = true
-    let locked = false
-    let group: Waiting[] = []
-    withEventLog(db, (tx, policy) => {
-      locked = true
-      waiting = false
-      group = takeGroup()
-      // What could not join waits behind this commit, already queued at the lock.
-      if (queue.length) start()
-      return commitEvents(
-        tx,
-        group.flatMap((push) => push.events),
-        Math.max(...group.map((push) => push.now)),
-        policy,
-      )
-    }).then(
-      (outcome) => {
-        for (const push of group) push.resolve(outcome)
-      },
-      (error: unknown) => {
-        // Failed before it had the lock: the queue was this transaction's to take.
-        if (!locked) {
-          waiting = false
-          group = queue.splice(0)
+  /** Pushes with plans, written together; each alone under the lock if that cannot be. */
+  const commitTogether = async (pushes: Waiting[], plans: CommitPlan[]) => {
+    const plan = mergePlans(plans)
+    let outcome: CommitOutcome | null = null
+    try {
+      if (plan) outcome = await writePlan(db, plan, Math.max(...pushes.map((push) => push.now)))
+    } catch (error) {
+      if (pushes.length === 1) return pushes[0]!.reject(error)
+    }
+    if (outcome) for (const push of pushes) push.resolve(outcome)
+    // Read before another commit changed what it depends on, or failed in a group: in order.
+    else for (const push of pushes) await alone(push)
+  }
+
+  const run = async () => {
+    running = true
+    while (queue.length) {
+      // The group is taken once its head is planned: the pushes arriving meanwhile join it.
+      await queue[0]!.plan
+      const group = takeGroup()
+      const plans = await Promise.all(group.map((push) => push.plan))
+      // In arrival order: runs of planned pushes together, the others alone.
+      for (let i = 0; i < group.length;) {
+        if (!plans[i]) {
+          await alone(group[i]!)
+          i++
+          continue
         }
-        if (group.length === 1) group[0]!.reject(error)
-        else for (const push of group) void alone(push)
-      },
-    )
+        let end = i + 1
+        while (end < group.length && plans[end]) end++
+        await commitTogether(group.slice(i, end), plans.slice(i, end) as CommitPlan[])
+        i = end
+      }
+    }
+    running = false
   }
 
   return (events, now) =>
     new Promise<CommitOutcome>((resolve, reject) => {
-      queue.push({ events, now, resolve, reject })
-      if (!waiting) start()
+      const plan = prepareCommit(db, events).catch(() => null)
+      queue.push({ events, now, plan, touches: touches(events), resolve, reject })
+      if (!running) void run()
     })
 }

@@ -16,11 +16,12 @@ import type { Queryable } from '../db/database'
 export interface RedactionPlan {
   /** The events to insert, in their stored form (in the order given). */
   events: TicketEvent[]
-  /** Writes the stored events whose form changed; call once the events are inserted. */
-  rewriteStored(): Promise<void>
+  /**
+   * Writes the stored events whose form changed; call once the events are inserted. Null when
+   * none did: then the plan was only read, and holds for as long as the batch's tickets are as read.
+   */
+  rewriteStored: (() => Promise<void>) | null
 }
-
-const NOTHING = async () => {}
 
 /**
  * `events` are new to the batch (unique ids). Reads the stored events of the notes they concern
@@ -31,7 +32,7 @@ export async function planRedactions(
   tx: Queryable,
   events: readonly TicketEvent[],
 ): Promise<RedactionPlan> {
-  if (!concernsRedaction(events)) return { events: [...events], rewriteStored: NOTHING }
+  if (!concernsRedaction(events)) return { events: [...events], rewriteStored: null }
   const keys = new Set(events.flatMap((event) => redactionKey(event) ?? []))
   const noteIds = [...keys].map((key) => key.split('|')[1]!)
   const noteEvents = events.filter((event) => redactionKey(event) !== null)
@@ -66,6 +67,6 @@ export async function planRedactions(
             [rewrites.map((event) => event.id), rewrites.map((event) => JSON.stringify(event))],
           )
         }
-      : NOTHING,
+      : null,
   }
 }

@@ -10,9 +10,11 @@
  * where the stations are other machines: what is measured is the server's work, not its clients'.
  * The stations (and the peer's inserts) run in this process. The peer is the same rows, batch for
  * batch, 4 at once over a pool of this process, so both sides pay the same client and loopback.
- * To profile the server: WARMLINE_SERVER_CPU_PROF=<folder> (server-process.ts).
+ * Beside the push rate it prints the CPU each event pushed cost the server process and PostgreSQL,
+ * which a loaded machine moves far less than the rate. To profile the server:
+ * WARMLINE_SERVER_CPU_PROF=<folder> (server-process.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Database } from '../../../src/server/db/database'
@@ -63,6 +65,34 @@ async function rawInsertRate(db: Database, batches: readonly TicketEvent[][][]):
   }
 }
 
+/**
+ * CPU seconds a process has used (Linux /proc, at 100 ticks a second), 0 where it cannot be read:
+ * what a push costs each side however loaded the machine is, which its rate is not.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const [utime, stime] = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 13)
+    return (Number(utime) + Number(stime)) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** The server process's CPU and its database's (every backend serving it) so far. */
+async function cpuSoFar(db: Database, server: number): Promise<{ server: number; db: number }> {
+  const backends = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  )
+  return {
+    server: cpuSeconds(server),
+    db: backends.reduce((sum, { pid }) => sum + cpuSeconds(pid), 0),
+  }
+}
+
 export async function run(emit: Emit): Promise<void> {
   const cluster = await startPostgres()
   const dir = mkdtempSync(join(tmpdir(), 'warmline-server-bench-'))
@@ -90,6 +120,7 @@ export async function run(emit: Emit): Promise<void> {
         for (const batch of batches.splice(0, WARMUP_BATCHES)) await push(server, user.token, batch)
       }
       const measured = pushers.map(({ batches }) => [...batches])
+      const cpuBefore = await cpuSoFar(db, child.pid!)
       const pushStart = performance.now()
       await Promise.all(
         pushers.map(async ({ user, batches }) => {
@@ -101,7 +132,13 @@ export async function run(emit: Emit): Promise<void> {
         }),
       )
       const pushSeconds = (performance.now() - pushStart) / 1000
+      const cpuAfter = await cpuSoFar(db, child.pid!)
       const pushRate = (STATIONS * BATCHES_PER_STATION * BATCH) / pushSeconds
+      const perEvent = (seconds: number) =>
+        Math.round((seconds * 1e6) / (STATIONS * BATCHES_PER_STATION * BATCH))
+      progress(
+        `server: CPU per event pushed: ${perEvent(cpuAfter.server - cpuBefore.server)} µs in the server process, ${perEvent(cpuAfter.db - cpuBefore.db)} µs in PostgreSQL`,
+      )
       const rawRate = await rawInsertRate(db, measured)
       progress(
         `server: push ${Math.round(pushRate)} events/s; raw unnest insert of the same rows, as many at once: ${Math.round(rawRate)} events/s`,
