@@ -26,8 +26,8 @@ const MAX_CHUNK = 8192
 const MAX_KEYS_PER_WORD = 24_000
 /**
  * Keys of a word's unmarked range read beside a pair: for a name prefix it holds the usernames
- * and title words it starts, a few dozen; a range longer than this is a common title word
- * ("sha": sharepoint), and the other word's ranges hold the answer in fewer keys.
+ * and title words it starts, a few hundred at most; a longer one is a common title word ("sha":
+ * sharepoint), and the other word's ranges hold the answer in fewer keys.
  */
 const PAIR_SIDE_KEYS = 600
 
