@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { foldTicket, type TicketEvent } from '../../src/shared/incident'
 import { createStationStore, STATION_DB_VERSION } from '../../src/renderer/src/store'
 import { StationDb, ticketRow, type StoredEvent } from '../../src/renderer/src/store/db'
+import { tokenKeys, wordKeys } from '../../src/renderer/src/store/search-words'
 import { T0, pageOf, phoneCall, remoteHistory, remoteStation } from './fixtures'
 import { privateIndexedDb } from './private-indexeddb'
 import { memoryNumbers } from '../support/ticket-numbers'
@@ -109,7 +110,44 @@ describe('schema migrations', () => {
     const reopened = new StationDb('station', idb)
     await reopened.open()
     expect(reopened.verno).toBe(STATION_DB_VERSION)
-    expect(STATION_DB_VERSION).toBe(4)
+    const rows = await reopened.tickets.toArray()
+    expect(new Set(await reopened.words.toCollection().primaryKeys())).toEqual(
+      new Set(rows.flatMap(wordKeys)),
+    )
+    reopened.close()
+  })
+
+  it('upgrades a version 4 database in place: name words keyed apart, their pairs added', async () => {
+    const idb = privateIndexedDb()
+    const b2 = remoteStation('B2', 'agent2')
+    const names = ['Dana Whitaker', 'Jane Doe', 'Jane Ann Doe', 'Dana Jo White', 'Jane Doe']
+    const tickets = names.map((name) =>
+      foldTicket(b2.open(phoneCall({ caller: { name }, title: 'Printer jams' })))!,
+    )
+    const v4 = new StationDb('station', idb, 4)
+    await v4.open()
+    expect(v4.verno).toBe(4)
+    await v4.tickets.bulkAdd(tickets.map(ticketRow))
+    await v4.meta.put({ key: 'pendingCount', value: 0 })
+    // Written the way version 4 wrote: a key per token, no name marked, no pairs.
+    const v4Keys = new Set(tickets.map(ticketRow).flatMap(tokenKeys))
+    expect(new Set(await v4.words.toCollection().primaryKeys())).toEqual(v4Keys)
+    v4.close()
+
+    const store = await createStationStore('station', { ...idb, numbers: memoryNumbers() })
+    const ids = async (query: string) => new Set((await store.search(query, 50)).map((t) => t.id))
+    expect(await ids('dana whit')).toEqual(new Set([tickets[0]!.id, tickets[3]!.id]))
+    expect(await ids('doe jan')).toEqual(new Set([tickets[1]!.id, tickets[2]!.id, tickets[4]!.id]))
+    expect(await ids('ann doe')).toEqual(new Set([tickets[2]!.id]))
+    expect(await ids('jam dan')).toEqual(new Set([tickets[0]!.id, tickets[3]!.id]))
+    store.close()
+
+    const reopened = new StationDb('station', idb)
+    await reopened.open()
+    expect(reopened.verno).toBe(STATION_DB_VERSION)
+    const held = new Set(await reopened.words.toCollection().primaryKeys())
+    expect(held).toEqual(new Set(tickets.map(ticketRow).flatMap(wordKeys)))
+    expect(held.size).toBeGreaterThan(v4Keys.size)
     reopened.close()
   })
 })

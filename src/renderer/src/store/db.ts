@@ -25,7 +25,14 @@ import type { TicketEvent } from '../../../shared/incident/events'
 import { phoneDigits, searchTokens, wordsOf } from '../../../shared/incident/search'
 import type { Ticket } from '../../../shared/incident/ticket'
 import type { RejectionCode } from '../../../shared/sync/wire'
-import { WORDS_TABLE, searchWordsMiddleware, wordKeys } from './search-words'
+import {
+  WORDS_TABLE,
+  keyChange,
+  searchWordsMiddleware,
+  tokenKeys,
+  wordKeys,
+  type WordRow,
+} from './search-words'
 
 export type SyncState = 'pending' | 'applied' | 'rejected'
 
@@ -78,7 +85,7 @@ export interface StationDbOptions {
   keepsWords?: boolean
 }
 
-export const STATION_DB_VERSION = 4
+export const STATION_DB_VERSION = 5
 
 const V1_STORES = {
   events: 'id, [ticketId+hlc], syncState, seq',
@@ -125,24 +132,45 @@ const V4_STORES = {
   [WORDS_TABLE]: '',
 }
 
+/**
+ * Version 5: a ticket's caller-name words are keyed apart and each pair of them gets a key of
+ * its own (search-words.ts), so a two-word name query reads a few dozen keys instead of a name's
+ * thousands. No index changes; the upgrade rewrites the name words' keys of every held ticket
+ * and adds its pair keys, a page at a time.
+ */
+const V5_STORES = {}
+
 const UPGRADE_PAGE = 2000
 
-async function writeWordsOfHeldTickets(tx: Transaction): Promise<void> {
-  const tickets = tx.table<TicketRow, string>('tickets')
-  const words = tx.table<number, string>(WORDS_TABLE)
-  for (let after: string | null = null; ;) {
-    const page: TicketRow[] = await (
-      after === null ? tickets.orderBy(':id') : tickets.where(':id').above(after)
-    )
-      .limit(UPGRADE_PAGE)
-      .toArray()
-    if (page.length === 0) return
-    const keys = page.flatMap((row) => wordKeys({ id: row.id, tokens: row.tokens ?? [] }))
-    await words.bulkPut(
-      keys.map(() => 0),
-      keys,
-    )
-    after = page[page.length - 1]!.id
+/**
+ * Brings the words of every held ticket from the keys `held` says it has to `made`'s: the
+ * upgrade to 4 writes them all, the one to 5 only those that changed.
+ */
+function rewriteWordsOfHeldTickets(
+  held: (row: WordRow) => string[],
+  made: (row: WordRow) => string[],
+): (tx: Transaction) => Promise<void> {
+  return async (tx) => {
+    const tickets = tx.table<TicketRow, string>('tickets')
+    const words = tx.table<number, string>(WORDS_TABLE)
+    for (let after: string | null = null; ;) {
+      const page: TicketRow[] = await (
+        after === null ? tickets.orderBy(':id') : tickets.where(':id').above(after)
+      )
+        .limit(UPGRADE_PAGE)
+        .toArray()
+      if (page.length === 0) return
+      const changes = page.map((row) => keyChange(held(row), made(row)))
+      const added = changes.flatMap((change) => change.added)
+      await Promise.all([
+        words.bulkDelete(changes.flatMap((change) => change.gone)),
+        words.bulkPut(
+          added.map(() => 0),
+          added,
+        ),
+      ])
+      after = page[page.length - 1]!.id
+    }
   }
 }
 
@@ -175,10 +203,14 @@ export class StationDb extends Dexie {
     this.version(1).stores(V1_STORES)
     if (schemaVersion >= 2) this.version(2).stores(V2_STORES).upgrade(countPendingIntoMeta)
     if (schemaVersion >= 3) this.version(3).stores(V3_STORES)
-    if (schemaVersion >= 4) {
-      this.version(4).stores(V4_STORES).upgrade(writeWordsOfHeldTickets)
-      if (options.keepsWords !== false) this.use(searchWordsMiddleware)
-    }
+    if (schemaVersion >= 4)
+      this.version(4)
+        .stores(V4_STORES)
+        .upgrade(rewriteWordsOfHeldTickets(() => [], tokenKeys))
+    if (schemaVersion >= 5)
+      this.version(5).stores(V5_STORES).upgrade(rewriteWordsOfHeldTickets(tokenKeys, wordKeys))
+    if (schemaVersion >= 4 && options.keepsWords !== false)
+      this.use(searchWordsMiddleware(schemaVersion >= 5 ? wordKeys : tokenKeys))
   }
 }
 

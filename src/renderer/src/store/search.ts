@@ -5,53 +5,91 @@
  */
 import { ticketOfRow, type TicketRow } from './db'
 import { planSearch, prefixesAll } from './query'
-import { exactRange, parseWordKey, prefixRange } from './search-words'
+import {
+  PAIR_LETTERS,
+  exactRange,
+  namePrefixRange,
+  pairRange,
+  parseWordKey,
+  prefixRange,
+  type KeySpan,
+} from './search-words'
 import { MAX_WINDOW, uniqueById, type StoreCore } from './store-core'
 import type { StationStore } from './store-types'
 
 /** The largest page of a word's range read at once after the first; pages double up to it. */
 const MAX_CHUNK = 8192
 /**
- * Keys read per word before a query counts as too vague to read on ("a e"): its answer is then
- * the matches among the most recent candidates. Bounds a query at a few hundred milliseconds.
+ * Keys read per range before a query counts as too vague to read on ("a e"): its answer is then
+ * the matches among the candidates read. Bounds a query at a few hundred milliseconds.
  */
 const MAX_KEYS_PER_WORD = 24_000
+/**
+ * Keys of a word's unmarked range read beside a pair: for a name prefix it holds the usernames
+ * and title words it starts, a few hundred at most; a longer one is a common title word ("sha":
+ * sharepoint), and the other word's ranges hold the answer in fewer keys.
+ */
+const PAIR_SIDE_KEYS = 600
 
 export type TicketSearch = Pick<StationStore, 'search' | 'ticketByNumber'>
 
-/** One word's key range, read from the highest key down a page at a time. */
-interface WordRange {
-  readonly word: string
+interface ParsedKey {
+  ticketId: string
+  tokens: string[]
+}
+
+/** One key range, read from the highest key down a page at a time. */
+interface Cursor {
+  readonly span: KeySpan
   /** The lowest key read so far: the next page lies below it. */
   below: string | null
   read: number
   done: boolean
-  /** Tickets whose key carries every word of the query, in this range's order. */
-  readonly matches: string[]
-  readonly seen: Set<string>
+  /** The page read last and how far into it the merge has taken. */
+  page: ParsedKey[]
+  at: number
+}
+
+const cursorOf = (span: KeySpan): Cursor => ({
+  span,
+  below: null,
+  read: 0,
+  done: false,
+  page: [],
+  at: 0,
+})
+
+/** A word's ranges: tokens it starts that are paired caller-name words, and all others. */
+const wordSpans = (word: string): KeySpan[] => [prefixRange(word), namePrefixRange(word)]
+
+/** The token then the ticket, as the keys of one range are ordered. */
+function above(a: ParsedKey, b: ParsedKey): boolean {
+  const [x, y] = [a.tokens[0]!, b.tokens[0]!]
+  return x === y ? a.ticketId > b.ticketId : x > y
 }
 
 export function createTicketSearch(core: StoreCore): TicketSearch {
   const { db } = core
 
-  async function nextPage(range: WordRange, words: readonly string[], count: number) {
-    const [lower, upper] = prefixRange(range.word)
+  async function nextPage(cursor: Cursor, count: number): Promise<ParsedKey[]> {
+    const [lower, upper] = cursor.span
     const keys = (await db.words
       .where(':id')
-      .between(lower, range.below ?? upper, true, range.below === null)
+      .between(lower, cursor.below ?? upper, true, cursor.below === null)
       .reverse()
       .limit(count)
       .primaryKeys()) as string[]
-    range.read += keys.length
-    range.done = keys.length < count || range.read >= MAX_KEYS_PER_WORD
-    if (keys.length > 0) range.below = keys[keys.length - 1]!
-    for (const key of keys) {
-      const { ticketId, tokens } = parseWordKey(key)
-      if (!range.seen.has(ticketId) && prefixesAll(tokens, words)) {
-        range.seen.add(ticketId)
-        range.matches.push(ticketId)
-      }
-    }
+    cursor.read += keys.length
+    cursor.done = keys.length < count || cursor.read >= MAX_KEYS_PER_WORD
+    if (keys.length > 0) cursor.below = keys[keys.length - 1]!
+    return keys.map(parseWordKey)
+  }
+
+  /** A whole range (up to the bound), in one read: each round trip costs a few hundred keys. */
+  async function wholeRange(span: KeySpan, count = MAX_KEYS_PER_WORD): Promise<Cursor> {
+    const cursor = cursorOf(span)
+    cursor.page = await nextPage(cursor, Math.min(count + 1, MAX_KEYS_PER_WORD))
+    return cursor
   }
 
   /**
@@ -84,53 +122,98 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
   }
 
   /**
-   * Tickets where every word starts a token. Each key carries all its ticket's tokens, so one
-   * word's range alone answers the query: the rarest word's, counted first (a count stays inside
-   * IndexedDB; reading a key brings it across to this page, several times the cost), then read
-   * page by page until it ends (all matches, in its order, as a one-word search ranks them) or
-   * holds `limit` matches. The cost is about the rarest word's tickets, however common the
-   * others are.
+   * Tickets with a token starting with `word`, in the order of its keys (token, then ticket,
+   * highest first): its two ranges merged, read a page at a time until `limit` are found.
    */
-  async function byWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
-    const { range, keys } = await rarestRange(words)
+  async function byWord(word: string, limit: number): Promise<TicketRow[]> {
+    const cursors = wordSpans(word).map(cursorOf)
+    const matches: string[] = []
+    const seen = new Set<string>()
     const checked = new Map<string, TicketRow | null>()
-    // Matches of several words are few, so the rarest range is usually read to its end: in one
-    // read when it is counted, each round trip costing as much as a few hundred keys.
-    for (let chunk = words.length === 1 ? limit : Math.min(keys + 1, MAX_KEYS_PER_WORD); ;) {
-      await nextPage(range, words, chunk)
-      if (range.done || range.matches.length >= limit) {
-        const rows = await currentRows(range.matches, words, limit, checked)
-        // Short of `limit` with more to read: keys out of step took places.
-        if (rows.length >= limit || range.done) return rows
+    for (let chunk = limit, wanted = limit; ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
+      for (;;) {
+        const empty = cursors.filter((c) => c.at === c.page.length && !c.done)
+        if (empty.length > 0) {
+          await Promise.all(
+            empty.map(async (c) => {
+              c.page = await nextPage(c, chunk)
+              c.at = 0
+            }),
+          )
+          continue
+        }
+        let next: Cursor | undefined
+        for (const c of cursors)
+          if (c.at < c.page.length && (!next || above(c.page[c.at]!, next.page[next.at]!))) next = c
+        if (!next) break
+        const key = next.page[next.at++]!
+        if (!seen.has(key.ticketId) && prefixesAll(key.tokens, [word])) {
+          seen.add(key.ticketId)
+          matches.push(key.ticketId)
+          if (matches.length >= wanted) break
+        }
       }
-      chunk = Math.min(chunk * 2, MAX_CHUNK)
+      const rows = await currentRows(matches, [word], limit, checked)
+      if (rows.length >= limit || cursors.every((c) => c.done && c.at === c.page.length))
+        return rows
+      // Short of `limit` with more to read: keys out of step took places; read as many more.
+      wanted = matches.length + limit - rows.length
     }
   }
 
-  async function rarestRange(
-    words: readonly string[],
-  ): Promise<{ range: WordRange; keys: number }> {
-    const counts =
-      words.length === 1
-        ? [0]
-        : await Promise.all(
-            words.map((word) => {
-              const [lower, upper] = prefixRange(word)
-              return db.words.where(':id').between(lower, upper, true, true).count()
-            }),
-          )
-    const rarest = counts.indexOf(Math.min(...counts))
-    return {
-      range: {
-        word: words[rarest]!,
-        below: null,
-        read: 0,
-        done: false,
-        matches: [],
-        seen: new Set(),
-      },
-      keys: counts[rarest]!,
-    }
+  /**
+   * Tickets where every word starts a token, newest first. Each key carries all its ticket's
+   * tokens, so the keys of any one word answer the query: those of a caller-name pair and the
+   * plain ranges of both its words (pairedCandidates), else the rarest word's ranges, counted
+   * first (a count stays inside IndexedDB; reading a key brings it across to this page, several
+   * times the cost) and read to their end.
+   */
+  async function byWords(words: readonly string[], limit: number): Promise<TicketRow[]> {
+    const cursors = (await pairedCandidates(words)) ?? (await rarestRanges(words))
+    const ids = new Set<string>()
+    for (const cursor of cursors)
+      for (const key of cursor.page) if (prefixesAll(key.tokens, words)) ids.add(key.ticketId)
+    // Ticket ids are UUIDv7: in the order they were opened.
+    return currentRows([...ids].sort().reverse(), words, limit, new Map())
+  }
+
+  /**
+   * The keys holding every ticket that matches two words of the query, each PAIR_LETTERS long
+   * or longer, neither starting the other (so they start two different tokens): tickets where
+   * both start caller-name words share a pair key; where one starts any other token, it is in
+   * that word's unmarked range. When one of those is long (a common title word), the other
+   * word's ranges hold every answer. Undefined when both are long, or no two words fit.
+   */
+  async function pairedCandidates(words: readonly string[]): Promise<Cursor[] | undefined> {
+    const [a, b] = words
+      .filter((word) => word.length >= PAIR_LETTERS)
+      .sort((x, y) => y.length - x.length)
+    if (!a || !b) return undefined
+    const [pair, sideA, sideB] = await Promise.all([
+      wholeRange(pairRange(a, b)),
+      wholeRange(prefixRange(a), PAIR_SIDE_KEYS),
+      wholeRange(prefixRange(b), PAIR_SIDE_KEYS),
+    ])
+    if (sideA.done && sideB.done) return [pair, sideA, sideB]
+    if (sideA.done === sideB.done) return undefined
+    const [short, word] = sideA.done ? [sideA, a] : [sideB, b]
+    return [short, await wholeRange(namePrefixRange(word))]
+  }
+
+  async function rarestRanges(words: readonly string[]): Promise<Cursor[]> {
+    const counts = await Promise.all(
+      words.map((word) =>
+        Promise.all(
+          wordSpans(word).map(([lower, upper]) =>
+            db.words.where(':id').between(lower, upper, true, true).count(),
+          ),
+        ),
+      ),
+    )
+    const totals = counts.map(([plain = 0, name = 0]) => plain + name)
+    const rarest = totals.indexOf(Math.min(...totals))
+    const spans = wordSpans(words[rarest]!)
+    return Promise.all(spans.map((span, i) => wholeRange(span, counts[rarest]![i])))
   }
 
   /**
@@ -168,8 +251,13 @@ export function createTicketSearch(core: StoreCore): TicketSearch {
           .reverse()
           .limit(limit)
           .toArray()
-      case 'words':
-        return byWords([plan.index, ...plan.rest], limit)
+      case 'words': {
+        // A word that starts another of the query asks nothing more of a ticket.
+        const words = [plan.index, ...plan.rest].filter(
+          (word, _, all) => !all.some((other) => other !== word && other.startsWith(word)),
+        )
+        return words.length === 1 ? byWord(words[0]!, limit) : byWords(words, limit)
+      }
     }
   }
 
