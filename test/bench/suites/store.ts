@@ -148,6 +148,7 @@ export async function run(emit: Emit): Promise<void> {
       progress(describe('floor: add 1 event + put 1 ticket, nothing else, strict', records.floor))
       // Openings are the slow third of the records: the new ticket's search words are ~15 more
       // requests. Shown beside the same requests written bare, not held against the floor.
+      progress(describe('record strict, notes and field changes only', records.strictOthers))
       progress(describe('record strict, openings only', records.strictOpenings))
       progress(
         describe(
