@@ -90,6 +90,27 @@ describe('recording events: event and projection in one transaction (ARCHITECTUR
     expect(await store.pendingCount()).toBe(1)
   })
 
+  it('records nothing for a command whose event it holds already, rejected and out of the ticket', async () => {
+    const store = await enrolledStore()
+    const { tickets } = await openCall(store)
+    const noted = await store.record((ctx) =>
+      addTechNote(tickets[0]!, 'Cleared the queue', agentAt(ctx)),
+    )
+    if (!noted.ok) throw new Error(JSON.stringify(noted.errors))
+    const note = noted.events[0]!
+    await store.applyPushResults([
+      { id: note.id, status: 'rejected', code: 'forbidden', reason: 'not yours' },
+    ])
+    // The remembered ticket is current and the note is later than its last event: only the
+    // store's own refusal of a second event with that id keeps the note out.
+    const again = await store.record(() => ({ ok: true, events: [note] }))
+
+    expect(again).toMatchObject({ ok: true, tickets: [] })
+    expect(await store.getTicket(tickets[0]!.id)).toEqual(tickets[0])
+    expect(await store.rejectedEvents(10)).toMatchObject([{ id: note.id, syncState: 'rejected' }])
+    expect(await store.pendingCount()).toBe(1)
+  })
+
   it('does not use up a ticket number when the command is refused (rule 3)', async () => {
     const store = await enrolledStore()
     const refused = await store.record((ctx) =>

@@ -9,18 +9,24 @@ import {
   foldTicket,
   openTicket,
   type CommandContext,
+  type CommandResult,
   type OpenInput,
   type TicketEvent,
 } from '../../../src/shared/incident'
 import { uuidv7 } from '../../../src/shared/ids'
 import { createClock, formatHlc, tick } from '../../../src/shared/sync/hlc'
-import { createStationStore, type StationStore } from '../../../src/renderer/src/store'
+import {
+  createStationStore,
+  type RecordContext,
+  type StationStore,
+} from '../../../src/renderer/src/store'
 import {
   StationDb,
   ticketRow,
   type StoredEvent,
   type TicketRow,
 } from '../../../src/renderer/src/store/db'
+import { WORDS_TABLE, wordKeys } from '../../../src/renderer/src/store/search-words'
 import { seededRandom, type Random } from '../../support/random'
 import { memoryNumbers } from '../../support/ticket-numbers'
 
@@ -162,21 +168,38 @@ async function ticketCount(): Promise<number> {
   return count
 }
 
+/** What `measureRecords` times, each lane in the same turns as the others. */
+export interface RecordTimings {
+  strict: number[]
+  relaxed: number[]
+  /** The bare write `store.record` is held against (`measureFloor`). */
+  floor: number[]
+  /** Of `strict`, the openings alone: they also write the new ticket's search words. */
+  strictOpenings: number[]
+  /** Of `strict`, the notes and field changes: no search word changes. */
+  strictOthers: number[]
+  /** Beside them, for the reader: a bare opening with its search words (`bareOpening`). */
+  openingFloor: number[]
+}
+
+type Lane = 'strict' | 'relaxed' | 'floor' | 'openingFloor'
+const LANES: readonly Lane[] = ['strict', 'relaxed', 'floor', 'openingFloor']
+
 /**
- * Times `store.record` of one event and its projection until each durability has `rounds`
- * timings. The two durabilities take turns in blocks, so neither gets the warmer cache. Each is
- * its own store instance, like two windows of the app: the first record of a block finds the
- * other instance's writes (its view of the clock is stale, and it reads again), which is the
- * multi-window case, not the station's normal one, so it is not timed. Openings take a number;
- * notes and field changes go to random existing tickets, read beforehand as the open ticket view
- * has them.
+ * Times `store.record` of one event and its projection, and beside it the bare writes, until each
+ * lane has `rounds` timings. The lanes take turns in blocks, so none gets the warmer cache or a
+ * quieter moment of the machine. Each durability is its own store instance, like two windows of
+ * the app: the first record of a block finds the other instance's writes (its view of the clock
+ * is stale, and it reads again), which is the multi-window case, not the station's normal one, so
+ * the first write of every block is not timed. Openings take a number; notes and field changes
+ * go to random existing tickets, read beforehand as the open ticket view has them.
  */
 async function measureRecords(
   rounds: number,
   warmup: number,
   tickets: number,
   seed: number,
-): Promise<Record<'strict' | 'relaxed' | 'floor', number[]>> {
+): Promise<RecordTimings> {
   const BLOCK = 25
   const random = seededRandom(seed)
   // Two windows of one station on one profile: one number authority.
@@ -185,7 +208,16 @@ async function measureRecords(
     strict: await createStationStore(BENCH_DB, { durability: 'strict', numbers }),
     relaxed: await createStationStore(BENCH_DB, { durability: 'relaxed', numbers }),
   }
-  const timings = { strict: [] as number[], relaxed: [] as number[], floor: [] as number[] }
+  const bare = new StationDb(BENCH_DB, { durability: 'strict' })
+  await bare.open()
+  const timings: RecordTimings = {
+    strict: [],
+    relaxed: [],
+    floor: [],
+    strictOpenings: [],
+    strictOthers: [],
+    openingFloor: [],
+  }
   const agent = (ctx: { nextHlc(): string }): CommandContext => ({
     actor: 'agent1',
     station: 'A1',
@@ -193,44 +225,67 @@ async function measureRecords(
     newId: () => uuidv7(),
     nextHlc: ctx.nextHlc,
   })
-  const made = { strict: 0, relaxed: 0 }
-  const maxBlocks = 2 * (Math.ceil((rounds + warmup) / (BLOCK - 1)) + 1)
+  const made: Record<Lane, number> = { strict: 0, relaxed: 0, floor: 0, openingFloor: 0 }
+  const maxBlocks = LANES.length * (Math.ceil((rounds + warmup) / (BLOCK - 1)) + 1)
   for (let block = 0; block < maxBlocks; block++) {
-    const durability = block % 2 === 0 ? 'strict' : 'relaxed'
-    const store: StationStore = stores[durability]
-    for (let i = 0; i < BLOCK && timings[durability].length < rounds; i++) {
-      const kind = made[durability] % 3
-      const existing =
-        kind === 0 ? null : await store.ticketByNumber(syntheticCall(random.int(tickets)).number)
-      const started = performance.now()
-      const result = await store.record((ctx) => {
-        if (kind === 0) {
-          return openTicket(
-            syntheticCall(tickets + block * BLOCK + i).input,
-            ctx.nextTicketNumber(),
-            agent(ctx),
-          )
-        }
-        if (!existing) throw new Error('bench ticket missing: the profile is not loaded')
-        return kind === 1
-          ? addTechNote(existing, `Bench note ${block}.${i}`, agent(ctx))
-          : changeFields(existing, { urgency: existing.urgency === 1 ? 2 : 1 }, agent(ctx))
-      })
-      const elapsed = performance.now() - started
-      if (!result.ok) throw new Error(`bench record refused: ${JSON.stringify(result.errors)}`)
-      made[durability] += 1
-      if (i > 0 && made[durability] > warmup) timings[durability].push(elapsed)
+    const lane = LANES[block % LANES.length]!
+    for (let i = 0; i < BLOCK && timings[lane].length < rounds; i++) {
+      // Each lane's synthetic calls of its own, past the loaded ones and apart from the others'.
+      const call = tickets + (LANES.indexOf(lane) * maxBlocks + block) * BLOCK + i
+      let elapsed: number
+      if (lane === 'floor') elapsed = await measureFloor(bare.backendDB(), tickets, call, random)
+      else if (lane === 'openingFloor') elapsed = await timed(() => bareOpening(bare, call))
+      else {
+        const kind = made[lane] % 3
+        elapsed = await timedRecord(stores[lane], kind, tickets, call, random, agent)
+        if (lane === 'strict' && i > 0 && made[lane] >= warmup)
+          (kind === 0 ? timings.strictOpenings : timings.strictOthers).push(elapsed)
+      }
+      made[lane] += 1
+      if (i > 0 && made[lane] > warmup) timings[lane].push(elapsed)
     }
   }
   stores.strict.close()
   stores.relaxed.close()
-  timings.floor = await measureFloor(rounds, warmup, tickets, random)
-  if (timings.strict.length < rounds || timings.relaxed.length < rounds) {
-    throw new Error(
-      `bench made ${timings.strict.length} + ${timings.relaxed.length} timed records, not ${rounds} each`,
-    )
+  bare.close()
+  for (const lane of LANES) {
+    if (timings[lane].length < rounds)
+      throw new Error(`bench made ${timings[lane].length} timed ${lane} writes, not ${rounds}`)
   }
   return timings
+}
+
+async function timed(write: () => Promise<void>): Promise<number> {
+  const started = performance.now()
+  await write()
+  return performance.now() - started
+}
+
+/** One `store.record`: kind 0 opens call `call`, 1 adds a note, 2 changes a field. */
+async function timedRecord(
+  store: StationStore,
+  kind: number,
+  tickets: number,
+  call: number,
+  random: Random,
+  agent: (ctx: { nextHlc(): string }) => CommandContext,
+): Promise<number> {
+  let command: (ctx: RecordContext) => CommandResult
+  if (kind === 0)
+    command = (ctx) => openTicket(syntheticCall(call).input, ctx.nextTicketNumber(), agent(ctx))
+  else {
+    const existing = await store.ticketByNumber(syntheticCall(random.int(tickets)).number)
+    if (!existing) throw new Error('bench ticket missing: the profile is not loaded')
+    command =
+      kind === 1
+        ? (ctx) => addTechNote(existing, `Bench note ${call}`, agent(ctx))
+        : (ctx) => changeFields(existing, { urgency: existing.urgency === 1 ? 2 : 1 }, agent(ctx))
+  }
+  const started = performance.now()
+  const result = await store.record(command)
+  const elapsed = performance.now() - started
+  if (!result.ok) throw new Error(`bench record refused: ${JSON.stringify(result.errors)}`)
+  return elapsed
 }
 
 /**
@@ -238,35 +293,53 @@ async function measureRecords(
  * an event and puts a ticket row, with none of the store's reads, logic or derived rows (the
  * search words a ticket write adds count against the store), 'strict' durability.
  */
-async function measureFloor(rounds: number, warmup: number, tickets: number, random: Random) {
-  const db = new StationDb(BENCH_DB, { durability: 'strict' })
-  await db.open()
-  const timings: number[] = []
-  for (let i = 0; i < warmup + rounds; i++) {
-    const row = await db.tickets
-      .where('number')
-      .equals(syntheticCall(random.int(tickets)).number)
-      .first()
-    if (!row) throw new Error('bench ticket missing: the profile is not loaded')
-    const [opening] = eventsOf(tickets + i)
-    const event: StoredEvent = { ...opening!, ticketId: row.id, syncState: 'pending' }
-    const started = performance.now()
-    await bareWrite(db.backendDB(), event, row)
-    if (i >= warmup) timings.push(performance.now() - started)
-  }
-  db.close()
-  return timings
+async function measureFloor(
+  idb: IDBDatabase,
+  tickets: number,
+  call: number,
+  random: Random,
+): Promise<number> {
+  const row = await new Promise<TicketRow | undefined>((resolve, reject) => {
+    const tx = idb.transaction('tickets', 'readonly')
+    const found = tx
+      .objectStore('tickets')
+      .index('number')
+      .get(syntheticCall(random.int(tickets)).number)
+    found.onsuccess = () => resolve(found.result as TicketRow | undefined)
+    found.onerror = () => reject(found.error)
+  })
+  if (!row) throw new Error('bench ticket missing: the profile is not loaded')
+  const [opening] = eventsOf(call)
+  const event: StoredEvent = { ...opening!, ticketId: row.id, syncState: 'pending' }
+  return timed(() => bareWrite(idb, event, row))
 }
 
-function bareWrite(idb: IDBDatabase, event: StoredEvent, row: TicketRow): Promise<void> {
+function bareWrite(
+  idb: IDBDatabase,
+  event: StoredEvent,
+  row: TicketRow,
+  words: readonly string[] = [],
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const tx = idb.transaction(['events', 'tickets'], 'readwrite', { durability: 'strict' })
+    const stores = words.length > 0 ? ['events', 'tickets', WORDS_TABLE] : ['events', 'tickets']
+    const tx = idb.transaction(stores, 'readwrite', { durability: 'strict' })
     tx.objectStore('events').add(event)
     tx.objectStore('tickets').put(row)
+    for (const key of words) tx.objectStore(WORDS_TABLE).put(0, key)
     tx.oncomplete = () => resolve()
     tx.onerror = () => reject(tx.error)
     tx.onabort = () => reject(tx.error)
   })
+}
+
+/**
+ * A bare opening: its event, the new ticket row and the row's search words (search-words.ts), all
+ * requests issued at once, 'strict'. Not the floor: it shows what an opening's words cost anyway.
+ */
+function bareOpening(db: StationDb, call: number): Promise<void> {
+  const [opening] = eventsOf(call)
+  const row = ticketRow(foldTicket([opening!])!)
+  return bareWrite(db.backendDB(), { ...opening!, syncState: 'pending' }, row, wordKeys(row))
 }
 
 /** `first_last`: a first-name and a last-name prefix together ("jam smi", "dana whit"), reported on its own. */

@@ -116,9 +116,10 @@ export async function writePlanned(
   const rows = [...plan.next.values()].map(ticketRow)
   try {
     return await core.write(async (out): Promise<RecordResult> => {
+      // No read of the events: an id the store holds already makes the add fail, which aborts
+      // the write like a stale view does, and the careful write then leaves that event out.
       const reads = Promise.all([
         core.readMeta(VIEW_KEYS),
-        db.events.bulkGet(plan.events.map((event) => event.id)),
         db.tickets.bulkGet(ticketIds),
         projection.unheldTickets(fresh),
       ])
@@ -131,10 +132,9 @@ export async function writePlanned(
       ])
       // Awaited below once the view is confirmed; handled here so an abort is reported once.
       written.catch(() => undefined)
-      const [meta, existing, stored, unheld] = await reads
+      const [meta, stored, unheld] = await reads
       const current =
         VIEW_KEYS.every((key) => sameValue(meta.get(key), known.get(key))) &&
-        existing.every((event) => event === undefined) &&
         ticketIds.every((id, i) => sameValue(stored[i], plan.expected.get(id))) &&
         fresh.every((id) => unheld.has(id))
       if (!current) throw new StaleView()
