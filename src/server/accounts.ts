@@ -197,7 +197,8 @@ export async function issueEnrollmentCode(
   ).join('')
   const expiresAt = now + ttlMs
   await db.query(
-    'INSERT INTO enrollment_codes (code_hash, issued_by, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+    `INSERT INTO enrollment_codes (code_hash, issued_by, created_at, expires_at, attempts_before)
+     SELECT $1, $2, $3, $4, coalesce(max(id), 0) FROM auth_attempts`,
     [tokenHash(raw), issuedBy, now, expiresAt],
   )
   return { code: raw.match(/.{4}/g)!.join('-'), expiresAt }

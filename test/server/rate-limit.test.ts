@@ -76,6 +76,22 @@ forEachBackend((backend) => {
     expect((await enroll(direct, fresh)).status).toBe(200)
   })
 
+  it('counts a wrong code typed in the same millisecond as the newest code, and frees the station by the next one', async () => {
+    // A stopped clock: the code and every attempt share one millisecond, so only their order tells.
+    const at = Date.now()
+    const frozen = await startTestServer(backend().db, { now: () => at })
+    try {
+      await issueEnrollmentCode(backend().db, 'test', at)
+      for (let i = 0; i < 10; i++)
+        expect((await enroll(frozen, `SAME-MS-CODE-${i}`)).status).toBe(403)
+      expect((await enroll(frozen, 'SAME-MS-CODE-X')).status).toBe(429)
+      const fresh = (await issueEnrollmentCode(backend().db, 'test', at)).code
+      expect((await enroll(frozen, fresh)).status).toBe(200)
+    } finally {
+      await frozen.close()
+    }
+  })
+
   it('locks a user out at one address only: the floor, and the same user elsewhere, sign in', async () => {
     const { username } = await userWithToken(backend().db, 'agent')
     const colleague = await userWithToken(backend().db, 'agent')

@@ -17,8 +17,8 @@ export interface Budget {
   key: readonly string[]
   max: number
   windowMs: number
-  /** Attempts before this time do not count against the budget. */
-  since?: number
+  /** Attempts numbered up to this one (auth_attempts.id) do not count against the budget. */
+  afterAttempt?: number
 }
 
 export type Attempt =
@@ -76,8 +76,11 @@ export function createAttemptLimiter(db: Database, now: () => number): AttemptLi
       const own = new Set(ownIds)
       let retryAfterMs = 0
       budgets.forEach((budget, i) => {
-        const from = Math.max(at - budget.windowMs, budget.since ?? -Infinity)
-        const counted = rows.filter((r) => r.key === keys[i] && Number(r.at) > from)
+        const from = at - budget.windowMs
+        const after = budget.afterAttempt ?? 0
+        const counted = rows.filter(
+          (r) => r.key === keys[i] && Number(r.at) > from && Number(r.id) > after,
+        )
         if (counted.length <= budget.max) return
         // Over budget means at least `max` others; one more is allowed once the max-th newest of
         // them has left the window.
@@ -128,13 +131,13 @@ export function loginBudgets(username: string, address: string): [Budget, Budget
  * it. The code itself carries the protection against guessing (see README, "Rate limits").
  */
 export async function enrollmentBudget(db: Queryable, address: string): Promise<Budget> {
-  const [newest] = await db.query<{ at: number | null }>(
-    'SELECT max(created_at) AS at FROM enrollment_codes',
+  const [newest] = await db.query<{ mark: number | null }>(
+    'SELECT max(attempts_before) AS mark FROM enrollment_codes',
   )
   return {
     key: ['enroll', address],
     max: 10,
     windowMs: 15 * MINUTE,
-    since: Number(newest?.at ?? 0),
+    afterAttempt: Number(newest?.mark ?? 0),
   }
 }

@@ -372,6 +372,16 @@ export const MIGRATIONS: readonly Migration[] = [
       END $$`,
     ],
   },
+  {
+    version: 13,
+    name: 'enrollment budget by attempt number',
+    statements: [
+      // Enrollment attempts count from the newest code on (auth/rate-limit.ts). Compared by time,
+      // an attempt in the code's own millisecond was left out; the attempt's number is exact.
+      // Codes issued before this count every attempt still in the window.
+      `ALTER TABLE enrollment_codes ADD COLUMN attempts_before int8 NOT NULL DEFAULT 0`,
+    ],
+  },
 ]
 
 export async function migrate(db: Database, now: () => number): Promise<void> {
