@@ -24,6 +24,7 @@ import {
 import type { QueueDirectory } from '../../src/renderer/src/queue/context'
 import { manualClock, pageOf, phoneCall, remoteStation, T0 } from '../store/fixtures'
 import { privateIndexedDb } from '../store/private-indexeddb'
+import type { OpenTicketReader } from '../../src/renderer/src/queue/open-tickets'
 import { loopbackStation, manualTicker } from './harness'
 import { memoryNumbers } from '../support/ticket-numbers'
 import { completeResolution } from '../support/incident-fixtures'
@@ -89,7 +90,7 @@ afterEach(() => {
   queues = []
 })
 
-async function setUp(name: string, calls: number) {
+async function setUp(name: string, calls: number, reader?: OpenTicketReader) {
   const clock = manualClock(T0)
   const database = privateIndexedDb()
   const store = await createStationStore(name, {
@@ -116,6 +117,7 @@ async function setUp(name: string, calls: number) {
     store,
     station: station.api,
     ticker: manualTicker(T0),
+    ...(reader ? { reader } : {}),
   })
   queues.push(queue)
   await queue.start()
@@ -150,6 +152,14 @@ const header = (name: string) =>
   within(grid()).getByRole('columnheader', { name: new RegExp(`^${name}`) })
 
 describe('Live Queue panel', () => {
+  it('says so when the floor cannot be read from the station, instead of loading for ever', async () => {
+    await setUp('unreadable', 3, { read: () => Promise.reject(new Error('disk I/O error')) })
+    expect(screen.getByRole('alert').textContent).toMatch(
+      /floor could not be read from this station’s database \(disk I\/O error\)/,
+    )
+    expect(screen.queryByText(/loading the floor/)).toBeNull()
+  })
+
   it('renders only the rows on screen out of hundreds', async () => {
     const { queue } = await setUp('virtual', 600)
     expect(screen.getByLabelText('Tickets shown').textContent).toBe('600')

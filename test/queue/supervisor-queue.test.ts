@@ -174,6 +174,38 @@ describe('loading the queue in windows', () => {
     for (const id of openIds(queue))
       expect(queue.model.get(id)!.ticket).toEqual(await f.store.getTicket(id))
   })
+  it('says why when the store cannot be read, follows nothing after it, and never rejects', async () => {
+    const f = await floor('broken')
+    await f.deliver(f.call(2, 2))
+    const failing: OpenTicketReader = {
+      read: () => Promise.reject(new Error('IndexedDB refused the read')),
+    }
+    const { queue } = start(f, { reader: failing })
+    let published = 0
+    queue.subscribe(() => published++)
+    await queue.start()
+    expect(queue.loadState()).toEqual({
+      loading: false,
+      loaded: 0,
+      failed: 'IndexedDB refused the read',
+    })
+    expect(published).toBe(1)
+    // Stopped with the failure: a later save is not half-applied to a queue that never loaded.
+    await f.deliver(f.call(3, 3))
+    expect(queue.model.size).toBe(0)
+  })
+
+  it('stays quiet when its desk closes the store during the load', async () => {
+    const f = await floor('closing')
+    await f.deliver(f.call(2, 2))
+    const { queue } = start(f)
+    // The desk's teardown: the store closes, and the queue is stopped while its reads fail.
+    f.store.close()
+    const started = queue.start()
+    queue.stop()
+    await expect(started).resolves.toBeUndefined()
+    expect(queue.loadState().failed).toBeUndefined()
+  })
 })
 
 describe('following the store', () => {

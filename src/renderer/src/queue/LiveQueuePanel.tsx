@@ -78,7 +78,7 @@ export function LiveQueuePanel({
   ...actions
 }: LiveQueuePanelProps) {
   const shown = useStore(queue.view, (s) => s.view.rows.length)
-  const { loading } = useLoadState(queue)
+  const { loading, failed } = useLoadState(queue)
   const open = queue.model.size
   const filterSearch = useRef<HTMLInputElement>(null)
   useShortcut('queueFilters', () => filterSearch.current?.focus())
@@ -107,6 +107,12 @@ export function LiveQueuePanel({
             Export CSV
           </button>
         </header>
+        {failed && (
+          <p role="alert" className="form-error">
+            The floor could not be read from this station’s database ({failed}). Restart Warmline;
+            if it happens again, tell your administrator.
+          </p>
+        )}
         {/* The grid comes before the radar and the filters in the tab order (drawn above it by queue.css):
             Tab from the screen's header reaches the tickets, not a row of chips. */}
         <div className="live-queue__body">

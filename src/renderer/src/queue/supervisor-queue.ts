@@ -38,6 +38,8 @@ export interface SupervisorQueueOptions {
 export interface LoadState {
   loading: boolean
   loaded: number
+  /** Why the floor could not be read from this station's database; the queue stops there. */
+  failed?: string
 }
 
 export interface SupervisorQueue {
@@ -47,7 +49,10 @@ export interface SupervisorQueue {
   loadState(): LoadState
   /** Called after every batch of changes, and when loading progresses. */
   subscribe(listener: (changes: readonly RowChange[]) => void): () => void
-  /** Loads, then follows the store; resolves once every open ticket is in memory. */
+  /**
+   * Loads, then follows the store; resolves once every open ticket is in memory, or once a read
+   * of the store failed (then `loadState().failed` says why). Never rejects.
+   */
   start(): Promise<void>
   stop(): void
 }
@@ -169,6 +174,58 @@ export function createSupervisorQueue({
     }
   }
 
+  /** The load, then the feed: what `start` runs, failing as a whole if a read fails. */
+  async function follow(mine: number): Promise<void> {
+    state = { loading: true, loaded: model.size }
+    buffered = []
+    unsubscribers.push(
+      store.onTicketsChanged((change) => {
+        if (buffered) buffered.push(change)
+        else enqueue(() => handle(change))
+      }),
+    )
+    if (station) {
+      unsubscribers.push(
+        station.on('sync.results', ({ results }) =>
+          enqueue(() => {
+            pending.settle(results.map((r) => r.id))
+            const flips = model.apply(reflagged())
+            if (flips.length > 0) publish(flips)
+          }),
+        ),
+        station.on('notify.clicked', ({ ticketId }) => {
+          if (ticketId && model.get(ticketId)) view.getState().select(ticketId, { open: true })
+        }),
+      )
+    }
+    pending.reset(await store.pendingEvents(PENDING_LIMIT))
+    flagged = pending.tickets()
+    await load(mine)
+    if (mine !== run) return
+    const waiting = buffered
+    buffered = null
+    for (const change of waiting) enqueue(() => handle(change))
+    enqueue(() => {
+      alerts.seed(model.rows(), ticker.now())
+      state = { loading: false, loaded: model.size }
+      publish([])
+    })
+    unsubscribers.push(
+      ticker.subscribe((now) => {
+        const dayStart = deskDayStart(now, policy())
+        if (dayStart > model.retainedSince) publish(model.retain(dayStart))
+        view.getState().tick(now)
+        if (!state.loading) show(alerts.tick(model.rows(), now))
+      }),
+    )
+    await chain
+  }
+
+  function stop(): void {
+    run += 1
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+  }
+
   return {
     model,
     ticker,
@@ -181,54 +238,19 @@ export function createSupervisorQueue({
 
     async start() {
       const mine = ++run
-      state = { loading: true, loaded: model.size }
-      buffered = []
-      unsubscribers.push(
-        store.onTicketsChanged((change) => {
-          if (buffered) buffered.push(change)
-          else enqueue(() => handle(change))
-        }),
-      )
-      if (station) {
-        unsubscribers.push(
-          station.on('sync.results', ({ results }) =>
-            enqueue(() => {
-              pending.settle(results.map((r) => r.id))
-              const flips = model.apply(reflagged())
-              if (flips.length > 0) publish(flips)
-            }),
-          ),
-          station.on('notify.clicked', ({ ticketId }) => {
-            if (ticketId && model.get(ticketId)) view.getState().select(ticketId, { open: true })
-          }),
-        )
-      }
-      pending.reset(await store.pendingEvents(PENDING_LIMIT))
-      flagged = pending.tickets()
-      await load(mine)
-      if (mine !== run) return
-      const waiting = buffered
-      buffered = null
-      for (const change of waiting) enqueue(() => handle(change))
-      enqueue(() => {
-        alerts.seed(model.rows(), ticker.now())
-        state = { loading: false, loaded: model.size }
+      try {
+        await follow(mine)
+      } catch (error) {
+        // Stopped meanwhile (the desk closed its store): nobody is looking any more.
+        if (mine !== run) return
+        stop()
+        const reason = error instanceof Error ? error.message : String(error)
+        console.error('Warmline: the live queue could not read the floor', error)
+        state = { loading: false, loaded: model.size, failed: reason }
         publish([])
-      })
-      unsubscribers.push(
-        ticker.subscribe((now) => {
-          const dayStart = deskDayStart(now, policy())
-          if (dayStart > model.retainedSince) publish(model.retain(dayStart))
-          view.getState().tick(now)
-          if (!state.loading) show(alerts.tick(model.rows(), now))
-        }),
-      )
-      await chain
+      }
     },
 
-    stop() {
-      run += 1
-      for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
-    },
+    stop,
   }
 }
