@@ -4,10 +4,10 @@
  * task there until a phone contact is recorded; and the live SLA timer of issue 10.7 says where
  * the ticket stands in words.
  */
-import { screen, waitFor, within } from '@testing-library/react'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { expect, test } from 'vitest'
 import { recordContact } from '../../src/shared/incident/rules'
-import { useTestStation, logVpnCall, recordAs, renderDesk } from './support/desk'
+import { AGENT, useTestStation, logVpnCall, recordAs, renderDesk } from './support/desk'
 
 const station = useTestStation()
 
@@ -36,4 +36,43 @@ test('issue 10.7: My tickets shows the time left to the next target, in words', 
   // A P1 phone call is taken at once; its 2-hour resolution target runs.
   expect(within(table).getByText('On track')).toBeTruthy()
   expect(table.textContent).toMatch(/Resolution in 1 h 59 min|Resolution in 2 h 00 min/)
+})
+
+/** A phone call logged `daysAgo` days ago, whose caller did not answer a call back then. */
+async function unansweredCall(daysAgo: number): Promise<string> {
+  const at = Date.now() - daysAgo * 24 * 3_600_000
+  const ticketId = await logVpnCall(station.store, {}, at)
+  const ticket = (await station.store.getTicket(ticketId))!
+  await recordAs(
+    station.store,
+    (ctx) => recordContact(ticket, { channel: 'phone', outcome: 'no_answer' }, ctx),
+    AGENT.username,
+    at + 60_000,
+  )
+  return ticketId
+}
+
+test('rule 9: a customer who did not answer for a business day is resolved as inactive from the desk', async () => {
+  const ticketId = await unansweredCall(8)
+  renderDesk(station.store, { name: 'mine' })
+  const resolveInactive = await screen.findByRole('button', { name: 'Resolve A1-1 as inactive' })
+  resolveInactive.focus()
+  fireEvent.click(resolveInactive)
+  await waitFor(async () =>
+    expect((await station.store.getTicket(ticketId))?.resolution?.resolutionCode).toBe(
+      'inactive_ticket',
+    ),
+  )
+  await waitFor(() => expect(screen.queryByRole('list', { name: 'Follow-up' })).toBeNull())
+})
+
+test('rule 9: an inactive resolution the station cannot save says so beside the list', async () => {
+  await unansweredCall(8)
+  renderDesk(station.store, { name: 'mine' })
+  const resolveInactive = await screen.findByRole('button', { name: 'Resolve A1-1 as inactive' })
+  station.store.close()
+  fireEvent.click(resolveInactive)
+  const refusal = await screen.findByText(/^This station could not save it/)
+  expect(refusal.closest('[role="alert"]')).not.toBeNull()
+  expect(screen.getByRole('button', { name: 'Resolve A1-1 as inactive' })).toBeTruthy()
 })

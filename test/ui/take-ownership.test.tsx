@@ -95,3 +95,18 @@ test('rule 4: a colleague’s ticket offers no take-over to an agent; a supervis
     expect(screen.getByLabelText('Owner').textContent).toBe(`Owner: ${SUPERVISOR.username}`),
   )
 })
+
+test('a take-over the station cannot save is refused on screen, not dropped', async () => {
+  const ticketId = await emailOpened()
+  const { handedOver } = renderDesk(station.store, { name: 'ticket', ticketId }, AGENT)
+  await screen.findByRole('heading', { name: 'Projector shows no signal' })
+  // What a newer Warmline opening this profile in another window does to the old one's database.
+  station.store.close()
+  fireEvent.click(within(toolbar()).getByRole('button', { name: 'Take ownership' }))
+  const refusal = await screen.findByText(
+    /^This station could not save it \(.+\); nothing was saved/,
+  )
+  expect(refusal.closest('[role="alert"]')).not.toBeNull()
+  expect(screen.getByLabelText('Owner').textContent).toBe('No owner yet')
+  expect(handedOver).toEqual([])
+})

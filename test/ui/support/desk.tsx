@@ -16,6 +16,7 @@ import type { User } from '../../../src/shared/directory'
 import type { TicketEvent } from '../../../src/shared/incident/events'
 import { openTicket, type CommandResult, type OpenInput } from '../../../src/shared/incident/rules'
 import { uuidv7 } from '../../../src/shared/ids'
+import { formatHlc } from '../../../src/shared/sync/hlc'
 import { offlineStation, type OfflineStation } from '../../support/offline-station'
 import {
   createDesk,
@@ -182,18 +183,26 @@ export async function settle(ms = 30): Promise<void> {
   await act(() => new Promise((resolve) => setTimeout(resolve, ms)))
 }
 
-/** Runs a process command as the test agent, as the desk's `useRecord` does. */
+/**
+ * Runs a process command as the test agent, as the desk's `useRecord` does; at `at` (ms) when
+ * given, for a history older than the station's clock.
+ */
 export async function recordAs(
   store: StationStore,
   command: (ctx: DeskCommandContext) => CommandResult,
   actor = AGENT.username,
+  at?: number,
 ): Promise<TicketEvent[]> {
+  let counter = 0
   const result = await store.record((rc) =>
     command({
       actor,
       station: STATION_CODE,
-      now: Date.now,
-      nextHlc: rc.nextHlc,
+      now: at === undefined ? Date.now : () => at,
+      nextHlc:
+        at === undefined
+          ? rc.nextHlc
+          : () => formatHlc({ wallMs: at, counter: counter++, node: STATION_CODE }),
       nextTicketNumber: rc.nextTicketNumber,
       newId: () => uuidv7(),
     }),
@@ -206,31 +215,36 @@ export async function recordAs(
 export async function logVpnCall(
   store: StationStore,
   overrides: Partial<OpenInput> = {},
+  at?: number,
 ): Promise<string> {
-  const [opened] = await recordAs(store, (ctx) =>
-    openTicket(
-      {
-        source: 'phone',
-        caller: {
-          name: 'Dana Whitfield',
-          email: 'dana.whitfield@example.edu',
-          phone: '+1 555 010 2233',
-          username: 'dwhitfield',
+  const [opened] = await recordAs(
+    store,
+    (ctx) =>
+      openTicket(
+        {
+          source: 'phone',
+          caller: {
+            name: 'Dana Whitfield',
+            email: 'dana.whitfield@example.edu',
+            phone: '+1 555 010 2233',
+            username: 'dwhitfield',
+          },
+          title: 'Cannot connect to VPN',
+          description: '',
+          service: 'Network',
+          category: 'VPN',
+          subcategory: 'Connection failure',
+          impact: 4,
+          urgency: 3,
+          priorityIncrease: false,
+          receivedAt: new Date(at ?? Date.now()).toISOString(),
+          ...overrides,
         },
-        title: 'Cannot connect to VPN',
-        description: '',
-        service: 'Network',
-        category: 'VPN',
-        subcategory: 'Connection failure',
-        impact: 4,
-        urgency: 3,
-        priorityIncrease: false,
-        receivedAt: new Date().toISOString(),
-        ...overrides,
-      },
-      ctx.nextTicketNumber(),
-      ctx,
-    ),
+        ctx.nextTicketNumber(),
+        ctx,
+      ),
+    AGENT.username,
+    at,
   )
   return opened!.ticketId
 }

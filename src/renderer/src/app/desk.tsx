@@ -69,8 +69,27 @@ export const useCalls = <T,>(select: (s: CallState) => T) => useStore(useDesk().
 export type DeskCommandContext = CommandContext & { nextTicketNumber(): string }
 
 /**
+ * A write this station's database could not make (IndexedDB failed, or the database was closed,
+ * e.g. by a newer Warmline in another window): the transaction wrote nothing, and the screen
+ * says so where it shows a refusal, with what was typed still in its fields.
+ */
+function notSaved(error: unknown): RecordResult {
+  const reason = error instanceof Error ? error.message : String(error)
+  return {
+    ok: false,
+    errors: [
+      {
+        field: '',
+        message: `This station could not save it (${reason}); nothing was saved. Try again; if it keeps failing, restart Warmline.`,
+      },
+    ],
+  }
+}
+
+/**
  * Runs a process command (rules.ts) as the signed-in agent at this station: the events and the
- * projection are written in one transaction, then handed to sync. Never waits on the network.
+ * projection are written in one transaction, then handed to sync. Never waits on the network,
+ * and never rejects: a failed write comes back as a refusal (`notSaved`).
  */
 export function useRecord(): (
   command: (ctx: DeskCommandContext) => CommandResult,
@@ -80,9 +99,9 @@ export function useRecord(): (
     async (command) => {
       const { user, stationCode } = desk.session.getState()
       if (!user || !stationCode) return NOT_SIGNED_IN
-      const result = await desk.store.record((rc) =>
-        command(deskContext(user.username, stationCode, rc)),
-      )
+      const result = await desk.store
+        .record((rc) => command(deskContext(user.username, stationCode, rc)))
+        .catch(notSaved)
       if (result.ok) desk.afterWrite(result.events)
       return result
     },

@@ -11,7 +11,10 @@ import {
 } from '../../../shared/incident/follow-up'
 import { resolve } from '../../../shared/incident/rules'
 import type { Ticket } from '../../../shared/incident/ticket'
+import { useState } from 'react'
 import { useDesk, useRecord } from '../app/desk'
+import { FormErrors } from '../ui/fields'
+import { sortRefusals, type Refusal } from '../ui/rule-errors'
 import { useDeskTicking } from '../sla/SlaTimer'
 
 const MINUTE = 60_000
@@ -19,6 +22,7 @@ const MINUTE = 60_000
 export function FollowUps({ tickets }: { tickets: readonly Ticket[] }) {
   const desk = useDesk()
   const record = useRecord()
+  const [refusals, setRefusals] = useState<readonly Refusal[]>([])
   // Minutes are enough: a customer turns inactive at a business-day boundary, not a second.
   const now = useDeskTicking((at) => Math.floor(at / MINUTE)) * MINUTE
   const policy = desk.store.priorityPolicy()
@@ -46,15 +50,19 @@ export function FollowUps({ tickets }: { tickets: readonly Ticket[] }) {
             day after a contact attempt (rule 9).{' '}
             <button
               type="button"
-              onClick={() =>
-                void record((ctx) => resolve(ticket, inactiveResolution(ticket), ctx, policy))
-              }
+              onClick={async () => {
+                const result = await record((ctx) =>
+                  resolve(ticket, inactiveResolution(ticket), ctx, policy),
+                )
+                setRefusals(result.ok ? [] : sortRefusals(result.errors, []).general)
+              }}
             >
               Resolve {ticket.number} as inactive
             </button>
           </li>
         ))}
       </ul>
+      <FormErrors messages={refusals} />
     </>
   )
 }
