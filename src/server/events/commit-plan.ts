@@ -90,7 +90,13 @@ export interface CommitPlan {
   versions: (string | null)[]
   mails: { noteId: string; eventId: string; ticketId: string }[]
   claims: { number: string; ticketId: string; eventId: string }[]
-  settings: string | null
+  /**
+   * The settings rows the fold's policy was read from, with their versions as read (`stamp`,
+   * null: none), for the write to check. None in a plan made under the lock: its policy is the
+   * one read with the lock (`withEventLog`), and settings are written without the lock, so a
+   * check there could only fail a commit that nothing can retry.
+   */
+  settings: { keys: readonly string[]; stamp: string | null }
   /** Writes stored events that a redaction rewrites: only ever in a plan made under the lock. */
   rewriteStored: (() => Promise<void>) | null
 }
@@ -264,7 +270,7 @@ export async function planCommit(
     claims: numbers.fresh
       .filter((e) => !state.stored.has(e.id))
       .map((e) => ({ number: e.payload.number, ticketId: e.ticketId, eventId: e.id })),
-    settings: state.settings,
+    settings: tx ? { keys: [], stamp: null } : { keys: POLICY_SETTINGS, stamp: state.settings },
     rewriteStored: redaction.rewriteStored,
   }
 }
@@ -275,7 +281,7 @@ export async function planCommit(
  */
 export function mergePlans(plans: readonly CommitPlan[]): CommitPlan | null {
   if (plans.length === 1) return plans[0]!
-  if (plans.some((plan) => plan.settings !== plans[0]!.settings)) return null
+  if (plans.some((plan) => plan.settings.stamp !== plans[0]!.settings.stamp)) return null
   const members = (texts: string[]) => texts.filter(Boolean).join(',')
   return {
     results: new Map(plans.flatMap((plan) => [...plan.results])),
