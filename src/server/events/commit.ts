@@ -98,7 +98,7 @@ export async function prepareCommit(
   given: readonly TicketEvent[],
 ): Promise<CommitPlan | null> {
   const state = await readState(q, given)
-  return planCommit(q, null, given, state, policyOfText(state.policy))
+  return planCommit(q, false, given, state, policyOfText(state.policy))
 }
 
 /**
@@ -112,7 +112,7 @@ export async function commitEvents(
   policy: PriorityPolicy,
 ): Promise<CommitOutcome> {
   const state = await readState(tx, given)
-  const plan = (await planCommit(tx, tx, given, state, policy))!
+  const plan = (await planCommit(tx, true, given, state, policy))!
   if (plan.freshIds.length) await plan.rewriteStored?.()
   const outcome = await writePlan(tx, plan, receivedAt)
   // Under the lock nothing else writes what the plan checks: what was read is what the write finds.
