@@ -5,6 +5,7 @@
  * run would.
  */
 import { beforeAll, expect, it } from 'vitest'
+import type { Queryable } from '../../src/server/db/database'
 import { recordDefaultCalendar } from '../../src/server/directory-store'
 import { commitEvents, prepareCommit, writePlan } from '../../src/server/events/commit'
 import { withEventLog } from '../../src/server/events/event-log'
@@ -91,6 +92,29 @@ forEachBackend((backend) => {
     await backend().db.query(`UPDATE settings SET value = value WHERE key = 'business_calendar'`)
     expect(await writePlan(backend().db, plan, Date.now())).toBeNull()
     expect(await stored([events[0]!.id])).toBe(0)
+  })
+
+  it('commits under the lock though the priority policy is stored again after its read', async () => {
+    const events = ticketHistory(author(), 0)
+    const outcome = await withEventLog(backend().db, (tx, policy) => {
+      // Settings are written without the event-log lock, so an import can land between the read
+      // and the write. PGlite is one connection: there the write can only come inside the
+      // transaction, which stands for it.
+      const importer = backend().kind === 'postgres' ? backend().db : tx
+      const racing: Queryable = {
+        async query(sql, params, options) {
+          const rows = await tx.query(sql, params, options)
+          if (options?.name === 'warmline_commit_read')
+            await importer.query(
+              `UPDATE settings SET value = value WHERE key = 'business_calendar'`,
+            )
+          return rows as never
+        },
+      }
+      return commitEvents(racing, events, Date.now(), policy)
+    })
+    expect(outcome.results.get(events[0]!.id)).toMatchObject({ status: 'applied' })
+    expect(await stored([events[0]!.id])).toBe(1)
   })
 
   it('plans a customer note before the lock, but leaves a redaction of a stored note to the lock', async () => {

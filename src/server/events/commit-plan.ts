@@ -90,7 +90,13 @@ export interface CommitPlan {
   versions: (string | null)[]
   mails: { noteId: string; eventId: string; ticketId: string }[]
   claims: { number: string; ticketId: string; eventId: string }[]
-  settings: string | null
+  /**
+   * The settings rows the fold's policy was read from, with their versions as read (`stamp`,
+   * null: none), for the write to check. None in a plan made under the lock: its policy is the
+   * one read with the lock (`withEventLog`), and settings are written without the lock, so a
+   * check there could only fail a commit that nothing can retry.
+   */
+  settings: { keys: readonly string[]; stamp: string | null }
   /** Writes stored events that a redaction rewrites: only ever in a plan made under the lock. */
   rewriteStored: (() => Promise<void>) | null
 }
@@ -193,15 +199,16 @@ async function highestHeld(
 }
 
 /**
- * The plan for `given` (validated, unique ids) against `state`. Without the lock (`tx` null) a
- * batch that takes another ticket's number, or whose redaction rewrites stored events, has no
- * plan: the answer to the one and the rewrite of the other are the lock's to give. What else it
- * reads (a ticket's stored events to re-fold, a note's redactions) is the batch's tickets' events,
- * and any event stored since moves the ticket's row, which the write checks.
+ * The plan for `given` (validated, unique ids) against `state`, reading on `q` (a transaction
+ * holding the event-log lock when `underLock`). Without the lock a batch that takes another
+ * ticket's number, or whose redaction rewrites stored events, has no plan: the answer to the one
+ * and the rewrite of the other are the lock's to give. What else it reads (a ticket's stored
+ * events to re-fold, a note's redactions) is the batch's tickets' events, and any event stored
+ * since moves the ticket's row, which the write checks.
  */
 export async function planCommit(
   q: Queryable,
-  tx: Queryable | null,
+  underLock: boolean,
   given: readonly TicketEvent[],
   state: LogState,
   policy: PriorityPolicy,
@@ -209,8 +216,8 @@ export async function planCommit(
   const results = new Map<string, PushResult>()
   const numbers = claimNumbers(given, state)
   if (numbers.taken.length) {
-    if (!tx) return null
-    const highest = await highestHeld(tx, numbers.taken, numbers.fresh)
+    if (!underLock) return null
+    const highest = await highestHeld(q, numbers.taken, numbers.fresh)
     for (const event of numbers.taken) {
       results.set(event.id, {
         id: event.id,
@@ -223,8 +230,8 @@ export async function planCommit(
   }
   const offered = given.filter((event) => !results.has(event.id))
   // Rule 11: new events are stored in their redacted form, and a redaction rewrites what it redacts.
-  const redaction = await planRedactions(tx ?? q, offered)
-  if (!tx && redaction.rewriteStored) return null
+  const redaction = await planRedactions(q, offered)
+  if (!underLock && redaction.rewriteStored) return null
   const fresh: TicketEvent[] = []
   for (const event of redaction.events) {
     const found = state.stored.get(event.id)
@@ -264,7 +271,9 @@ export async function planCommit(
     claims: numbers.fresh
       .filter((e) => !state.stored.has(e.id))
       .map((e) => ({ number: e.payload.number, ticketId: e.ticketId, eventId: e.id })),
-    settings: state.settings,
+    settings: underLock
+      ? { keys: [], stamp: null }
+      : { keys: POLICY_SETTINGS, stamp: state.settings },
     rewriteStored: redaction.rewriteStored,
   }
 }
@@ -275,7 +284,7 @@ export async function planCommit(
  */
 export function mergePlans(plans: readonly CommitPlan[]): CommitPlan | null {
   if (plans.length === 1) return plans[0]!
-  if (plans.some((plan) => plan.settings !== plans[0]!.settings)) return null
+  if (plans.some((plan) => plan.settings.stamp !== plans[0]!.settings.stamp)) return null
   const members = (texts: string[]) => texts.filter(Boolean).join(',')
   return {
     results: new Map(plans.flatMap((plan) => [...plan.results])),

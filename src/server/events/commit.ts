@@ -14,7 +14,7 @@ import type { PriorityPolicy, TicketEvent } from '../../shared/incident'
 import type { PushResult } from '../../shared/sync/wire'
 import type { Queryable } from '../db/database'
 import { ADVISORY_LOCKS } from '../db/locks'
-import { POLICY_SETTINGS, policyOfText } from '../directory-store'
+import { policyOfText } from '../directory-store'
 import { planCommit, readState, type CommitPlan } from './commit-plan'
 
 export { mergePlans, type CommitPlan } from './commit-plan'
@@ -63,8 +63,8 @@ export async function writePlan(
     WRITE.sql,
     [
       ADVISORY_LOCKS.eventLog,
-      POLICY_SETTINGS,
-      plan.settings,
+      plan.settings.keys,
+      plan.settings.stamp,
       plan.versions,
       `[${plan.events}]`,
       receivedAt,
@@ -98,7 +98,7 @@ export async function prepareCommit(
   given: readonly TicketEvent[],
 ): Promise<CommitPlan | null> {
   const state = await readState(q, given)
-  return planCommit(q, null, given, state, policyOfText(state.policy))
+  return planCommit(q, false, given, state, policyOfText(state.policy))
 }
 
 /**
@@ -112,10 +112,10 @@ export async function commitEvents(
   policy: PriorityPolicy,
 ): Promise<CommitOutcome> {
   const state = await readState(tx, given)
-  const plan = (await planCommit(tx, tx, given, state, policy))!
+  const plan = (await planCommit(tx, true, given, state, policy))!
   if (plan.freshIds.length) await plan.rewriteStored?.()
   const outcome = await writePlan(tx, plan, receivedAt)
-  // Under the lock nothing else writes: what was read is what the write finds.
+  // Under the lock nothing else writes what the plan checks: what was read is what the write finds.
   if (!outcome) throw new Error('the event log changed under its lock')
   return outcome
 }

@@ -1,13 +1,14 @@
 /**
  * The global event log and the tickets projection.
  *
- * Ordering: every write to the log happens inside `withEventLog`, which takes one transaction-level
- * advisory lock before anything else. Identity values (`seq`) are therefore handed out in commit
- * order, and the lock is released only after the commit is visible: a reader at cursor N can never
- * miss an event that commits later with a smaller seq. The same lock serialises projection updates,
- * so two batches touching one ticket cannot overwrite each other's fold. Validation happens before
- * the lock, and in the usual case so do the read and the fold: the critical section is then one
- * statement that takes the lock itself (commit.ts), outside any transaction of this process.
+ * Ordering: every write to the log takes one transaction-level advisory lock before anything
+ * else, in `withEventLog` or in `warmline_commit` (commit.ts). Identity values (`seq`) are
+ * therefore handed out in commit order, and the lock is released only after the commit is
+ * visible: a reader at cursor N can never miss an event that commits later with a smaller seq.
+ * The same lock serialises projection updates, so two batches touching one ticket cannot
+ * overwrite each other's fold. Validation happens before the lock, and in the usual case so do
+ * the read and the fold: the critical section is then that one statement, outside any
+ * transaction of this process.
  */
 import { isDeepStrictEqual } from 'node:util'
 import {
@@ -145,8 +146,8 @@ export function judgeEvent(
     )
   }
   // The clock's node orders the event among its station's events; another node would let one
-  // station's events pass for another's.
-  // The schema checked the clock's form: its node is what follows the last '-'.
+  // station's events pass for another's. The schema checked the clock's form: the node is what
+  // follows its last '-'.
   const node = event.hlc.slice(event.hlc.lastIndexOf('-') + 1)
   if (node !== principal.stationCode) {
     return reject(
@@ -177,8 +178,9 @@ export function judgeEvent(
 
 /**
  * A station's push: each event judged on its own, the valid ones stored together by `commitPush`
- * (group-commit.ts), one result per input event in input order. An id repeated within the batch is answered like a
- * repeat delivery: the same content is a duplicate, different content a conflicting duplicate.
+ * (group-commit.ts), one result per input event in input order. An id repeated within the batch
+ * is answered like a repeat delivery: the same content is a duplicate, different content a
+ * conflicting duplicate.
  */
 export async function pushEvents(
   commitPush: CommitPush,

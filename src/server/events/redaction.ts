@@ -1,9 +1,10 @@
 /**
  * Rule 11 on the server: a redaction removes the text from the stored log, not only from the
  * projection (shared/incident/redaction.ts says what the redacted form of a note's events is).
- * Runs inside the event-log lock, in the transaction that stores the events, so no reader (a
- * pull page, the mailer) ever sees a redaction committed while the text it removed is still
- * stored, and a note that arrives after its redaction is stored redacted from the start.
+ * Stored events are rewritten only inside the event-log lock, in the transaction that stores the
+ * events, so no reader (a pull page, the mailer) ever sees a redaction committed while the text it
+ * removed is still stored; a note that arrives after its redaction is stored redacted from the
+ * start. A plan that rewrites nothing has only read, and may be made before the lock (commit.ts).
  */
 import {
   concernsRedaction,
@@ -17,8 +18,9 @@ export interface RedactionPlan {
   /** The events to insert, in their stored form (in the order given). */
   events: TicketEvent[]
   /**
-   * Writes the stored events whose form changed; call once the events are inserted. Null when
-   * none did: then the plan was only read, and holds for as long as the batch's tickets are as read.
+   * Writes the stored events whose form changed, in the transaction that inserts the events. Null
+   * when none did: then the plan was only read, and holds for as long as the batch's tickets are
+   * as read.
    */
   rewriteStored: (() => Promise<void>) | null
 }
