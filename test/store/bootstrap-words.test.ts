@@ -192,3 +192,26 @@ it('a bootstrap page that replaces a stale row takes the old words out and puts 
   const { words, expected } = await wordsAndRows(idb)
   expect(words).toEqual(expected)
 })
+
+it('a closed store writes no more of a bootstrap still running: its words and pages fail as its reads do', async () => {
+  const idb = privateIndexedDb()
+  const central = server(3, 3)
+  const store = await enrolledStore(idb)
+  const started = { phase: 'history', after: null, loaded: 0, total: 3 } as const
+  await store.adoptSnapshot({
+    page: { tickets: [], position: central.log.length },
+    state: { ...started, phase: 'open' },
+  })
+  store.close()
+
+  const page = await central.station.sync.snapshotPage({ scope: 'all' })
+  await expect(store.adoptSnapshot({ page, state: started })).rejects.toThrow(/closed/i)
+  await expect(
+    store.writeSearchWords({ after: null, limit: 10, stateAfter: () => started }),
+  ).rejects.toThrow(/closed/i)
+  await expect(store.bootstrapState()).rejects.toThrow(/closed/i)
+
+  const reopened = await enrolledStore(idb)
+  expect(await reopened.bootstrapState()).toMatchObject({ phase: 'open' })
+  expect(await reopened.getTicket(central.ids[0]!)).toBeUndefined()
+})

@@ -50,8 +50,13 @@ export type BootstrapWrites = Pick<
 export function createBootstrapWrites(core: StoreCore, openBulk: () => StationDb): BootstrapWrites {
   const { db } = core
   let bulk: StationDb | null = null
-  // Dexie opens it on its first transaction; a store that never bootstraps never opens it.
-  const bulkDb = () => (bulk ??= openBulk())
+  let closed = false
+  // Dexie opens it on its first transaction; a store that never bootstraps never opens it. Once
+  // the store is closed it stays closed: a bootstrap still running must not open a new one.
+  const bulkDb = () => {
+    if (closed) throw new Dexie.DatabaseClosedError()
+    return (bulk ??= openBulk())
+  }
 
   /**
    * Takes the page's tickets into `on`, inside the caller's transaction. `bulk`: `on` is the
@@ -152,7 +157,7 @@ export function createBootstrapWrites(core: StoreCore, openBulk: () => StationDb
       return taken
     },
 
-    writeSearchWords({ after, limit, stateAfter }) {
+    async writeSearchWords({ after, limit, stateAfter }) {
       const on = bulkDb()
       return on.transaction('rw', [on.tickets, on.words, on.meta], async () => {
         const rows = await (
@@ -175,8 +180,8 @@ export function createBootstrapWrites(core: StoreCore, openBulk: () => StationDb
     },
 
     close() {
+      closed = true
       bulk?.close()
-      bulk = null
     },
   }
 }
