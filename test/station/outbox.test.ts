@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises'
+import { appendFile, mkdir, readFile, rmdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Outbox } from '../../src/main/station/outbox'
@@ -8,6 +8,16 @@ import { accepted, phoneCall, testContext } from '../support/incident-fixtures'
 import { tempDir } from './support/station'
 
 const event = (actor = 'agent1') => ({ id: uuidv7(), actor, type: 'opened' })
+
+/**
+ * A real write failure: a directory where the outbox writes its new file before renaming it
+ * into place (durable-file.ts), so opening that file fails with EISDIR. Returns the unblock.
+ */
+async function blockRewrites(file: string): Promise<() => Promise<void>> {
+  const temp = `${file}.${process.pid}.tmp`
+  await mkdir(temp)
+  return () => rmdir(temp)
+}
 
 describe('the outbox of handed-over events', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
@@ -101,6 +111,52 @@ describe('the outbox of handed-over events', () => {
     expect(reopened.size).toBe(3)
     expect(JSON.stringify(reopened.batchFor('agent1', 10))).not.toContain(secret)
     await reopened.close()
+    await outbox.close()
+  })
+
+  it('an emptied log it cannot write anew keeps its records by appending, and loses nothing across a restart', async () => {
+    const outbox = await Outbox.open(file)
+    const [first, second] = [event(), event()]
+    await outbox.add([first, second])
+    const unblock = await blockRewrites(file)
+    await outbox.settle([first.id, second.id])
+    const third = event()
+    expect(await outbox.add([third])).toBe(1)
+    expect(outbox.batchFor('agent1', 10).map((e) => e.id)).toEqual([third.id])
+    // No close: what a crash leaves.
+    const reopened = await Outbox.open(file).catch((error: unknown) => error)
+    expect(reopened).toBeInstanceOf(Error)
+    await unblock()
+    const restarted = await Outbox.open(file)
+    expect(restarted.batchFor('agent1', 10).map((e) => e.id)).toEqual([third.id])
+    await restarted.close()
+    await outbox.close()
+  })
+
+  it('a redaction it cannot write is not taken: the hand-over fails, and the same hand-over later is new (rule 11)', async () => {
+    const agent = testContext('agent1', 'A1')
+    const [opened] = accepted(openTicket(phoneCall(), 'A1-1', agent))
+    const [note] = accepted(
+      addCustomerNote(
+        foldTicket([opened!])!,
+        'Your PIN is 4821.',
+        { customer: false, cc: [] },
+        agent,
+      ),
+    )
+    const ticket = foldTicket([opened!, note!])!
+    const [redaction] = accepted(
+      redactNote(ticket, ticket.notes[0]!.id, 'Your PIN is [redacted].', 'A PIN', agent),
+    )
+    const outbox = await Outbox.open(file)
+    await outbox.add([opened!, note!])
+    const unblock = await blockRewrites(file)
+    await expect(outbox.add([redaction!])).rejects.toThrow(/EISDIR/)
+    expect(outbox.size).toBe(2)
+    expect(JSON.stringify(outbox.batchFor('agent1', 10))).toContain('4821')
+    await unblock()
+    expect(await outbox.add([redaction!])).toBe(1)
+    expect(await readFile(file, 'utf8')).not.toContain('4821')
     await outbox.close()
   })
 })

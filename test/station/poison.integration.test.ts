@@ -5,6 +5,8 @@
  * one chosen event id (or for every event), so the server answers 500 for any push that holds it.
  * A sequence, which no rollback undoes, counts the pushes the trigger failed.
  */
+import { mkdir, rmdir } from 'node:fs/promises'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openTicket } from '../../src/shared/incident'
 import { ROUTES, stationPresenceSchema } from '../../src/shared/sync/wire'
@@ -195,5 +197,33 @@ describe('a batch the server keeps failing on', () => {
     )
     expect(await cy.store.rejectedEvents(10)).toEqual([])
     expect((await cy.api.sync.status({})).setAside).toBe(0)
+  }, 240_000)
+
+  it('a set-aside the station cannot write to disk says so, is retried, and lands once the disk takes it', async () => {
+    const eve = await station('T', 'tess')
+    await eve.link.cut()
+    const ids = await recordCalls(eve, 3)
+    const poisoned = ids[1]!
+    await floor.central.query('INSERT INTO poison (id) VALUES ($1)', [poisoned])
+    // A real write failure: a directory where the set-aside file's new version is written
+    // before it is renamed into place (durable-file.ts), so that write fails with EISDIR.
+    const blocked = `${path.join(eve.dataDir, 'set-aside.json')}.${process.pid}.tmp`
+    await mkdir(blocked)
+    await eve.link.restore()
+
+    await eventually('the failed write to show in the status', async () => {
+      const status = await eve.api.sync.status({})
+      return /could not write its sync files .*EISDIR/.test(status.lastError ?? '') && status
+    })
+    expect((await eve.api.sync.status({})).setAside).toBe(0)
+    const good = ids.filter((id) => id !== poisoned)
+    const held = new Set((await floor.central.pullAll()).map((row) => row.event.id))
+    expect(good.filter((id) => held.has(id))).toEqual(good)
+
+    await rmdir(blocked)
+    await eventually('the bad event to be set aside after all', async () => {
+      const status = await eve.api.sync.status({})
+      return status.pending === 0 && status.setAside === 1 && status.lastError === null
+    })
   }, 240_000)
 })

@@ -48,7 +48,7 @@ function noteEvents(events: readonly OutboxEvent[]): TicketEvent[] {
 }
 
 export class Outbox {
-  private readonly events = new Map<string, OutboxEvent>()
+  private events = new Map<string, OutboxEvent>()
   private log: DurableLog | null = null
   /** File operations run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve()
@@ -67,7 +67,12 @@ export class Outbox {
       if ('add' in record) outbox.events.set(record.add.id, record.add)
       else for (const id of record.done) outbox.events.delete(id)
     }
-    await outbox.rewrite()
+    // The compaction drops a torn last line, which an append after it would bury mid-file: a
+    // station that cannot write it does not start on the file.
+    await outbox.rewrite().catch(async (error: unknown) => {
+      await outbox.log?.close()
+      throw error
+    })
     return outbox
   }
 
@@ -97,16 +102,26 @@ export class Outbox {
       const seen = new Set(this.events.keys())
       const fresh = events.filter((event) => !seen.has(event.id) && seen.add(event.id))
       const redacted = this.redact(fresh)
-      for (const event of fresh) this.events.set(event.id, redacted.get(event.id) ?? event)
       const freshIds = new Set(fresh.map((event) => event.id))
+      // What fails to reach the disk is not taken: the hand-over fails, and the same events
+      // handed over again are new here.
       if ([...redacted.keys()].some((id) => !freshIds.has(id))) {
+        const before = new Map(this.events)
+        for (const event of fresh) this.events.set(event.id, redacted.get(event.id) ?? event)
         for (const [id, event] of redacted) this.events.set(id, event)
         // The file must not keep the text either: it is written anew, not appended to.
-        await this.rewrite()
+        await this.rewrite().catch((error: unknown) => {
+          this.events = before
+          throw error
+        })
       } else {
+        for (const event of fresh) this.events.set(event.id, redacted.get(event.id) ?? event)
         await this.log!.append(
           fresh.map((event) => JSON.stringify({ add: this.events.get(event.id) })),
-        )
+        ).catch((error: unknown) => {
+          for (const event of fresh) this.events.delete(event.id)
+          throw error
+        })
       }
       return fresh.length
     })
@@ -129,8 +144,8 @@ export class Outbox {
       const held = ids.filter((id) => this.events.has(id))
       if (held.length === 0) return
       for (const id of held) this.events.delete(id)
-      if (this.events.size === 0) await this.rewrite()
-      else await this.log!.append([JSON.stringify({ done: held })])
+      if (this.events.size === 0 && (await this.compacted())) return
+      await this.log!.append([JSON.stringify({ done: held })])
     })
   }
 
@@ -150,10 +165,31 @@ export class Outbox {
     return result
   }
 
+  /**
+   * Writes the log anew with what is held. The new file is renamed into place whole, so if the
+   * write fails the old file is as it was, and appends go on to it.
+   */
   private async rewrite(): Promise<void> {
     await this.log?.close()
+    this.log = null
     const lines = [...this.events.values()].map((event) => `${JSON.stringify({ add: event })}\n`)
-    await writeFileDurably(this.file, lines.join(''))
-    this.log = await DurableLog.open(this.file)
+    try {
+      await writeFileDurably(this.file, lines.join(''))
+    } finally {
+      this.log = await DurableLog.open(this.file)
+    }
+  }
+
+  /**
+   * The emptied log written anew: only a compaction, so false when the write failed (the caller
+   * then appends what it would have dropped).
+   */
+  private async compacted(): Promise<boolean> {
+    try {
+      await this.rewrite()
+      return true
+    } catch {
+      return false
+    }
   }
 }

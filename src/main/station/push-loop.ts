@@ -112,14 +112,27 @@ export class PushLoop {
       this.runAgain = true
       return
     }
-    this.running = this.run().finally(() => {
-      this.running = null
-      if (this.runAgain) {
-        this.runAgain = false
-        this.soon()
-      }
-      this.deps.changed()
-    })
+    this.running = this.run()
+      .catch((error: unknown) => this.runFailed(error))
+      .finally(() => {
+        this.running = null
+        if (this.runAgain) {
+          this.runAgain = false
+          this.soon()
+        }
+        this.deps.changed()
+      })
+  }
+
+  /**
+   * A run failed on this station's side (its outbox or set-aside file could not be written): what
+   * it had not settled is still held, so the next run pushes it again (the server answers
+   * duplicates for what it has).
+   */
+  private runFailed(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error)
+    this.deps.problem(`This station could not write its sync files (${reason}); retrying.`)
+    this.retryLater()
   }
 
   private retryLater(): void {

@@ -18,7 +18,7 @@ const entrySchema = z.object({
 export type SetAsideEntry = { event: OutboxEvent; reason: string; at: number }
 
 export class SetAsideEvents {
-  private readonly entries = new Map<string, SetAsideEntry>()
+  private entries = new Map<string, SetAsideEntry>()
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(private readonly file: string) {}
@@ -41,21 +41,23 @@ export class SetAsideEvents {
   }
 
   add(entry: SetAsideEntry): Promise<void> {
-    return this.write(() => this.entries.set(entry.event.id, entry))
+    return this.write((next) => next.set(entry.event.id, entry))
   }
 
   /** Takes the given events out (all when `ids` is omitted) and returns what was held. */
   async take(ids?: readonly string[]): Promise<SetAsideEntry[]> {
     const taken = (ids ?? [...this.entries.keys()]).flatMap((id) => this.entries.get(id) ?? [])
-    if (taken.length > 0)
-      await this.write(() => taken.forEach((e) => this.entries.delete(e.event.id)))
+    if (taken.length > 0) await this.write((next) => taken.forEach((e) => next.delete(e.event.id)))
     return taken
   }
 
-  private write(change: () => void): Promise<void> {
+  /** The change is held once it is on disk: a write that fails leaves the entries as they were. */
+  private write(change: (next: Map<string, SetAsideEntry>) => void): Promise<void> {
     const result = this.queue.then(async () => {
-      change()
-      await writeFileDurably(this.file, JSON.stringify([...this.entries.values()]))
+      const next = new Map(this.entries)
+      change(next)
+      await writeFileDurably(this.file, JSON.stringify([...next.values()]))
+      this.entries = next
     })
     this.queue = result.catch(() => undefined)
     return result

@@ -16,10 +16,7 @@ import {
 import type { Queryable } from '../../../src/server/db/database'
 import { MemoryCredentialStore, type CredentialStore } from '../../../src/main/station/credentials'
 import { systemScheduler } from '../../../src/main/station/scheduler'
-import type {
-  StationServices,
-  StationServicesOptions,
-} from '../../../src/main/station/services'
+import type { StationServices, StationServicesOptions } from '../../../src/main/station/services'
 import {
   createStationStore,
   type QueueKey,
@@ -235,6 +232,8 @@ export type StationCommandContext = CommandContext & { nextTicketNumber(): strin
 
 export interface TestStation {
   readonly name: string
+  /** Main's files: the outbox, the set-aside events, the ticket-number counter. */
+  readonly dataDir: string
   readonly link: FlakyLink
   api: StationApi
   store: StationStore
@@ -310,6 +309,7 @@ export async function openStation(options: {
 
   const station: TestStation = {
     name: options.name,
+    dataDir,
     link,
     username: options.username,
     ...(await parts()),
