@@ -16,6 +16,7 @@ import type { User } from '../../../src/shared/directory'
 import type { TicketEvent } from '../../../src/shared/incident/events'
 import { openTicket, type CommandResult, type OpenInput } from '../../../src/shared/incident/rules'
 import { uuidv7 } from '../../../src/shared/ids'
+import { phoneCall } from '../../support/incident-fixtures'
 import { formatHlc } from '../../../src/shared/sync/hlc'
 import { offlineStation, type OfflineStation } from '../../support/offline-station'
 import {
@@ -221,8 +222,8 @@ export async function logVpnCall(
     store,
     (ctx) =>
       openTicket(
-        {
-          source: 'phone',
+        phoneCall({
+          // The caller as the desk's tests have always logged them: no department or role.
           caller: {
             name: 'Dana Whitfield',
             email: 'dana.whitfield@example.edu',
@@ -231,15 +232,9 @@ export async function logVpnCall(
           },
           title: 'Cannot connect to VPN',
           description: '',
-          service: 'Network',
-          category: 'VPN',
-          subcategory: 'Connection failure',
-          impact: 4,
-          urgency: 3,
-          priorityIncrease: false,
           receivedAt: new Date(at ?? Date.now()).toISOString(),
           ...overrides,
-        },
+        }),
         ctx.nextTicketNumber(),
         ctx,
       ),
